@@ -1,0 +1,187 @@
+/* Option parsing and help text, generated from the verb and option tables. */
+#include "cli.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/stat.h>
+
+const struct cli_option cli_options[OPT_COUNT] = {
+	[OPT_ROOT] = {"root", 'r', "DIR", "judge the image tree mounted at DIR (offline mode); default /"},
+	[OPT_CONFIG] = {"config", 'c', "FILE", "read FILE after /etc/capgate/capgate.json and conf.d/*.json"},
+	[OPT_PROFILE] = {"profile", 'p', "NAME", "check bundle: baseline (default), azure, cis-l1, or one from config"},
+	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids or globs, e.g. 'secrets.*')"},
+	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids or globs)"},
+	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
+	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text or json"},
+	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
+	[OPT_HELP] = {"help", 'h', NULL, "show this help"},
+};
+
+void cli_usage(const struct cli_verb *verb, FILE *out)
+{
+	fprintf(out, "usage: capgate %s%s%s%s\n\n%s\n", verb->name, verb->opts[0] != OPT_COUNT ? " [options]" : "",
+		verb->args ? " " : "", verb->args ? verb->args : "", verb->summary);
+	if (verb->opts[0] == OPT_COUNT)
+		return;
+	fputs("\noptions:\n", out);
+	for (const enum cli_opt *o = verb->opts; *o != OPT_COUNT; o++) {
+		const struct cli_option *co = &cli_options[*o];
+		char left[64];
+		int n = co->shortname ? snprintf(left, sizeof left, "-%c, --%s", co->shortname, co->name)
+				      : snprintf(left, sizeof left, "    --%s", co->name);
+		if (co->arg && n > 0 && (size_t)n < sizeof left)
+			snprintf(left + n, sizeof left - (size_t)n, " %s", co->arg);
+		fprintf(out, "  %-28s %s\n", left, co->help);
+	}
+}
+
+void cli_usage_all(FILE *out)
+{
+	fputs("usage: capgate VERB [options]\n\n"
+	      "capgate judges a Linux VM image before capture: credentials, build leftovers, weak\n"
+	      "hardening. Exit codes: 0 ready, 1 blocked, 2 usage or configuration error, 3 error.\n\nverbs:\n", out);
+	for (const struct cli_verb *v = cli_verbs; v->name; v++)
+		fprintf(out, "  %-10s %s\n", v->name, v->summary);
+	fputs("\n'capgate VERB --help' shows a verb's options.\n", out);
+}
+
+int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_args *a)
+{
+	struct option longopts[OPT_COUNT + 1];
+	char shortopts[2 * OPT_COUNT + 2] = "+";
+	size_t nl = 0, ns = 1;
+	int c;
+
+	*a = (struct cli_args){.fail_on = -1};
+	for (const enum cli_opt *o = verb->opts; *o != OPT_COUNT; o++) {
+		const struct cli_option *co = &cli_options[*o];
+		longopts[nl++] = (struct option){co->name, co->arg ? required_argument : no_argument, NULL, 256 + (int)*o};
+		if (co->shortname) {
+			shortopts[ns++] = co->shortname;
+			if (co->arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[nl] = (struct option){0};
+	shortopts[ns] = '\0';
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int id = -1;
+		if (c >= 256)
+			id = c - 256;
+		else
+			for (const enum cli_opt *o = verb->opts; *o != OPT_COUNT; o++)
+				if (cli_options[*o].shortname == c)
+					id = (int)*o;
+		if (c == '?' || c == ':' || id < 0) {
+			const char *bad = argv[optind - 1] ? argv[optind - 1] : "?";
+			if (optopt && c == '?')
+				fprintf(stderr, "capgate %s: unknown option '-%c'\n", verb->name, optopt);
+			else
+				fprintf(stderr, "capgate %s: bad option '%s' (unknown, or missing its argument)\n", verb->name, bad);
+			fprintf(stderr, "try 'capgate %s --help'\n", verb->name);
+			cli_args_free(a);
+			return EXIT_USAGE;
+		}
+		switch ((enum cli_opt)id) {
+		case OPT_ROOT: a->root = optarg; break;
+		case OPT_CONFIG: a->config = optarg; break;
+		case OPT_PROFILE: a->profile = optarg; break;
+		case OPT_ONLY: strv_split_commas(&a->only, optarg); break;
+		case OPT_SKIP: strv_split_commas(&a->skip, optarg); break;
+		case OPT_FORMAT: a->format = optarg; break;
+		case OPT_OUTPUT: a->output = optarg; break;
+		case OPT_HELP: a->help = true; break;
+		case OPT_FAIL_ON: {
+			enum cg_severity s;
+			if (severity_from_string(optarg, &s) < 0) {
+				fprintf(stderr, "capgate %s: --fail-on '%s': expected info, low, medium, high or critical\n",
+					verb->name, optarg);
+				cli_args_free(a);
+				return EXIT_USAGE;
+			}
+			a->fail_on = (int)s;
+			break;
+		}
+		case OPT_COUNT: break;
+		}
+	}
+	a->rest = argv + optind;
+	a->nrest = argc - optind;
+	return 0;
+}
+
+void cli_args_free(struct cli_args *a)
+{
+	strv_free(&a->only);
+	strv_free(&a->skip);
+}
+
+int cli_load_config(const struct cli_args *a, struct cg_config *cfg)
+{
+	const char *dir = getenv("CAPGATE_CONFDIR");
+	_cleanup_free_ char *err = NULL;
+	int r;
+
+	config_init(cfg);
+	r = config_load_dir(cfg, dir && *dir ? dir : CONFIG_DEFAULT_DIR, &err);
+	if (r == 0 && a->config)
+		r = config_load_file(cfg, a->config, &err);
+	if (r == 0)
+		r = config_settle(cfg, &err);
+	if (r < 0) {
+		fprintf(stderr, "capgate: %s\n", err ? err : "configuration error");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void cli_selection(const struct cli_args *a, struct cg_selection *sel)
+{
+	*sel = (struct cg_selection){.profile = a->profile, .fail_on = a->fail_on};
+	sel->only = a->only;
+	sel->skip = a->skip;
+}
+
+int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
+{
+	enum report_format fmt = REPORT_TEXT;
+	_cleanup_free_ char *tmp = NULL;
+	FILE *out;
+	int r, fd;
+
+	if (a->format)
+		report_format_from_string(a->format, &fmt); /* validated before the scan */
+	if (!a->output)
+		return report_write(rep, fmt, stdout, report_want_colour(STDOUT_FILENO)) < 0 || fflush(stdout) ? EXIT_ERROR : 0;
+
+	/* the report file is the host's: temp file beside it, fsync, rename */
+	tmp = xasprintf("%s.XXXXXX", a->output);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "capgate: cannot write '%s': %m\n", a->output);
+		return EXIT_ERROR;
+	}
+	fchmod(fd, 0644);
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return EXIT_ERROR;
+	}
+	r = report_write(rep, fmt, out, false);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0)
+		r = -EIO;
+	if (fclose(out) != 0)
+		r = -EIO;
+	if (r == 0 && rename(tmp, a->output) < 0)
+		r = -errno;
+	if (r < 0) {
+		fprintf(stderr, "capgate: cannot write '%s': %s\n", a->output, strerror(-r));
+		unlink(tmp);
+		return EXIT_ERROR;
+	}
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* capgate scan: judge the image and report; changes nothing. */
+#include "cmds.h"
+
+int cmd_scan_prepare(const struct cli_verb *verb, const struct cli_args *a, struct cg_config *cfg,
+		     struct cg_ctx *ctx, struct cg_selection *sel)
+{
+	enum report_format fmt;
+	_cleanup_free_ char *err = NULL;
+	const char *root = a->root ? a->root : "/";
+	int r;
+
+	if (a->nrest > 0) {
+		fprintf(stderr, "capgate %s: unexpected argument '%s'\n", verb->name, a->rest[0]);
+		return EXIT_USAGE;
+	}
+	if (a->format && report_format_from_string(a->format, &fmt) < 0) {
+		fprintf(stderr, "capgate %s: --format '%s': expected text or json\n", verb->name, a->format);
+		return EXIT_USAGE;
+	}
+	r = cli_load_config(a, cfg);
+	if (r)
+		return r;
+	cli_selection(a, sel);
+	if (scan_validate_selection(cfg, sel, &err) < 0) {
+		fprintf(stderr, "capgate %s: %s\n", verb->name, err);
+		return EXIT_USAGE;
+	}
+	r = ctx_init(ctx, root, cfg);
+	if (r < 0) {
+		fprintf(stderr, "capgate %s: cannot open image root '%s': %s\n", verb->name, root, strerror(-r));
+		return r == -ENOENT || r == -ENOTDIR ? EXIT_USAGE : EXIT_ERROR;
+	}
+	return 0;
+}
+
+int cmd_scan(const struct cli_verb *verb, int argc, char **argv)
+{
+	struct cli_args a;
+	struct cg_config cfg = {0};
+	struct cg_ctx ctx = {.fs.root_fd = -1};
+	struct cg_selection sel;
+	struct cg_report rep = {0};
+	int r;
+
+	r = cli_parse(verb, argc, argv, &a);
+	if (r)
+		return r;
+	if (a.help) {
+		cli_usage(verb, stdout);
+		cli_args_free(&a);
+		return 0;
+	}
+	r = cmd_scan_prepare(verb, &a, &cfg, &ctx, &sel);
+	if (r == 0) {
+		scan_run(&ctx, &sel, &rep);
+		r = cli_write_report(&a, &rep);
+		if (r == 0)
+			r = scan_exit_code(&rep);
+		scan_report_free(&rep);
+	}
+	ctx_done(&ctx);
+	config_free(&cfg);
+	cli_args_free(&a);
+	return r;
+}

@@ -1,0 +1,27 @@
+/* The context every check is handed: the image, the mode, the configuration, shared facts. */
+#pragma once
+#include <stdbool.h>
+
+#include "config.h"
+#include "safefs.h"
+#include "users.h"
+
+enum cg_mode { CG_MODE_LIVE, CG_MODE_OFFLINE };
+
+struct cg_ctx {
+	struct safefs fs;
+	char *root;                  /* as given on the command line */
+	enum cg_mode mode;           /* live when the root is this system's / */
+	const struct cg_config *cfg;
+	unsigned workers;            /* worker threads a check may use */
+	/* facts loaded once, on first use */
+	struct users users;
+	int users_err;
+	bool users_loaded;
+};
+
+int ctx_init(struct cg_ctx *ctx, const char *root, const struct cg_config *cfg);
+void ctx_done(struct cg_ctx *ctx);
+/* The image's accounts; NULL with *ERR set when /etc/passwd cannot be read. */
+const struct users *ctx_users(struct cg_ctx *ctx, int *err);
+const char *ctx_mode_name(const struct cg_ctx *ctx);

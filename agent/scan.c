@@ -1,0 +1,184 @@
+/* Running the selected checks and settling the verdict (DESIGN.md: verdict, exit codes). */
+#include "scan.h"
+
+#include <fnmatch.h>
+
+const struct cg_profile scan_profiles[] = {
+	{"baseline", "what every golden image should pass (the default)", NULL, NULL},
+	{"azure", "baseline plus the Azure provisioning agent; keeps udf and vfat", NULL, NULL},
+	{"cis-l1", "CIS Level 1 server hardening on top of the generalization checks", NULL, NULL},
+	{NULL, NULL, NULL, NULL},
+};
+
+static const struct cg_profile *profile_builtin(const char *name)
+{
+	for (const struct cg_profile *p = scan_profiles; p->name; p++)
+		if (streq(p->name, name))
+			return p;
+	return NULL;
+}
+
+static const char *effective_profile(const struct cg_config *cfg, const struct cg_selection *sel)
+{
+	if (sel->profile)
+		return sel->profile;
+	if (cfg && cfg->profile)
+		return cfg->profile;
+	return "baseline";
+}
+
+int scan_validate_selection(const struct cg_config *cfg, const struct cg_selection *sel, char **err)
+{
+	const char *name = effective_profile(cfg, sel);
+
+	if (profile_builtin(name) || (cfg && config_get(cfg, "profiles") &&
+				      json_object_get(config_get(cfg, "profiles"), name)))
+		return 0;
+	*err = xasprintf("unknown profile '%s' (built in: baseline, azure, cis-l1)", name);
+	return -EINVAL;
+}
+
+struct pick {
+	struct strv p_only, p_skip;
+	const struct cg_selection *sel;
+	const struct cg_config *cfg;
+};
+
+static bool selected(const struct pick *pk, const struct cg_check *c)
+{
+	const struct cg_check_config *cc = pk->cfg ? config_for_check(pk->cfg, c->id) : NULL;
+
+	if (pk->p_only.n && !strv_match_glob(&pk->p_only, c->id))
+		return false;
+	if (strv_match_glob(&pk->p_skip, c->id))
+		return false;
+	if (pk->sel->only.n && !strv_match_glob(&pk->sel->only, c->id))
+		return false;
+	if (strv_match_glob(&pk->sel->skip, c->id))
+		return false;
+	/* an explicit --only wins over "enabled": false in config */
+	if (cc && cc->enabled == 0 && !pk->sel->only.n)
+		return false;
+	return true;
+}
+
+static void profile_lists(struct pick *pk, const char *name)
+{
+	const struct cg_profile *bp = profile_builtin(name);
+	json_t *custom = pk->cfg ? json_object_get(config_get(pk->cfg, "profiles"), name) : NULL;
+	size_t i;
+	json_t *it;
+
+	if (bp && bp->only)
+		strv_split_commas(&pk->p_only, bp->only);
+	if (bp && bp->skip)
+		strv_split_commas(&pk->p_skip, bp->skip);
+	json_array_foreach(json_object_get(custom, "only"), i, it)
+		strv_push(&pk->p_only, json_string_value(it));
+	json_array_foreach(json_object_get(custom, "skip"), i, it)
+		strv_push(&pk->p_skip, json_string_value(it));
+}
+
+int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_report *rep)
+{
+	const struct cg_config *cfg = ctx->cfg;
+	const char *pname = effective_profile(cfg, sel);
+	struct pick pk = {.sel = sel, .cfg = cfg};
+	unsigned long long t0 = util_now_ms();
+	json_t *pfail = cfg ? json_object_get(json_object_get(config_get(cfg, "profiles"), pname), "fail_on") : NULL;
+
+	*rep = (struct cg_report){
+		.root = xstrdup(ctx->root), .mode = ctx_mode_name(ctx), .started_at = time(NULL),
+		.fail_on = cfg ? cfg->fail_on : CG_SEV_MEDIUM, .profile = xstrdup(pname),
+	};
+	if (pfail)
+		severity_from_string(json_string_value(pfail), &rep->fail_on);
+	if (sel->fail_on >= 0)
+		rep->fail_on = (enum cg_severity)sel->fail_on;
+	profile_lists(&pk, pname);
+
+	rep->results = xcalloc(registry_count(), sizeof *rep->results);
+	for (const struct cg_family *const *f = registry_families; *f; f++) {
+		for (size_t i = 0; i < (*f)->n; i++) {
+			const struct cg_check *c = &(*f)->checks[i];
+			const struct cg_check_config *cc = cfg ? config_for_check(cfg, c->id) : NULL;
+			struct cg_result *r;
+			unsigned long long t1;
+			int rc = 0;
+
+			if (!selected(&pk, c))
+				continue;
+			r = &rep->results[rep->n++];
+			result_init(r, c, cc && cc->severity >= 0 ? (enum cg_severity)cc->severity : c->severity);
+			r->exclude = cc ? &cc->exclude : NULL;
+			if (cfg)
+				r->max_findings = cfg->max_findings;
+			t1 = util_now_ms();
+			if (!(c->modes & (ctx->mode == CG_MODE_LIVE ? CG_LIVE : CG_OFFLINE)))
+				result_skip(r, "not available in %s mode", ctx_mode_name(ctx));
+			else
+				rc = c->run(ctx, r);
+			result_finish(r, rc);
+			r->duration_ms = util_now_ms() - t1;
+		}
+	}
+	strv_free(&pk.p_only);
+	strv_free(&pk.p_skip);
+	rep->duration_ms = util_now_ms() - t0;
+	scan_settle_verdict(rep);
+	return 0;
+}
+
+void scan_settle_verdict(struct cg_report *rep)
+{
+	bool blocked = false, error = false;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct cg_result *r = &rep->results[i];
+		if (r->status == CG_ERROR)
+			error = true;
+		if (r->status == CG_FAIL && r->severity >= rep->fail_on)
+			blocked = true;
+	}
+	/* failed actions make the run an error too */
+	if (rep->actions) {
+		size_t i;
+		json_t *a;
+		json_array_foreach(rep->actions, i, a)
+			if (json_is_string(json_object_get(a, "result")) &&
+			    streq(json_string_value(json_object_get(a, "result")), "failed"))
+				error = true;
+	}
+	rep->verdict = error ? CG_VERDICT_ERROR : blocked ? CG_BLOCKED : CG_READY;
+}
+
+int scan_exit_code(const struct cg_report *rep)
+{
+	switch (rep->verdict) {
+	case CG_READY: return 0;
+	case CG_BLOCKED: return 1;
+	case CG_VERDICT_ERROR: return 3;
+	}
+	return 3;
+}
+
+const char *scan_verdict_name(enum cg_verdict v)
+{
+	switch (v) {
+	case CG_READY: return "ready";
+	case CG_BLOCKED: return "blocked";
+	case CG_VERDICT_ERROR: return "error";
+	}
+	return "error";
+}
+
+void scan_report_free(struct cg_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		result_free(&rep->results[i]);
+	free(rep->results);
+	free(rep->root);
+	free(rep->profile);
+	json_decref(rep->actions);
+	*rep = (struct cg_report){0};
+}

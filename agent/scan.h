@@ -1,0 +1,48 @@
+/* A scan: select checks, run them against the context, settle the verdict. */
+#pragma once
+#include <jansson.h>
+#include <time.h>
+
+#include "ctx.h"
+#include "registry.h"
+#include "result.h"
+
+enum cg_verdict { CG_READY, CG_BLOCKED, CG_VERDICT_ERROR };
+
+struct cg_selection {
+	struct strv only, skip; /* globs over check ids, from the command line */
+	const char *profile;    /* NULL: config's, else "baseline" */
+	int fail_on;            /* -1: config's */
+};
+
+struct cg_report {
+	char *root;
+	const char *mode;
+	time_t started_at;
+	unsigned long long duration_ms;
+	enum cg_severity fail_on;
+	char *profile;
+	struct cg_result *results;
+	size_t n;
+	enum cg_verdict verdict;
+	json_t *actions; /* what remediation did (array), or NULL */
+};
+
+/* Built-in profiles: a name and the checks it selects. */
+struct cg_profile {
+	const char *name;
+	const char *description;
+	const char *only; /* comma-separated globs; NULL: every check */
+	const char *skip;
+};
+extern const struct cg_profile scan_profiles[];
+
+/* Check that the selection names a known profile; -EINVAL with *ERR set otherwise. */
+int scan_validate_selection(const struct cg_config *cfg, const struct cg_selection *sel, char **err);
+/* Run every selected check. Returns 0; per-check errors are in the results. */
+int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_report *rep);
+void scan_settle_verdict(struct cg_report *rep);
+/* 0 ready, 1 blocked, 3 error: the exit-code contract. */
+int scan_exit_code(const struct cg_report *rep);
+const char *scan_verdict_name(enum cg_verdict v);
+void scan_report_free(struct cg_report *rep);

@@ -1,0 +1,69 @@
+/* Small helpers every file uses: cleanup attributes, allocation that cannot fail silently. */
+#pragma once
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Allocation failure ends the process: a gate that silently drops findings is worse. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t m);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+
+/* A growable byte string. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void strbuf_append(struct strbuf *sb, const char *s, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
+void strbuf_truncate(struct strbuf *sb, size_t len);
+void strbuf_free(struct strbuf *sb);
+
+/* A NULL-terminated list of owned strings. */
+struct strv {
+	char **v;
+	size_t n;
+};
+void strv_push(struct strv *l, const char *s);
+void strv_free(struct strv *l);
+/* Split S at commas, trimming blanks; empty items are dropped. */
+void strv_split_commas(struct strv *l, const char *s);
+bool strv_match_glob(const struct strv *globs, const char *s);
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+bool endswith(const char *s, const char *suffix);
+
+/* Parse "64M", "2G", "4096" into bytes; -EINVAL on garbage or overflow. */
+int util_parse_size(const char *s, unsigned long long *out);
+/* Parse "30s", "5m", "500ms", "2h" or plain seconds into milliseconds. */
+int util_parse_duration_ms(const char *s, unsigned long long *out);
+/* Monotonic milliseconds. */
+unsigned long long util_now_ms(void);
+/* RFC 3339 UTC timestamp of a wall-clock time. */
+void util_rfc3339(time_t t, char out[32]);

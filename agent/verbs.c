@@ -1,0 +1,15 @@
+/* The verb table: every verb, its options and its function. --help and docs read it. */
+#include "cmds.h"
+
+#define OPTS(...) ((const enum cli_opt[]){__VA_ARGS__, OPT_COUNT})
+#define SELECTION OPT_ROOT, OPT_CONFIG, OPT_PROFILE, OPT_ONLY, OPT_SKIP, OPT_FAIL_ON, OPT_FORMAT, OPT_OUTPUT
+
+const struct cli_verb cli_verbs[] = {
+	{"scan", "judge the image and report what must not be captured; changes nothing", NULL,
+	 OPTS(SELECTION, OPT_HELP), cmd_scan},
+	{"checks", "list the check catalog", NULL, OPTS(OPT_FORMAT, OPT_HELP), cmd_checks},
+	{"explain", "describe one check: what it finds, why, references, remediation", "ID",
+	 OPTS(OPT_HELP), cmd_explain},
+	{"version", "print the version", NULL, OPTS(OPT_HELP), cmd_version},
+	{NULL, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,5 @@
+/* Every family table, declared once for the registry. */
+#pragma once
+#include "registry.h"
+
+extern const struct cg_family family_gen;

@@ -1,0 +1,307 @@
+/* gen.*: per-machine state and build leftovers that every VM made from the image would inherit.
+ * Paths and semantics follow research/deprovision.md (waagent, cloud-init clean, virt-sysprep). */
+#include <ctype.h>
+#include <fcntl.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include "ctx.h"
+#include "families.h"
+#include "redact.h"
+
+#define SMALL_FILE (64 << 10)
+
+static bool id_is_unset(const char *s)
+{
+	/* systemd treats an empty file and "uninitialized" as "generate at first boot" */
+	while (isspace((unsigned char)*s))
+		s++;
+	return !*s || startswith(s, "uninitialized");
+}
+
+static int gen_machine_id(struct cg_ctx *ctx, struct cg_result *r)
+{
+	_cleanup_free_ char *buf = NULL, *target = NULL;
+	struct stat st;
+	size_t len;
+	int e;
+
+	e = safefs_read_file(&ctx->fs, "/etc/machine-id", SMALL_FILE, &buf, &len);
+	if (e < 0 && e != -ENOENT)
+		result_add_error(r, "/etc/machine-id", e, "cannot read");
+	else if (e == 0 && !id_is_unset(buf)) {
+		size_t n = strcspn(buf, "\r\n");
+		_cleanup_free_ char *ev = redact_secret(buf, n);
+		result_add_finding(r, "/etc/machine-id", 1, NULL, ev,
+				   "holds a machine id that every VM made from this image would share; "
+				   "empty the file so systemd generates one at first boot");
+	}
+
+	/* D-Bus keeps its own copy; it must be a link to /etc/machine-id or absent */
+	e = safefs_lstat(&ctx->fs, "/var/lib/dbus/machine-id", &st);
+	if (e == -ENOENT || e == -ENOTDIR)
+		return 0;
+	if (e < 0) {
+		result_add_error(r, "/var/lib/dbus/machine-id", e, "cannot stat");
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode))
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		result_add_finding(r, "/var/lib/dbus/machine-id", 0, NULL, NULL,
+				   "is neither a file nor a link; replace it with a link to /etc/machine-id");
+		return 0;
+	}
+	free(buf);
+	buf = NULL;
+	e = safefs_read_file(&ctx->fs, "/var/lib/dbus/machine-id", SMALL_FILE, &buf, &len);
+	if (e < 0)
+		result_add_error(r, "/var/lib/dbus/machine-id", e, "cannot read");
+	else if (!id_is_unset(buf)) {
+		_cleanup_free_ char *ev = redact_secret(buf, strcspn(buf, "\r\n"));
+		result_add_finding(r, "/var/lib/dbus/machine-id", 1, NULL, ev,
+				   "is a copy of a machine id instead of a link to /etc/machine-id");
+	}
+	return 0;
+}
+
+/* Shell and tool histories: what the build typed, often with secrets on the command line. */
+static const char *const history_files[] = {
+	".bash_history", ".zsh_history", ".zhistory", ".histfile", ".sh_history", ".ash_history",
+	".python_history", ".psql_history", ".mysql_history", ".sqlite_history", ".node_repl_history",
+	".rediscli_history", ".lesshst", ".viminfo", ".local/share/fish/fish_history",
+};
+
+static const char *type_name(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFREG: return "regular file";
+	case S_IFDIR: return "directory";
+	case S_IFLNK: return "symbolic link";
+	case S_IFIFO: return "fifo";
+	case S_IFSOCK: return "socket";
+	case S_IFCHR: return "character device";
+	case S_IFBLK: return "block device";
+	default: return "unknown file type";
+	}
+}
+
+static void history_judge(struct cg_ctx *ctx, struct cg_result *r, const char *path)
+{
+	struct stat st;
+	int e = safefs_lstat(&ctx->fs, path, &st);
+
+	if (e == -ENOENT || e == -ENOTDIR)
+		return;
+	if (e < 0) {
+		result_add_error(r, path, e, "cannot stat");
+		return;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		_cleanup_free_ char *target = NULL;
+		if (safefs_readlink(&ctx->fs, path, &target) == 0 && streq(target, "/dev/null"))
+			return; /* the usual way to switch a history off */
+		result_add_finding(r, path, 0, "symlink", NULL,
+				   "is a symbolic link (not followed); remove the link");
+		return;
+	}
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_size == 0)
+			return;
+		if (st.st_nlink > 1)
+			result_add_finding(r, path, 0, NULL, NULL,
+					   "%lld bytes of history, and the file has %lu hard links (unlink it, do not truncate)",
+					   (long long)st.st_size, (unsigned long)st.st_nlink);
+		else
+			result_add_finding(r, path, 0, NULL, NULL, "%lld bytes of history; remove the file",
+					   (long long)st.st_size);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		result_add_finding(r, path, 0, NULL, NULL, "is a %s where a history file belongs", type_name(st.st_mode));
+}
+
+static int gen_shell_history(struct cg_ctx *ctx, struct cg_result *r)
+{
+	_cleanup_free_ const char **homes = NULL;
+	const struct users *u;
+	size_t n;
+	bool root_seen = false;
+	int e = 0;
+
+	u = ctx_users(ctx, &e);
+	if (!u) {
+		if (e != -ENOENT)
+			result_add_error(r, "/etc/passwd", e, "cannot read");
+		/* without passwd, still look where root's history lives */
+		history_judge(ctx, r, "/root/.bash_history");
+		return 0;
+	}
+	n = users_homes(u, &homes);
+	for (size_t i = 0; i < n; i++) {
+		root_seen |= streq(homes[i], "/root");
+		for (size_t k = 0; k < ELEMENTSOF(history_files); k++) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", homes[i], history_files[k]);
+			history_judge(ctx, r, p);
+		}
+	}
+	if (!root_seen)
+		for (size_t k = 0; k < ELEMENTSOF(history_files); k++) {
+			_cleanup_free_ char *p = xasprintf("/root/%s", history_files[k]);
+			history_judge(ctx, r, p);
+		}
+	return 0;
+}
+
+/* ---- gen.tmp-files ---- */
+
+/* Directories X11 and friends create in /tmp; they are expected, their contents are not. */
+static const char *const tmp_standard_dirs[] = {".X11-unix", ".ICE-unix", ".font-unix", ".XIM-unix", ".Test-unix"};
+
+struct tally {
+	unsigned long long files, bytes;
+	struct cg_result *r;
+};
+
+static int tally_visit(const struct safefs_entry *e, void *ud)
+{
+	struct tally *t = ud;
+	if (!S_ISDIR(e->st->st_mode)) {
+		t->files++;
+		if (S_ISREG(e->st->st_mode))
+			t->bytes += (unsigned long long)e->st->st_size;
+	}
+	return SAFEFS_WALK_CONTINUE;
+}
+
+static void tally_error(const char *path, int err, void *ud)
+{
+	struct tally *t = ud;
+	result_add_error(t->r, path, err, "cannot read");
+}
+
+struct tmpscan {
+	struct cg_ctx *ctx;
+	struct cg_result *r;
+	bool inside_standard;
+};
+
+static void tmp_report_entry(struct tmpscan *ts, const struct safefs_entry *e)
+{
+	if (S_ISDIR(e->st->st_mode)) {
+		struct tally t = {.r = ts->r};
+		struct safefs_walk_ops ops = {.visit = tally_visit, .error = tally_error};
+		int rc = safefs_walk(&ts->ctx->fs, e->path, &ops, &t);
+		if (rc < 0)
+			result_add_error(ts->r, e->path, rc, "cannot walk");
+		result_add_finding(ts->r, e->path, 0, NULL, NULL,
+				   "build leftover: directory with %llu files, %llu bytes", t.files, t.bytes);
+	} else if (S_ISREG(e->st->st_mode))
+		result_add_finding(ts->r, e->path, 0, NULL, NULL, "build leftover: regular file, %lld bytes",
+				   (long long)e->st->st_size);
+	else
+		result_add_finding(ts->r, e->path, 0, NULL, NULL, "build leftover: %s", type_name(e->st->st_mode));
+}
+
+static void tmp_error(const char *path, int err, void *ud)
+{
+	struct tmpscan *ts = ud;
+	result_add_error(ts->r, path, err, "cannot read");
+}
+
+static int tmp_visit(const struct safefs_entry *e, void *ud)
+{
+	struct tmpscan *ts = ud;
+
+	if (ts->inside_standard) {
+		tmp_report_entry(ts, e);
+		return SAFEFS_WALK_SKIP;
+	}
+	if (S_ISDIR(e->st->st_mode)) {
+		for (size_t i = 0; i < ELEMENTSOF(tmp_standard_dirs); i++)
+			if (streq(e->name, tmp_standard_dirs[i])) {
+				struct tmpscan inner = {.ctx = ts->ctx, .r = ts->r, .inside_standard = true};
+				struct safefs_walk_ops ops = {.visit = tmp_visit, .error = tmp_error, .max_depth = 1};
+				int rc = safefs_walk(&ts->ctx->fs, e->path, &ops, &inner);
+				if (rc < 0)
+					result_add_error(ts->r, e->path, rc, "cannot walk");
+				return SAFEFS_WALK_SKIP;
+			}
+		/* a running service's private /tmp is not a build leftover */
+		if (ts->ctx->mode == CG_MODE_LIVE && startswith(e->name, "systemd-private-"))
+			return SAFEFS_WALK_SKIP;
+	}
+	tmp_report_entry(ts, e);
+	return SAFEFS_WALK_SKIP;
+}
+
+static int gen_tmp_files(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const dirs[] = {"/tmp", "/var/tmp"};
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct tmpscan ts = {.ctx = ctx, .r = r};
+		struct safefs_walk_ops ops = {.visit = tmp_visit, .error = tmp_error, .max_depth = 1};
+		_cleanup_close_ int fd = safefs_open_dir(&ctx->fs, dirs[i]);
+		struct statfs sfs;
+		struct stat st;
+
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0) {
+			result_add_error(r, dirs[i], fd, "cannot open");
+			continue;
+		}
+		/* live: a tmpfs mounted on /tmp is not part of the disk that gets captured */
+		if (ctx->mode == CG_MODE_LIVE && fstat(fd, &st) == 0 && st.st_dev != ctx->fs.root_dev &&
+		    fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+			continue;
+		int rc = safefs_walk(&ctx->fs, dirs[i], &ops, &ts);
+		if (rc < 0)
+			result_add_error(r, dirs[i], rc, "cannot walk");
+	}
+	return 0;
+}
+
+static const struct cg_check gen_checks[] = {
+	{
+		.id = "gen.machine-id",
+		.title = "machine id is reset",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("waagent deprovision", "virt-sysprep machine-id", "cloud-init clean --machine-id"),
+		.remediation = "reset-machine-id",
+		.description = "/etc/machine-id must be empty (or 'uninitialized') in a captured image: every VM "
+			       "made from it would otherwise share one id, which DHCP client ids, journald and "
+			       "systemd-networkd use to tell machines apart. /var/lib/dbus/machine-id must be a link "
+			       "to it or absent, not a copy.",
+		.run = gen_machine_id,
+	},
+	{
+		.id = "gen.shell-history",
+		.title = "no shell or tool histories",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep bash-history", "waagent deprovision", "Lynis HRDN-7222"),
+		.remediation = "remove-file",
+		.description = "Histories of every account in the image's passwd (bash, zsh, fish, python, psql, "
+			       "mysql, sqlite, node, redis-cli, less, vim) record what the build typed, including "
+			       "tokens passed on command lines. A history linked to /dev/null is fine; any other "
+			       "link is reported and never followed.",
+		.run = gen_shell_history,
+	},
+	{
+		.id = "gen.tmp-files",
+		.title = "no build leftovers in /tmp and /var/tmp",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep tmp-files"),
+		.remediation = "remove-tree",
+		.description = "Everything in /tmp and /var/tmp was left by the build: Packer's uploaded scripts, "
+			       "package downloads, editor swap files. The X11 socket directories are expected; "
+			       "their contents are not. Live, a tmpfs /tmp is not captured and is not judged.",
+		.run = gen_tmp_files,
+	},
+};
+
+CG_FAMILY(family_gen, "gen", "per-machine state and build leftovers", gen_checks);
