@@ -1,0 +1,20 @@
+#!/bin/sh
+# The whole test suite: install what is missing, build twice (release and ASan+UBSan), run every
+# test in both. This is what .ci/run calls.
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+"$src/scripts/deps.sh" --test
+export CAPGATE_CACHE=${CAPGATE_CACHE:-/var/cache/capgate-test}
+jobs=$(nproc)
+
+echo "== build (release)"
+"$src/scripts/build.sh" "$src/build"
+echo "== build (ASan+UBSan)"
+"$src/scripts/build.sh" "$src/build-asan" -DCAPGATE_SANITIZE=ON
+
+echo "== tests (release)"
+(cd "$src/build" && ctest --output-on-failure -j"$jobs")
+echo "== tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	sh -c "cd '$src/build-asan' && ctest --output-on-failure -j$jobs -LE slow"
+echo "== all tests passed"
