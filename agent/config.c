@@ -37,6 +37,12 @@ static const struct key {
 	{"profiles.*.only", K_STRLIST},
 	{"profiles.*.skip", K_STRLIST},
 	{"profiles.*.fail_on", K_SEVERITY},
+	{"remediate", K_OBJECT},
+	{"remediate.enabled", K_BOOL},        /* capgate run and the daemon fix without --remediate */
+	{"remediate.build_users", K_STRLIST}, /* default: packer, vagrant */
+	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
+	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
+	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
