@@ -303,22 +303,28 @@ static const char snakeoil_unit[] =
 	"\n[Service]\nType=oneshot\nExecStart=/usr/sbin/make-ssl-cert generate-default-snakeoil\n"
 	"\n[Install]\nWantedBy=multi-user.target\n";
 
+#define SNAKEOIL_UNIT "/etc/systemd/system/capgate-snakeoil.service"
+#define SNAKEOIL_WANTS "/etc/systemd/system/multi-user.target.wants/capgate-snakeoil.service"
+
 static int apply_snakeoil_hook(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
 {
-	int r = safefs_write_atomic(&ctx->fs, it->path, snakeoil_unit, sizeof snakeoil_unit - 1, 0644, 0, 0, NULL);
-	if (r < 0)
-		return r;
-	r = safefs_mkdir_p(&ctx->fs, "/etc/systemd/system/multi-user.target.wants", 0755);
-	if (r < 0)
-		return r;
-	return safefs_symlink_atomic(&ctx->fs, it->path, "/etc/systemd/system/multi-user.target.wants/capgate-snakeoil.service", NULL);
+	return safefs_write_atomic(&ctx->fs, it->path, snakeoil_unit, sizeof snakeoil_unit - 1, 0644, 0, 0, NULL);
+}
+
+/* what `systemctl --root enable` does for a unit with WantedBy=multi-user.target */
+static int apply_snakeoil_enable(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	int r = safefs_mkdir_p(&ctx->fs, "/etc/systemd/system/multi-user.target.wants", 0755);
+	return r < 0 ? r : safefs_symlink_atomic(&ctx->fs, SNAKEOIL_UNIT, it->path, NULL);
 }
 
 static void plan_snakeoil(struct rem_planner *p, const struct cg_finding *f)
 {
 	rem_plan_add(p, "remove-file", f->path, NULL);
-	if (image_has(p->ctx, "/usr/sbin/make-ssl-cert"))
-		rem_plan_add(p, "install-snakeoil-hook", "/etc/systemd/system/capgate-snakeoil.service", NULL);
+	if (image_has(p->ctx, "/usr/sbin/make-ssl-cert")) {
+		rem_plan_add(p, "install-snakeoil-hook", SNAKEOIL_UNIT, NULL)->order = 2;
+		rem_plan_add(p, "enable-snakeoil-hook", SNAKEOIL_WANTS, NULL)->order = 2;
+	}
 }
 
 /* ---- units: the name comes from the check's action argument, the finding's rule or path ---- */
@@ -376,7 +382,8 @@ const struct rem_action rem_actions[] = {
 	{"remove-host-keys", "remove SSH host keys where first boot regenerates them", plan_host_keys, NULL},
 	{"remove-agent-state", "stop the Azure agent (live), then remove its state", plan_agent_state, NULL},
 	{"remove-snakeoil", "remove the snakeoil pair, install a first-boot make-ssl-cert unit", plan_snakeoil, NULL},
-	{"install-snakeoil-hook", "write and enable capgate-snakeoil.service", NULL, apply_snakeoil_hook},
+	{"install-snakeoil-hook", "write capgate-snakeoil.service (runs make-ssl-cert at first boot)", NULL, apply_snakeoil_hook},
+	{"enable-snakeoil-hook", "link it into multi-user.target.wants, as systemctl enable does", NULL, apply_snakeoil_enable},
 	{"remove-swap-file", "remove a swap file (guarded)", NULL, apply_remove_file},
 	{"sshd-dropin", "set sshd keywords in /etc/ssh/sshd_config.d/00-capgate.conf", dropin_plan_sshd, dropin_apply},
 	{"sysctl-dropin", "set sysctl keys in /etc/sysctl.d/99-zz-capgate.conf", dropin_plan_sysctl, dropin_apply},
