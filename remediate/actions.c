@@ -431,13 +431,35 @@ static const char *item_why(const struct rem_item *it, int r)
 	return safefs_strerror(r);
 }
 
+static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item *it, const struct rem_opts *o)
+{
+	int r;
+
+	capture_before(ctx, it);
+	r = it->action->apply(ctx, it, o);
+	if (r < 0) {
+		_cleanup_free_ char *detail = it->reason;
+		it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));
+		it->state = REM_FAILED;
+	} else {
+		free(it->reason);
+		it->reason = NULL;
+		it->state = REM_DONE;
+	}
+	if (o->manifest) {
+		int m = remediate_manifest_write(ctx, plan, o->manifest);
+		if (m < 0)
+			fprintf(stderr, "capgate: cannot write manifest '%s': %s\n", o->manifest, strerror(-m));
+	}
+	return r;
+}
+
 size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct rem_opts *o)
 {
-	size_t failed = 0;
+	size_t failed = 0, *retry = xcalloc(plan->n + 1, sizeof *retry), nretry = 0;
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct rem_item *it = &plan->v[i];
-		int r;
 
 		if (it->state != REM_PLANNED || !it->selected)
 			continue;
@@ -445,22 +467,23 @@ size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct r
 			it->reason = xstrdup("cancelled");
 			continue;
 		}
-		capture_before(ctx, it);
-		r = it->action->apply(ctx, it, o);
-		if (r < 0) {
-			_cleanup_free_ char *detail = it->reason;
-			it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));
-			it->state = REM_FAILED;
-			failed++;
-			fprintf(stderr, "capgate: %s '%s' failed: %s\n", it->action->id, it->path, it->reason);
-		} else {
-			it->state = REM_DONE;
-		}
-		if (o->manifest) {
-			int m = remediate_manifest_write(ctx, plan, o->manifest);
-			if (m < 0)
-				fprintf(stderr, "capgate: cannot write manifest '%s': %s\n", o->manifest, strerror(-m));
-		}
+		/* a rewrite refused for a second hard link gets one more try at the end: another
+		 * item (a history that is a link to /etc/shadow) may remove that name */
+		if (apply_one(ctx, plan, it, o) == -SAFEFS_ENLINK)
+			retry[nretry++] = i;
 	}
+	for (size_t k = 0; k < nretry && !(o->cancel && *o->cancel); k++) {
+		struct rem_item *it = &plan->v[retry[k]];
+		free(it->reason);
+		it->reason = NULL;
+		it->have_meta = it->have_sha = false;
+		apply_one(ctx, plan, it, o);
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->v[i].state == REM_FAILED) {
+			failed++;
+			fprintf(stderr, "capgate: %s '%s' failed: %s\n", plan->v[i].action->id, plan->v[i].path, plan->v[i].reason);
+		}
+	free(retry);
 	return failed;
 }

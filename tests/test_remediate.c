@@ -259,10 +259,11 @@ START_TEST(hostile_traps_are_reported_and_left_alone)
 	ck_assert_int_ne(lstat(pyh, &st), 0);
 	_cleanup_free_ char *cc = fx_read(canary);
 	ck_assert_str_eq(cc, "outside the image\n");
-	/* /etc/shadow had two names while it was to be rewritten: refused, unchanged */
-	ck_assert_str_eq(result_for(&r.rep, "/etc/shadow"), "failed");
+	/* /etc/shadow had two names when its turn came; once the history name was gone, the
+	 * deferred retry locked it (the old inode, with the hash, went with the last name) */
+	ck_assert_str_eq(result_for(&r.rep, "/etc/shadow"), "done");
 	_cleanup_free_ char *sc = fx_read(shadow);
-	ck_assert_str_eq(sc, shadow_text);
+	ck_assert_str_eq(sc, shadow_locked);
 	/* the hard-linked log and the symlinked log dir: reported, skipped, untouched */
 	ck_assert_str_eq(result_for(&r.rep, "/var/log/auth.log"), "skipped");
 	ck_assert_str_eq(result_for(&r.rep, "/var/log/nginx"), "skipped");
@@ -270,16 +271,23 @@ START_TEST(hostile_traps_are_reported_and_left_alone)
 	ck_assert_ptr_nonnull(strstr(pc, "alice"));
 	ck_assert_int_eq(lstat(hl, &st), 0);
 	ck_assert_int_eq(result_of(&r.rep, "gen.logs")->status, CG_FAIL);
-	ck_assert_int_eq(r.rep.verdict, CG_VERDICT_ERROR);
-	ck_assert_int_eq(scan_exit_code(&r.rep), 3);
+	ck_assert_int_eq(r.rep.verdict, CG_BLOCKED);
+	ck_assert_int_eq(scan_exit_code(&r.rep), 1);
 	run_done(&r);
 
-	/* with the second name gone, the next fix locks root */
+	/* with only phase "any" the history name stays, so the rewrite is refused and says why */
+	ck_assert_int_eq(link(shadow, pyh), 0);
 	struct run r2 = {0};
-	run_fix(&r2, REM_PHASES_ALL, false, NULL);
-	ck_assert_str_eq(result_for(&r2.rep, "/etc/shadow"), "done");
+	FILE *f = fopen(shadow, "w"); /* both names see it */
+	fputs(shadow_text, f);
+	fclose(f);
+	run_fix(&r2, REM_PHASE_ANY, false, NULL);
+	ck_assert_str_eq(result_for(&r2.rep, "/etc/shadow"), "failed");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(action_for(&r2.rep, "/etc/shadow"), "reason")),
+				     "hard link"));
 	_cleanup_free_ char *sc2 = fx_read(shadow);
-	ck_assert_str_eq(sc2, shadow_locked);
+	ck_assert_str_eq(sc2, shadow_text);
+	ck_assert_int_eq(scan_exit_code(&r2.rep), 3);
 	run_done(&r2);
 	strv_free(&out_before);
 	strv_free(&out_after);
