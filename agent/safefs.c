@@ -809,9 +809,7 @@ int safefs_truncate(const struct safefs *fs, const char *path, const struct stat
 		return -SAFEFS_ENOTREG;
 	if (st.st_nlink > 1)
 		return -SAFEFS_ENLINK;
-	if (ftruncate(fd, 0) < 0)
-		return -errno;
-	return fsync(fd) < 0 ? -errno : 0;
+	return ftruncate(fd, 0) < 0 ? -errno : 0;
 }
 
 int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *expect)
@@ -829,9 +827,7 @@ int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *
 		return -EISDIR;
 	if ((r = same_entry(&st, expect)) < 0)
 		return r;
-	if (unlinkat(dfd, name, 0) < 0)
-		return -errno;
-	return fsync(dfd) < 0 ? -errno : 0;
+	return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 }
 
 /* Entries the tree removal gave up on, so it does not find them again and again. */
@@ -990,7 +986,7 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 			(*files)++;
 		if (bytes && S_ISREG(st.st_mode))
 			*bytes += (unsigned long long)st.st_size;
-		return fsync(dfd) < 0 ? -errno : 0;
+		return 0;
 	}
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -1006,9 +1002,16 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 	r = tree_empty(fd, st.st_dev, files, bytes);
 	if (r < 0)
 		return r;
-	if (!keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+	return !keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+int safefs_sync(const struct safefs *fs)
+{
+	_cleanup_close_ int fd = openat(fs->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
 		return -errno;
-	return fsync(dfd) < 0 ? -errno : 0;
+	return syncfs(fd) < 0 ? -errno : 0;
 }
 
 int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)

@@ -185,8 +185,19 @@ static int apply_sudoers(struct cg_ctx *ctx, struct rem_item *it, const struct r
 
 	if (r < 0)
 		return r;
-	if (sudoedit_remove_user(buf, len, it->arg, &out) > 0)
-		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, st.st_mode, st.st_uid, st.st_gid, expect(it));
+	struct strv users = {0};
+	size_t changed = 0;
+	strv_split_commas(&users, it->arg);
+	for (size_t i = 0; i < users.n; i++) {
+		struct strbuf next = {0};
+		changed += sudoedit_remove_user(buf, len, users.v[i], &next);
+		free(buf);
+		len = next.len;
+		buf = next.buf;
+	}
+	if (changed > 0)
+		r = safefs_write_atomic(&ctx->fs, it->path, buf, len, st.st_mode, st.st_uid, st.st_gid, expect(it));
+	strv_free(&users);
 	free(buf);
 	strbuf_free(&out);
 	return r;
@@ -194,8 +205,28 @@ static int apply_sudoers(struct cg_ctx *ctx, struct rem_item *it, const struct r
 
 static void plan_build_user(struct rem_planner *p, const struct cg_finding *f)
 {
-	if (f->rule && startswith(f->rule, "sudoers:"))
-		rem_plan_add(p, "remove-sudoers-lines", f->path, f->rule + strlen("sudoers:"));
+	if (f->rule && startswith(f->rule, "sudoers:")) {
+		/* one rewrite per file: every build user of that file in one atomic change */
+		const char *user = f->rule + strlen("sudoers:");
+		for (size_t i = 0; i < p->plan->n; i++) {
+			struct rem_item *it = &p->plan->v[i];
+			if (it->action && streq(it->action->id, "remove-sudoers-lines") && streq(it->path, f->path)) {
+				struct strv have = {0};
+				strv_split_commas(&have, it->arg);
+				bool dup = false;
+				for (size_t k = 0; k < have.n; k++)
+					dup |= streq(have.v[k], user);
+				strv_free(&have);
+				if (!dup) {
+					char *n = xasprintf("%s,%s", it->arg, user);
+					free(it->arg);
+					it->arg = n;
+				}
+				return;
+			}
+		}
+		rem_plan_add(p, "remove-sudoers-lines", f->path, user);
+	}
 	else if (f->rule && startswith(f->rule, "authorized_keys:"))
 		rem_plan_add(p, "remove-file", f->path, NULL);
 	else
@@ -442,12 +473,26 @@ static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item 
 		it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));
 		it->state = REM_FAILED;
 	} else {
+		struct stat st;
+		bool exists = safefs_lstat(&ctx->fs, it->path, &st) == 0;
 		free(it->reason);
 		it->reason = NULL;
 		it->state = REM_DONE;
+		/* later items on the same path (another user's sudoers lines, another drop-in key)
+		 * expect the entry as we just left it */
+		for (size_t j = 0; j < plan->n; j++)
+			if (&plan->v[j] != it && plan->v[j].state == REM_PLANNED && streq(plan->v[j].path, it->path)) {
+				plan->v[j].have_st = exists;
+				if (exists)
+					plan->v[j].st = st;
+			}
 	}
-	if (o->manifest) {
-		int m = remediate_manifest_write(ctx, plan, o->manifest);
+	/* keep the manifest current for a run that gets killed, at most four times a second: a
+	 * rename over a file costs a data flush on ext4 (auto_da_alloc) */
+	unsigned long long now = util_now_ms();
+	if (o->manifest && now - plan->manifest_at >= 250) {
+		int m = remediate_manifest_write(ctx, plan, o->manifest, false);
+		plan->manifest_at = now;
 		if (m < 0)
 			fprintf(stderr, "capgate: cannot write manifest '%s': %s\n", o->manifest, strerror(-m));
 	}

@@ -484,6 +484,7 @@ int main(void)
 	tcase_add_test(tc, host_keys_need_a_regenerator_or_force);
 	tcase_add_test(tc, dropins_from_table_rule_and_argument);
 	tcase_add_test(tc, sshd_dropin_refused_without_include);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

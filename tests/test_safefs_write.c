@@ -214,6 +214,7 @@ int main(void)
 	tcase_add_test(tc, remove_tree_of_a_symlinked_dir_removes_only_the_link);
 	tcase_add_test(tc, never_writes_under_pseudo_dirs);
 	tcase_add_test(tc, symlink_atomic_and_mkdir);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -127,6 +127,7 @@ int main(void)
 	tcase_add_test(tc, disable_like_systemctl);
 	tcase_add_test(tc, mask_like_systemctl);
 	tcase_add_test(tc, disable_then_mask_like_systemctl);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
