@@ -665,6 +665,30 @@ static char *tmp_name(const char *name)
 	return xasprintf(".%s.capgate-tmp", name);
 }
 
+/* Whether NAME in DFD may be replaced: absent (unless a planned entry is expected), or the
+ * expected entry; FILE_ONLY demands a regular file with one link. */
+static int may_replace(int dfd, const char *name, const struct stat *expect, bool file_only)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno != ENOENT ? -errno : expect ? -SAFEFS_EMOVED : 0;
+	if (file_only && !S_ISREG(st.st_mode))
+		return -SAFEFS_ENOTREG;
+	if (file_only && st.st_nlink > 1)
+		return -SAFEFS_ENLINK;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return same_entry(&st, expect);
+}
+
+/* The temp name for NAME, with whatever a killed run left there removed. */
+static int stale_tmp(int dfd, const char *name, char **tmp)
+{
+	*tmp = tmp_name(name);
+	return unlinkat(dfd, *tmp, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -700,27 +724,13 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *tmp = NULL;
-	struct stat st;
 	bool named = false;
 	int r;
 
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!S_ISREG(st.st_mode))
-			return -SAFEFS_ENOTREG;
-		if (st.st_nlink > 1)
-			return -SAFEFS_ENLINK;
-		if ((r = same_entry(&st, expect)) < 0)
-			return r;
-	} else if (errno != ENOENT)
-		return -errno;
-	else if (expect)
-		return -SAFEFS_EMOVED;
-
-	tmp = tmp_name(name);
-	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
-		return -errno;
+	if ((r = may_replace(dfd, name, expect, true)) < 0 || (r = stale_tmp(dfd, name, &tmp)) < 0)
+		return r;
 	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
@@ -742,8 +752,7 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
-		if (named || r != -ENOENT)
-			unlinkat(dfd, tmp, 0);
+		unlinkat(dfd, tmp, 0);
 		return r;
 	}
 	return fsync(dfd) < 0 ? -errno : 0;
@@ -754,23 +763,12 @@ int safefs_symlink_atomic(const struct safefs *fs, const char *target, const cha
 	const char *name;
 	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
 	_cleanup_free_ char *tmp = NULL;
-	struct stat st;
 	int r;
 
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return -EISDIR;
-		if ((r = same_entry(&st, expect)) < 0)
-			return r;
-	} else if (errno != ENOENT)
-		return -errno;
-	else if (expect)
-		return -SAFEFS_EMOVED;
-	tmp = tmp_name(name);
-	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
-		return -errno;
+	if ((r = may_replace(dfd, name, expect, false)) < 0 || (r = stale_tmp(dfd, name, &tmp)) < 0)
+		return r;
 	if (symlinkat(target, dfd, tmp) < 0)
 		return -errno;
 	if (renameat(dfd, tmp, dfd, name) < 0) {
