@@ -242,7 +242,7 @@ static int validate_value(struct vctx *v, const char *keypath, const char *key, 
 		if (!g.hit)
 			return verr(v, keypath, "'%s' names no check (see 'capgate checks')", key);
 	}
-		/* fall through */
+		__attribute__((fallthrough)); /* a check id holds an object */
 	case K_OBJECT:
 	case K_MAP:
 		if (!json_is_object(val))
@@ -337,7 +337,9 @@ int config_load_text(struct cg_config *cfg, const char *name, const char *text, 
 
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		*err = xasprintf("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+		/* Jansson says column 0 (or line -1) at the very start; positions here are 1-based */
+		*err = xasprintf("%s:%d:%d: %s", name, jerr.line < 1 ? 1 : jerr.line,
+				 jerr.column < 1 ? 1 : jerr.column, jerr.text);
 		return -EINVAL;
 	}
 	if (!json_is_object(doc)) {

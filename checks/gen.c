@@ -21,7 +21,7 @@ static bool id_is_unset(const char *s)
 
 static int gen_machine_id(struct cg_ctx *ctx, struct cg_result *r)
 {
-	_cleanup_free_ char *buf = NULL, *target = NULL;
+	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t len;
 	int e;
