@@ -139,7 +139,7 @@ static int resolve_walk(const struct safefs *fs, const char *path, int flags, bo
 		return -errno;
 	for (;;) {
 		char *comp, *rest;
-		bool last;
+		bool last, trailing;
 		struct stat st;
 		int nfd;
 
@@ -151,6 +151,7 @@ static int resolve_walk(const struct safefs *fs, const char *path, int flags, bo
 		}
 		comp = p;
 		rest = strchr(p, '/');
+		trailing = rest != NULL;
 		if (rest)
 			*rest++ = '\0';
 		else
@@ -159,6 +160,8 @@ static int resolve_walk(const struct safefs *fs, const char *path, int flags, bo
 		while (*rest == '/')
 			rest++;
 		last = !*rest;
+		/* "dir/" names a directory: like the kernel, follow a last symlink and insist on a dir */
+		trailing = trailing && last;
 
 		if (streq(comp, ".")) {
 			if (last)
@@ -175,7 +178,7 @@ static int resolve_walk(const struct safefs *fs, const char *path, int flags, bo
 			cur = nfd;
 			continue;
 		}
-		if (last && !follow_last) {
+		if (last && !follow_last && !trailing) {
 			nfd = openat(cur, comp, flags | O_NOFOLLOW);
 			return nfd < 0 ? -errno : nfd;
 		}
@@ -211,7 +214,7 @@ static int resolve_walk(const struct safefs *fs, const char *path, int flags, bo
 		}
 		if (last) {
 			close(nfd);
-			nfd = openat(cur, comp, flags | O_NOFOLLOW);
+			nfd = openat(cur, comp, flags | O_NOFOLLOW | (trailing ? O_DIRECTORY : 0));
 			return nfd < 0 ? -errno : nfd;
 		}
 		if (!S_ISDIR(st.st_mode)) {
