@@ -109,9 +109,7 @@ static void posmap_build(struct posmap *m, const char *s, size_t len)
 			break;
 		case '}':
 		case ']':
-			if (depth > 0)
-				depth--;
-			if (depth < 256)
+			if (depth > 0 && --depth < 256)
 				strbuf_truncate(&path, stack[depth]);
 			expect_key = false;
 			break;
