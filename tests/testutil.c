@@ -254,3 +254,40 @@ int tu_main(Suite *s)
 	srunner_free(sr);
 	return failed ? 1 : 0;
 }
+
+void tu_scan(struct tu_scan *t, const char *root, const char *only)
+{
+	struct cg_selection sel = {.fail_on = -1};
+	char *err = NULL;
+
+	config_init(&t->cfg);
+	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
+	if (only)
+		strv_split_commas(&sel.only, only);
+	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
+	strv_free(&sel.only);
+}
+
+void tu_scan_free(struct tu_scan *t)
+{
+	scan_report_free(&t->rep);
+	ctx_done(&t->ctx);
+	config_free(&t->cfg);
+}
+
+const struct cg_result *tu_result(const struct cg_report *rep, const char *id)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (streq(rep->results[i].check->id, id))
+			return &rep->results[i];
+	return NULL;
+}
+
+bool tu_has_finding(const struct cg_result *r, const char *path)
+{
+	for (size_t i = 0; r && i < r->nfindings; i++)
+		if (streq(r->findings[i].path, path))
+			return true;
+	return false;
+}

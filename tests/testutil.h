@@ -32,3 +32,18 @@ const char *tu_capgate(void);
 int tu_count_fds(void);
 /* Run a Check suite; returns the process exit code. */
 int tu_main(Suite *s);
+
+#include "scan.h"
+/* Scan ROOT in-process with the checks matching ONLY (globs, comma-separated; NULL: all) and
+ * an empty configuration. Free with tu_scan_free(). */
+struct tu_scan {
+	struct cg_config cfg;
+	struct cg_ctx ctx;
+	struct cg_report rep;
+};
+void tu_scan(struct tu_scan *t, const char *root, const char *only);
+void tu_scan_free(struct tu_scan *t);
+/* The result of check ID in a report, or NULL when it did not run. */
+const struct cg_result *tu_result(const struct cg_report *rep, const char *id);
+/* Whether RESULT has a finding on PATH. */
+bool tu_has_finding(const struct cg_result *r, const char *path);
