@@ -17,6 +17,8 @@ echo "== tests (release)"
 echo "== tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	sh -c "cd '$src/build-asan' && ctest --output-on-failure -j$jobs -LE slow"
+echo "== valgrind memcheck (unit tests, fuzz replays, a scan)"
+"$src/tests/valgrind/run.sh" "$src/build"
 echo "== static analysis (cppcheck, clang-tidy)"
 "$src/tests/static/run.sh" "$src/build-static"
 echo "== fuzz (short pass; figures per target)"
