@@ -173,7 +173,7 @@ int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
 	}
 	r = report_write(rep, fmt, out, false);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0)
-		r = -EIO;
+		r = -errno; /* the real reason (ENOSPC, EDQUOT, EIO), not a generic one */
 	if (fclose(out) != 0)
 		r = -EIO;
 	if (r == 0 && rename(tmp, a->output) < 0)
