@@ -16,6 +16,7 @@
 
 const struct cg_family *const registry_families[] = {
 	&family_gen,
+	&family_ssh,
 	NULL,
 };
 
