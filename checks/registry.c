@@ -17,6 +17,8 @@
 const struct cg_family *const registry_families[] = {
 	&family_gen,
 	&family_ssh,
+	&family_acct,
+	&family_perm,
 	NULL,
 };
 
