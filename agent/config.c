@@ -37,6 +37,11 @@ static const struct key {
 	{"profiles.*.only", K_STRLIST},
 	{"profiles.*.skip", K_STRLIST},
 	{"profiles.*.fail_on", K_SEVERITY},
+	{"ssh", K_OBJECT},
+	{"ssh.permit_root_login", K_STRLIST},   /* values ssh.permit-root-login accepts; default ["no"] */
+	{"ssh.use_sshd_t", K_BOOL},             /* live: cross-check with `sshd -T` (default true) */
+	{"accounts", K_OBJECT},
+	{"accounts.allowed_users", K_STRLIST},  /* regular accounts acct.leftover-users lets stay */
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
