@@ -3,3 +3,6 @@
 #include "registry.h"
 
 extern const struct cg_family family_gen;
+extern const struct cg_family family_svc;
+extern const struct cg_family family_kernel;
+extern const struct cg_family family_net;
