@@ -30,6 +30,7 @@ bool dpkg_is_installed_state(const struct dpkg_pkg *p);
 /* Compare Debian versions (epoch:upstream-revision, '~' sorts first): <0, 0, >0. */
 int dpkg_version_compare(const char *a, const char *b);
 
-/* Walk a Packages index: FN gets each stanza's Package and Version (not NUL-terminated). */
-void dpkg_index_foreach(const char *text, size_t len,
+/* Walk a Packages index: FN gets each stanza's Package and Version (not NUL-terminated), for
+ * stanzas whose Package starts with PREFIX (NULL: all). */
+void dpkg_index_foreach(const char *text, size_t len, const char *prefix,
 			void (*fn)(const char *name, size_t nlen, const char *version, size_t vlen, void *ud), void *ud);

@@ -134,3 +134,50 @@ unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsi
 	json_t *v = hcfg(ctx, key);
 	return json_is_integer(v) ? (unsigned long long)json_integer_value(v) : dflt;
 }
+
+#include "imgfile.h"
+
+#include <sys/mman.h>
+
+#define LISTS_DIR "/var/lib/apt/lists"
+
+int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filter,
+		       void (*fn)(const char *path, const char *text, size_t len, void *ud), void *ud)
+{
+	struct strv names = {0};
+	int n = 0, e;
+
+	e = imgfile_list_dir(&ctx->fs, LISTS_DIR, &names);
+	if (e < 0) {
+		result_add_error(r, LISTS_DIR, e, "cannot list");
+		return e;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_free_ char *p = NULL;
+		_cleanup_close_ int fd = -1;
+		struct stat st;
+		void *map;
+		/* compressed indexes (Acquire::GzipIndexes) are not read: Debian stores them plain */
+		if (!endswith(names.v[i], "_Packages") || (filter && !strstr(names.v[i], filter)))
+			continue;
+		p = xasprintf("%s/%s", LISTS_DIR, names.v[i]);
+		fd = safefs_open_regular(&ctx->fs, p, &st);
+		if (fd < 0) {
+			result_add_error(r, p, fd, "cannot read");
+			continue;
+		}
+		if (st.st_size == 0)
+			continue;
+		/* mapped, not copied: Debian main's index is 50 MB */
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			result_add_error(r, p, -errno, "cannot map");
+			continue;
+		}
+		fn(p, map, (size_t)st.st_size, ud);
+		munmap(map, (size_t)st.st_size);
+		n++;
+	}
+	strv_free(&names);
+	return n;
+}

@@ -38,3 +38,9 @@ bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name);
 bool hsys_cfg_list_match(const struct cg_ctx *ctx, const char *key, const char *value);
 bool hsys_cfg_bool(const struct cg_ctx *ctx, const char *key, bool dflt);
 unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsigned long long dflt);
+
+/* APT's downloaded package indexes (/var/lib/apt/lists/\*_Packages). FN gets each file's path,
+ * text and length. Only files whose name contains FILTER (e.g. "_dists_bookworm-security_"), or
+ * every Packages file when FILTER is NULL. Returns how many files were read, or -errno. */
+int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filter,
+		       void (*fn)(const char *path, const char *text, size_t len, void *ud), void *ud);
