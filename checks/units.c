@@ -240,6 +240,7 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 	}
 
 	info->state = has_install ? UNIT_DISABLED : UNIT_STATIC;
+	int best = -1;
 	for (size_t i = 0; i < u->nlinks; i++) {
 		const struct unit_link *l = &u->links[i];
 		bool hit = false;
@@ -251,7 +252,10 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 		if (!hit)
 			continue;
 		bool vendor = is_vendor_dir(l->dir);
-		if (info->state != UNIT_ENABLED || (info->vendor_only && !vendor)) {
+		/* report the most telling link: a config dir beats /usr, a .wants link beats an alias */
+		int rank = (vendor ? 0 : 2) + (l->sub[0] ? 1 : 0);
+		if (info->state != UNIT_ENABLED || rank > best) {
+			best = rank;
 			free(info->enabled_by);
 			info->enabled_by = l->sub[0] ? xasprintf("%s/%s/%s", l->dir, l->sub, l->name)
 						     : xasprintf("%s/%s", l->dir, l->name);
