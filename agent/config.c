@@ -55,6 +55,12 @@ static const struct key {
 	{"base_image.timeout", K_DURATION},
 	{"base_image.allow", K_STRLIST},           /* globs over publisher:offer:sku:version or gallery ids */
 	{"base_image.max_age_days", K_UINT},
+	{"remediate", K_OBJECT},
+	{"remediate.enabled", K_BOOL},        /* capgate run and the daemon fix without --remediate */
+	{"remediate.build_users", K_STRLIST}, /* default: packer, vagrant */
+	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
+	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
+	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
