@@ -18,6 +18,13 @@ enum cli_opt {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_HELP,
+	OPT_LISTEN,
+	OPT_RUNTIME_DIR,
+	OPT_URL,
+	OPT_TIMEOUT,
+	OPT_TRIGGER,
+	OPT_REMEDIATE,
+	OPT_SIGNAL,
 	OPT_COUNT,
 };
 
@@ -46,6 +53,8 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
+	const char *listen, *runtime_dir, *url, *timeout, *signal; /* daemon, wait, run --signal */
+	bool trigger, remediate;
 	char **rest;
 	int nrest;
 };
