@@ -94,11 +94,8 @@ void journal_log(int priority, enum journal_event ev, const struct journal_field
 		if (r >= 0)
 			return;
 	}
-	/* stderr: one line; the message names the run, the check prefix tells findings apart */
+	/* stderr: one line; messages name their run and check themselves */
 	pthread_mutex_lock(&stderr_lock);
-	fputs("capgate: ", stderr);
-	if (f->check)
-		fprintf(stderr, "%s: ", f->check);
-	fprintf(stderr, "%s\n", msg);
+	fprintf(stderr, "capgate: %s\n", msg);
 	pthread_mutex_unlock(&stderr_lock);
 }
