@@ -61,6 +61,23 @@ static const struct key {
 	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
 	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
 	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
+	/* capgate daemon (agent/daemon.c) */
+	{"daemon", K_OBJECT},
+	{"daemon.listen", K_STRING},
+	{"daemon.runtime_dir", K_STRING},
+	{"daemon.run_at_start", K_BOOL},
+	{"daemon.remediate", K_BOOL},
+	{"daemon.max_connections", K_UINT},
+	{"daemon.timeout", K_DURATION},
+	{"daemon.stop_timeout", K_DURATION},
+	/* the signed report POST (agent/callback.c) */
+	{"callback", K_OBJECT},
+	{"callback.url", K_STRING},
+	{"callback.secret_file", K_STRING},
+	{"callback.ca_file", K_STRING},
+	{"callback.attempts", K_UINT},
+	{"callback.backoff", K_DURATION},
+	{"callback.timeout", K_DURATION},
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
