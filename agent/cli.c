@@ -12,7 +12,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids or globs, e.g. 'secrets.*')"},
 	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids or globs)"},
 	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
-	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text or json"},
+	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text, json (capgate.report/v1), sarif (SARIF 2.1.0) or junit (JUnit XML)"},
 	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
 	[OPT_HELP] = {"help", 'h', NULL, "show this help"},
 };
