@@ -111,8 +111,10 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 			r = &rep->results[rep->n++];
 			result_init(r, c, cc && cc->severity >= 0 ? (enum cg_severity)cc->severity : c->severity);
 			r->exclude = cc ? &cc->exclude : NULL;
-			if (cfg)
+			if (cfg) {
 				r->max_findings = cfg->max_findings;
+				r->global_exclude = &cfg->scan_exclude;
+			}
 			t1 = util_now_ms();
 			if (!(c->modes & (ctx->mode == CG_MODE_LIVE ? CG_LIVE : CG_OFFLINE)))
 				result_skip(r, "not available in %s mode", ctx_mode_name(ctx));

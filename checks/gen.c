@@ -191,6 +191,7 @@ static void tmp_report_entry(struct tmpscan *ts, const struct safefs_entry *e)
 	if (S_ISDIR(e->st->st_mode)) {
 		struct tally t = {.r = ts->r};
 		struct safefs_walk_ops ops = {.visit = tally_visit, .error = tally_error};
+		ctx_walk_defaults(ts->ctx, &ops);
 		int rc = safefs_walk(&ts->ctx->fs, e->path, &ops, &t);
 		if (rc < 0)
 			result_add_error(ts->r, e->path, rc, "cannot walk");
