@@ -220,6 +220,45 @@ static void gendoc_check_word(const struct cg_check *c, void *ud)
 	fprintf(ud, " %s", c->id);
 }
 
+/* Values the completion offers for an option, by the argument's name in the option table. */
+static const struct {
+	const char *arg, *action;
+} bash_values[] = {
+	{"DIR", "compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$cur\"))"},
+	{"FILE", "compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))"},
+	{"FORMAT", "COMPREPLY=($(compgen -W \"$formats\" -- \"$cur\"))"},
+	{"SEVERITY", "COMPREPLY=($(compgen -W \"$severities\" -- \"$cur\"))"},
+	{"NAME", "COMPREPLY=($(compgen -W \"$profiles\" -- \"$cur\"))"},
+	{"IDS", "COMPREPLY=($(compgen -W \"$checks\" -- \"${cur##*,}\"))"},
+};
+
+/* Index in bash_values[] of an option's argument; -1 for an argument of no known kind. */
+static int gendoc_bash_kind(const struct cli_option *o)
+{
+	for (size_t k = 0; k < ELEMENTSOF(bash_values); k++)
+		if (streq(o->arg, bash_values[k].arg))
+			return (int)k;
+	return -1;
+}
+
+/* Print the case pattern ("--root|-r)") of every option with an argument of KIND; false if none. */
+static bool gendoc_bash_case(FILE *out, int kind)
+{
+	bool any = false;
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct cli_option *o = &cli_options[i];
+		if (!o->arg || gendoc_bash_kind(o) != kind)
+			continue;
+		fprintf(out, "%s--%s", any ? "|" : "        ", o->name);
+		if (o->shortname)
+			fprintf(out, "|-%c", o->shortname);
+		any = true;
+	}
+	if (any)
+		fputs(")\n", out);
+	return any;
+}
+
 /* Bash completion: verbs, each verb's options, and values for options whose argument names a
  * known set (FORMAT, SEVERITY, NAME, IDS, ID) or a path (DIR, FILE). */
 static void gendoc_bash(FILE *out)
@@ -247,47 +286,12 @@ static void gendoc_bash(FILE *out)
 	      "        return\n"
 	      "    fi\n"
 	      "    case $prev in\n", out);
-	/* option values, by the argument's name in the option table */
-	static const struct {
-		const char *arg, *action;
-	} values[] = {
-		{"DIR", "compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$cur\"))"},
-		{"FILE", "compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))"},
-		{"FORMAT", "COMPREPLY=($(compgen -W \"$formats\" -- \"$cur\"))"},
-		{"SEVERITY", "COMPREPLY=($(compgen -W \"$severities\" -- \"$cur\"))"},
-		{"NAME", "COMPREPLY=($(compgen -W \"$profiles\" -- \"$cur\"))"},
-		{"IDS", "COMPREPLY=($(compgen -W \"$checks\" -- \"${cur##*,}\"))"},
-	};
-	for (size_t k = 0; k < ELEMENTSOF(values); k++) {
-		bool any = false;
-		for (int i = 0; i < OPT_COUNT; i++) {
-			const struct cli_option *o = &cli_options[i];
-			if (!o->arg || !streq(o->arg, values[k].arg))
-				continue;
-			fprintf(out, "%s--%s", any ? "|" : "        ", o->name);
-			if (o->shortname)
-				fprintf(out, "|-%c", o->shortname);
-			any = true;
-		}
-		if (any)
-			fprintf(out, ")\n            %s\n            return ;;\n", values[k].action);
-	}
+	for (int k = 0; k < (int)ELEMENTSOF(bash_values); k++)
+		if (gendoc_bash_case(out, k))
+			fprintf(out, "            %s\n            return ;;\n", bash_values[k].action);
 	/* any other option with an argument: no suggestion, but do not offer options either */
-	bool any = false;
-	for (int i = 0; i < OPT_COUNT; i++) {
-		const struct cli_option *o = &cli_options[i];
-		bool known = false;
-		for (size_t k = 0; k < ELEMENTSOF(values); k++)
-			known |= o->arg && streq(o->arg, values[k].arg);
-		if (!o->arg || known)
-			continue;
-		fprintf(out, "%s--%s", any ? "|" : "        ", o->name);
-		if (o->shortname)
-			fprintf(out, "|-%c", o->shortname);
-		any = true;
-	}
-	if (any)
-		fputs(")\n            return ;;\n", out);
+	if (gendoc_bash_case(out, -1))
+		fputs("            return ;;\n", out);
 	fputs("    esac\n    case ${COMP_WORDS[1]} in\n", out);
 	for (const struct cli_verb *v = cli_verbs; v->name; v++) {
 		fprintf(out, "        %s)\n            COMPREPLY=($(compgen -W '", v->name);
