@@ -73,7 +73,8 @@ START_TEST(sarif_clean_tree_has_no_results)
 {
 	struct tu_scan t;
 	tu_write(root, "etc/machine-id", "", 0444);
-	tu_rm_rf(tu_path(root, "tmp"));
+	_cleanup_free_ char *tmp = tu_path(root, "tmp");
+	tu_rm_rf(tmp);
 	tu_scan(&t, root, "gen.*");
 	json_t *doc = report_sarif_json(&t.rep);
 	json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
