@@ -543,3 +543,15 @@ const struct cg_check_config *config_for_check(const struct cg_config *cfg, cons
 	}
 	return glob;
 }
+
+void config_foreach_key(void (*fn)(const char *path, const char *type, void *ud), void *ud)
+{
+	static const char *const names[] = {
+		[K_OBJECT] = "object", [K_MAP] = "object of named entries", [K_STRING] = "string",
+		[K_BOOL] = "boolean", [K_UINT] = "unsigned integer", [K_STRLIST] = "list of strings",
+		[K_SIZE] = "size (\"64M\", \"2G\" or bytes)", [K_SEVERITY] = "severity",
+		[K_DURATION] = "duration (\"30s\", \"5m\", \"500ms\")", [K_CHECKID] = "object keyed by check id or glob",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(schema); i++)
+		fn(schema[i].path, names[schema[i].type], ud);
+}
