@@ -22,7 +22,7 @@ static bool id_is_unset(const char *s)
 
 static int gen_machine_id(struct cg_ctx *ctx, struct cg_result *r)
 {
-	_cleanup_free_ char *buf = NULL, *target = NULL;
+	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t len;
 	int e;
@@ -192,6 +192,7 @@ static void tmp_report_entry(struct tmpscan *ts, const struct safefs_entry *e)
 	if (S_ISDIR(e->st->st_mode)) {
 		struct tally t = {.r = ts->r};
 		struct safefs_walk_ops ops = {.visit = tally_visit, .error = tally_error};
+		ctx_walk_defaults(ts->ctx, &ops);
 		int rc = safefs_walk(&ts->ctx->fs, e->path, &ops, &t);
 		if (rc < 0)
 			result_add_error(ts->r, e->path, rc, "cannot walk");
