@@ -286,6 +286,8 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 			json_object_set_new(a, "mode", json_string(mode));
 			json_object_set_new(a, "owner", json_string(owner));
 		}
+		else if (it->state == REM_DONE)
+			json_object_set_new(a, "existed", json_false()); /* created: there was no before */
 		json_object_set_new(a, "sha256_before", it->have_sha ? json_string(it->sha256) : json_null());
 		if (it->files)
 			json_object_set_new(a, "files", json_integer((json_int_t)it->files));

@@ -109,4 +109,7 @@ int units_stop(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o
 /* dropin.c */
 void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_sysctl(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_modprobe(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_limits(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_journald(struct rem_planner *p, const struct cg_finding *f);
 int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
