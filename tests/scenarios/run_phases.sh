@@ -22,16 +22,16 @@ echo 'build output' > "$t/var/log/build.log"
 ls -laR "$t" > "$w/ls0"
 
 fail() { echo "FAIL: $*"; exit 1; }
-rc=0; "$bin" run --root "$t" > /dev/null || rc=$?
+rc=0; "$bin" run --root "$t" --only "gen.*" > /dev/null || rc=$?
 [ $rc -eq 1 ] || fail "run without --remediate: exit $rc, want 1"
 ls -laR "$t" > "$w/ls1"; cmp -s "$w/ls0" "$w/ls1" || fail "run without --remediate changed the image"
 
-rc=0; "$bin" run --root "$t" --phase last > /dev/null 2>&1 || rc=$?
+rc=0; "$bin" run --root "$t" --only "gen.*" --phase last > /dev/null 2>&1 || rc=$?
 [ $rc -eq 2 ] || fail "run --phase last: exit $rc, want 2"
-rc=0; "$bin" fix --root "$t" --phase soon > /dev/null 2>&1 || rc=$?
+rc=0; "$bin" fix --root "$t" --only "gen.*" --phase soon > /dev/null 2>&1 || rc=$?
 [ $rc -eq 2 ] || fail "fix --phase soon: exit $rc, want 2"
 
-rc=0; "$bin" run --root "$t" --remediate --format json > "$w/run.json" 2> "$w/run.plan" || rc=$?
+rc=0; "$bin" run --root "$t" --only "gen.*" --remediate --format json > "$w/run.json" 2> "$w/run.plan" || rc=$?
 [ $rc -eq 1 ] || fail "run --remediate: exit $rc, want 1 (the last phase is left)"
 python3 - "$w/run.json" <<'PY' || exit 1
 import json, sys
@@ -52,7 +52,7 @@ if r['verdict'] != 'blocked':
 PY
 grep -q '^plan: 2 actions to apply, 3 not applied' "$w/run.plan" || fail "plan not printed to stderr with --format json: $(cat "$w/run.plan")"
 
-rc=0; "$bin" fix --root "$t" --phase last > "$w/last.txt" || rc=$?
+rc=0; "$bin" fix --root "$t" --only "gen.*" --phase last > "$w/last.txt" || rc=$?
 [ $rc -eq 0 ] || { cat "$w/last.txt"; fail "fix --phase last: exit $rc, want 0"; }
 [ ! -e "$t/etc/ssh/ssh_host_ed25519_key" ] || fail "host key left"
 [ ! -s "$t/etc/sudoers.d/90-cloud-init-users" ] || fail "sudoers line left"
@@ -60,10 +60,10 @@ rc=0; "$bin" fix --root "$t" --phase last > "$w/last.txt" || rc=$?
 # remediate.enabled in config makes run fix without the flag
 echo 'more output' > "$t/var/log/build.log"
 printf '{"remediate": {"enabled": true}}\n' > "$w/c.json"
-rc=0; "$bin" run --root "$t" --config "$w/c.json" > /dev/null || rc=$?
+rc=0; "$bin" run --root "$t" --only "gen.*" --config "$w/c.json" > /dev/null || rc=$?
 [ $rc -eq 0 ] || fail "run with remediate.enabled: exit $rc, want 0"
 [ ! -s "$t/var/log/build.log" ] || fail "log not truncated with remediate.enabled"
 printf '{"remediate": {"enabled": "yes"}}\n' > "$w/bad.json"
-rc=0; "$bin" run --root "$t" --config "$w/bad.json" > /dev/null 2> "$w/bad.err" || rc=$?
+rc=0; "$bin" run --root "$t" --only "gen.*" --config "$w/bad.json" > /dev/null 2> "$w/bad.err" || rc=$?
 [ $rc -eq 2 ] && grep -q 'bad.json:1:' "$w/bad.err" || fail "bad remediate config: exit $rc"
 echo "ok: run phases"
