@@ -66,4 +66,24 @@ rc=0; "$bin" run --root "$t" --only "gen.*" --config "$w/c.json" > /dev/null || 
 printf '{"remediate": {"enabled": "yes"}}\n' > "$w/bad.json"
 rc=0; "$bin" run --root "$t" --only "gen.*" --config "$w/bad.json" > /dev/null 2> "$w/bad.err" || rc=$?
 [ $rc -eq 2 ] && grep -q 'bad.json:1:' "$w/bad.err" || fail "bad remediate config: exit $rc"
+# --signal: the final report, signed, to a receiver on 127.0.0.1
+python3 - "$w" <<'PY' &
+import hashlib, hmac, http.server, json, sys
+w = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers['Content-Length']))
+        want = 'sha256=' + hmac.new(b'test-secret', body, hashlib.sha256).hexdigest()
+        ok = self.headers.get('X-Capgate-Signature') == want and json.loads(body)['schema'] == 'capgate.report/v1'
+        open(w + '/signal.txt', 'w').write('good' if ok else 'bad')
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+open(w + '/port.tmp', 'w').write(str(s.server_port)); __import__('os').rename(w + '/port.tmp', w + '/port')
+s.handle_request()
+PY
+for i in $(seq 50); do [ -f "$w/port" ] && break; sleep 0.1; done
+rc=0; CAPGATE_CALLBACK_SECRET=test-secret "$bin" run --root "$t" --only "gen.*" --signal "http://127.0.0.1:$(cat "$w/port")/done" > /dev/null 2>&1 || rc=$?
+wait
+[ $rc -eq 0 ] && [ "$(cat "$w/signal.txt")" = good ] || fail "run --signal: exit $rc, receiver saw '$(cat "$w/signal.txt" 2>/dev/null)'"
 echo "ok: run phases"
