@@ -220,3 +220,24 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 	curl_easy_cleanup(c);
 	return r;
 }
+
+int callback_send_report(const struct cg_config *cfg, const char *url, const char *run_id, json_t *report, char **err)
+{
+	struct callback_opts o;
+	char *body;
+	int r;
+
+	r = callback_opts_from_config(cfg, url, &o, err);
+	if (r < 0)
+		return r;
+	if (!o.url) {
+		*err = xstrdup("no callback URL: set callback.url in the configuration or pass one");
+		return -ENOENT;
+	}
+	o.run_id = run_id;
+	body = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
+	r = body ? callback_post(&o, body, strlen(body)) : -ENOMEM;
+	free(body);
+	callback_opts_free(&o);
+	return r;
+}

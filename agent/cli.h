@@ -25,6 +25,7 @@ enum cli_opt {
 	OPT_TRIGGER,
 	OPT_REMEDIATE,
 	OPT_SIGNAL,
+	OPT_RUN_ID,
 	OPT_COUNT,
 };
 
@@ -53,7 +54,7 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
-	const char *listen, *runtime_dir, *url, *timeout, *signal; /* daemon, wait, run --signal */
+	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, signal */
 	bool trigger, remediate;
 	char **rest;
 	int nrest;

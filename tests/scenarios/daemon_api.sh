@@ -14,6 +14,7 @@ start_daemon "$rt" --root "$scratch/clean" --config "$scratch/gen.json"
 is "token file is mode 0600" "$(stat -c %a "$rt/token")" 600
 is "runtime dir is mode 0700" "$(stat -c %a "$rt")" 700
 grep -qxE '[0-9a-f]{64}' "$rt/token" && ok "token is 64 hex digits" || not_ok "token is 64 hex digits"
+token1=$(cat "$rt/token")
 
 # --- before the first run
 is "health without token" "$(curl -s -o "$scratch/body" -w '%{http_code}' "$url/v1/health")" 200
@@ -60,11 +61,13 @@ kill "$daemon_pid"
 set +e; wait "$daemon_pid"; rc=$?; set -e
 is "SIGTERM: clean exit 0" "$rc" 0
 [ ! -e "$rt/token" ] && ok "token removed on exit" || not_ok "token removed on exit"
+first_token=$token1
 
 # --- a dirty image, run at start: curl --retry waits through 503, then fails at once on 412
 rt2="$scratch/rt2"
 gen_config "$scratch/gen-start.json" ', "daemon": {"run_at_start": true}'
 start_daemon "$rt2" --root "$scratch/dirty" --config "$scratch/gen-start.json"
+[ "$(cat "$rt2/token")" != "$first_token" ] && ok "every start makes a new token" || not_ok "every start makes a new token"
 expect 22 "curl --fail --retry stops at once on 412 (blocked)" -- curl -fsS --retry 30 --retry-delay 1 --retry-connrefused -H "Authorization: Bearer $(cat "$rt2/token")" "$url/v1/ready"
 is "ready: 412 when blocked" "$(api "$rt2" GET /v1/ready)" 412
 contains "$scratch/body" '"id":"gen.machine-id"' "412 names the failing check"

@@ -88,7 +88,7 @@ if unshare -m true 2>/dev/null; then
 				JOURNAL_STREAM=$ino "$4" daemon --runtime-dir "$rt" --root "$3/dirty" \
 					--config "$3/gen.json" --listen 127.0.0.1:0 2>>"$3/journal-stderr-$6" & dpid=$!
 			fi
-			"$4" wait --runtime-dir "$rt" --trigger --timeout 20s >/dev/null || true
+			"$4" wait --runtime-dir "$rt" --trigger --timeout 20s >/dev/null 2>&1 || true
 			kill $dpid; wait $dpid || true
 			sleep 0.2; kill $jpid
 		' sh "$tools" "$jl" "$scratch" "$cg" "" "$how"
