@@ -125,6 +125,36 @@ else
 	echo "# systemd-socket-activate missing: socket activation not tested"
 fi
 
+# --- slow clients: an idle half-sent request is dropped after daemon.timeout; the connection
+# limit holds; the daemon keeps answering
+gen_config "$scratch/limits.json" ', "daemon": {"timeout": "1s", "max_connections": 4}'
+start_daemon "$scratch/rt7" --root "$scratch/clean" --config "$scratch/limits.json"
+python3 - "$url" <<'PY' && ok "slow clients are cut off after the timeout and the limit holds" || not_ok "slow clients and connection limit"
+import socket, sys, time, urllib.request
+host, port = sys.argv[1].split("//")[1].split(":")
+conns = []
+for _ in range(6):  # more than max_connections, each sending half a request
+    s = socket.create_connection((host, int(port)))
+    s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+    conns.append(s)
+time.sleep(0.3)
+# over the limit: the 5th and 6th are closed by the daemon at once
+closed_early = 0
+for s in conns[4:]:
+    s.settimeout(0.5)
+    try:
+        closed_early += s.recv(1) == b""
+    except (socket.timeout, ConnectionResetError):
+        closed_early += 1
+assert closed_early == 2, closed_early
+time.sleep(1.8)  # past the 1 s timeout: the slow ones are gone
+for s in conns[:4]:
+    s.settimeout(0.5)
+    assert s.recv(1) == b"", "slow client not dropped"
+assert urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=2).status == 200
+PY
+stop_daemon "$daemon_pid"
+
 # --- only loopback
 expect 2 "listening on 0.0.0.0 is refused" -- "$cg" daemon --runtime-dir "$scratch/rt6" --root "$scratch/clean" --listen 0.0.0.0:7463
 contains "$scratch/err" "not a loopback address" "the refusal says why"
