@@ -129,6 +129,25 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 	return 0;
 }
 
+int cli_parse_options_only(const struct cli_verb *verb, int argc, char **argv, struct cli_args *a)
+{
+	int r = cli_parse(verb, argc, argv, a);
+
+	if (r)
+		return r;
+	if (a->help) {
+		cli_usage(verb, stdout);
+		cli_args_free(a);
+		return -1;
+	}
+	if (a->nrest > 0) {
+		fprintf(stderr, "capgate %s: unexpected argument '%s'\n", verb->name, a->rest[0]);
+		cli_args_free(a);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 void cli_args_free(struct cli_args *a)
 {
 	strv_free(&a->only);

@@ -17,19 +17,9 @@ int cmd_signal(const struct cli_verb *verb, int argc, char **argv)
 	size_t len;
 	int r;
 
-	r = cli_parse(verb, argc, argv, &a);
+	r = cli_parse_options_only(verb, argc, argv, &a);
 	if (r)
-		return r;
-	if (a.help) {
-		cli_usage(verb, stdout);
-		cli_args_free(&a);
-		return 0;
-	}
-	if (a.nrest > 0) {
-		fprintf(stderr, "capgate signal: unexpected argument '%s'\n", a.rest[0]);
-		cli_args_free(&a);
-		return EXIT_USAGE;
-	}
+		return r < 0 ? 0 : r;
 	r = cli_load_config(&a, &cfg);
 	if (r) {
 		cli_args_free(&a);

@@ -44,5 +44,7 @@ int config_settle(struct cg_config *cfg, char **err);
 
 /* The per-check settings that apply to ID (exact entries win over globs); NULL when none. */
 const struct cg_check_config *config_for_check(const struct cg_config *cfg, const char *id);
+/* A K_DURATION value by dotted path in milliseconds (integers are seconds), or DFLT when unset. */
+unsigned long long config_duration_ms(const struct cg_config *cfg, const char *path, unsigned long long dflt);
 /* A section of the merged document by dotted path ("daemon.listen"), or NULL. Borrowed. */
 json_t *config_get(const struct cg_config *cfg, const char *path);

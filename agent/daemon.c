@@ -194,19 +194,6 @@ static int daemon_systemd_socket(char **err)
 	return SD_LISTEN_FDS_START;
 }
 
-static unsigned long long cfg_ms(const struct cg_config *cfg, const char *key, unsigned long long dflt)
-{
-	json_t *v = config_get(cfg, key);
-	unsigned long long ms;
-
-	if (json_is_integer(v))
-		return (unsigned long long)json_integer_value(v) * 1000ULL;
-	if (json_is_string(v) && util_parse_duration_ms(json_string_value(v), &ms) == 0)
-		return ms;
-	return dflt;
-}
-
-
 /* A fresh token: 32 bytes from OpenSSL's RNG as hex. */
 static int daemon_new_token(char out[TOKEN_HEX + 1])
 {
@@ -273,19 +260,9 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	int r, fd = -1, rc = EXIT_ERROR;
 	ssize_t n;
 
-	r = cli_parse(verb, argc, argv, &a);
+	r = cli_parse_options_only(verb, argc, argv, &a);
 	if (r)
-		return r;
-	if (a.help) {
-		cli_usage(verb, stdout);
-		cli_args_free(&a);
-		return 0;
-	}
-	if (a.nrest > 0) {
-		fprintf(stderr, "capgate daemon: unexpected argument '%s'\n", a.rest[0]);
-		cli_args_free(&a);
-		return EXIT_USAGE;
-	}
+		return r < 0 ? 0 : r;
 	r = cli_load_config(&a, &cfg);
 	if (r) {
 		cli_args_free(&a);
@@ -400,8 +377,8 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 		json_t *v = config_get(&cfg, "daemon.max_connections");
 		_cleanup_free_ char *t1 = xasprintf("%u", json_is_integer(v) && json_integer_value(v) > 0
 								  ? (unsigned)json_integer_value(v) : DAEMON_MAX_CONNECTIONS);
-		_cleanup_free_ char *t2 = xasprintf("%llu", cfg_ms(&cfg, "daemon.timeout", DAEMON_CONN_TIMEOUT_S * 1000ULL) / 1000);
-		_cleanup_free_ char *t3 = xasprintf("%llu", cfg_ms(&cfg, "daemon.stop_timeout", DAEMON_STOP_TIMEOUT_MS));
+		_cleanup_free_ char *t2 = xasprintf("%llu", config_duration_ms(&cfg, "daemon.timeout", DAEMON_CONN_TIMEOUT_S * 1000ULL) / 1000);
+		_cleanup_free_ char *t3 = xasprintf("%llu", config_duration_ms(&cfg, "daemon.stop_timeout", DAEMON_STOP_TIMEOUT_MS));
 		strv_push(&sargv, "--max-connections");
 		strv_push(&sargv, t1);
 		strv_push(&sargv, "--timeout-s");
