@@ -18,12 +18,16 @@ enum cli_opt {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_HELP,
+	OPT_DRY_RUN,
+	OPT_PHASE,
+	OPT_FORCE,
+	OPT_MANIFEST,
+	OPT_REMEDIATE,
 	OPT_LISTEN,
 	OPT_RUNTIME_DIR,
 	OPT_URL,
 	OPT_TIMEOUT,
 	OPT_TRIGGER,
-	OPT_REMEDIATE,
 	OPT_SIGNAL,
 	OPT_RUN_ID,
 	OPT_COUNT,
@@ -54,8 +58,10 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
-	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, signal */
-	bool trigger, remediate;
+	bool dry_run, force, remediate; /* fix, run */
+	const char *phase, *manifest;
+	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
+	bool trigger;
 	char **rest;
 	int nrest;
 };
