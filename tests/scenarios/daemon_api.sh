@@ -98,6 +98,23 @@ expect 2 "wait --timeout garbage: 2" -- "$cg" wait --runtime-dir "$rt3" --timeou
 stop_daemon "$daemon_pid"
 expect 3 "wait with no daemon times out: 3" -- "$cg" wait --runtime-dir "$scratch/none" --timeout 1s
 
+# --- remediation through the daemon: POST {"remediate":true} runs `capgate run --remediate`
+make_root "$scratch/fixme" dirty
+rt8="$scratch/rt8"
+start_daemon "$rt8" --root "$scratch/fixme" --config "$scratch/gen.json"
+expect 1 "wait --trigger without --remediate: still blocked" -- "$cg" wait --runtime-dir "$rt8" --trigger --timeout 30s
+expect 0 "wait --trigger --remediate fixes the leftover: ready" -- "$cg" wait --runtime-dir "$rt8" --trigger --remediate --timeout 30s
+is "report after remediation" "$(api "$rt8" GET /v1/report)" 200
+python3 - "$scratch/body" <<'PY' && ok "the report lists the action that reset the machine id" || not_ok "the report lists the remediation action"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["verdict"] == "ready", r["verdict"]
+acts = [a for a in r["actions"] if a["path"] == "/etc/machine-id"]
+assert acts and acts[0]["result"] == "done", r["actions"]
+PY
+contains "$rt8.log" "remediate: yes" "the daemon logs a remediating run"
+stop_daemon "$daemon_pid"
+
 # --- unix socket
 rt4="$scratch/rt4"
 start_daemon "$rt4" --root "$scratch/clean" --config "$scratch/gen.json" --listen "unix:$scratch/api.sock"
