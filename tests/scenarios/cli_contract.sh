@@ -10,7 +10,8 @@ mkdir -p "$clean/etc" "$clean/root" "$clean/tmp/.X11-unix" "$clean/var/tmp"
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$clean/etc/passwd"
 : >"$clean/etc/machine-id"
 expect 0 "clean tree is ready" -- "$cg" scan --root "$clean"
-contains "$scratch/out" "ready: 3 checks" "text summary line"
+# the count grows with every family; the line's shape is the contract
+if grep -qE "^ready: [0-9]+ checks, [0-9]+ failed, 0 errors" "$scratch/out"; then ok "text summary line"; else not_ok "text summary line"; sed "s/^/    /" "$scratch/out" | tail -3; fi
 
 dirty="$scratch/dirty"
 cp -a "$clean" "$dirty"
