@@ -210,20 +210,16 @@ void dpkg_index_foreach(const char *text, size_t len, const char *prefix,
 	else if (!(p = memmem(text, len, needle, nl)))
 		return;
 	while (p && p < end) {
-		const char *name = p + 10, *eol = memchr(name, '\n', (size_t)(end - name));
-		const char *stop = memmem(name, (size_t)(end - name), "\n\n", 2);
-		const char *ver;
+		const char *name = p + 10, *eol = memchr(name, '\n', (size_t)(end - name)), *ver;
 		if (!eol)
 			eol = end;
-		if (!stop)
-			stop = end;
-		ver = memmem(eol, (size_t)(stop - eol), "\nVersion: ", 10);
-		if (ver) {
+		/* Version follows Package within a few lines; it must not lie past the stanza's end */
+		ver = memmem(eol, (size_t)(end - eol), "\nVersion: ", 10);
+		if (ver && !memmem(eol, (size_t)(ver - eol), "\n\n", 2)) {
 			const char *ve = memchr(ver + 10, '\n', (size_t)(end - ver - 10));
 			fn(name, (size_t)(eol - name), ver + 10, (size_t)((ve ? ve : end) - ver - 10), ud);
+			eol = ver + 10;
 		}
-		if (stop >= end)
-			break;
-		p = memmem(stop, (size_t)(end - stop), needle, nl);
+		p = memmem(eol, (size_t)(end - eol), needle, nl);
 	}
 }
