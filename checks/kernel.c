@@ -35,6 +35,19 @@ static int kernel_info_leaks(struct cg_ctx *ctx, struct cg_result *r)
 	return hsys_sysctl_check(ctx, r, leak_rules, ELEMENTSOF(leak_rules));
 }
 
+static int kernel_sysctl_syntax(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct sysctl_conf conf;
+
+	if (hsys_sysctl_load(ctx, r, &conf) < 0)
+		return 0;
+	for (size_t i = 0; i < conf.nproblems; i++)
+		result_add_finding(r, conf.problems[i].path, conf.problems[i].line, "syntax", NULL, "%s",
+				   conf.problems[i].message);
+	sysctl_free(&conf);
+	return 0;
+}
+
 /* pam_limits: "* hard core 0" in limits.conf or limits.d/\*.conf (later files win per item) */
 static bool limits_hard_core_zero(struct cg_ctx *ctx, struct cg_result *r)
 {
@@ -178,6 +191,17 @@ static const struct cg_check kernel_checks[] = {
 		.description = "kernel.randomize_va_space must be 2 in the effective sysctl configuration (sysctl.d in "
 			       "systemd-sysctl's order; the kernel default 2 when unset) and, live, in the running kernel.",
 		.run = kernel_aslr,
+	},
+	{
+		.id = "kernel.sysctl-syntax",
+		.title = "every sysctl.d line takes effect",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("systemd-sysctl(8)"),
+		.remediation = NULL,
+		.description = "Lines of sysctl.d files and /etc/sysctl.conf that systemd-sysctl ignores with a warning "
+			       "(no '=', empty key): a hardening setting written that way never applies.",
+		.run = kernel_sysctl_syntax,
 	},
 	{
 		.id = "kernel.core-dumps",

@@ -35,6 +35,12 @@ START_TEST(sysctl_offline)
 		 "net.ipv4.conf.default.secure_redirects=0\nnet.ipv4.conf.all.send_redirects=0\nnet.ipv4.conf.default.send_redirects=0\n"
 		 "net.ipv6.conf.all.accept_redirects=0\nnet.ipv6.conf.default.accept_redirects=0\n", 0644);
 	HS_STATUS(root, "net.redirects", NULL, CG_PASS);
+	HS_STATUS(root, "kernel.sysctl-syntax", NULL, CG_PASS);
+	tu_write(root, "etc/sysctl.d/20-typo.conf", "net.ipv4.ip_forward 0\n", 0644);
+	const struct cg_result *r2 = hs_scan(&t, root, "kernel.sysctl-syntax", NULL);
+	ck_assert_str_eq(r2->findings[0].path, "/etc/sysctl.d/20-typo.conf");
+	ck_assert_uint_eq(r2->findings[0].line, 1);
+	hs_free(&t);
 }
 END_TEST
 

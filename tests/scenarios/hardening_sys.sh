@@ -24,7 +24,7 @@ set +e; "$CAPGATE_BIN" scan --root "$img" --profile full --only "$fams" --format
 after=$(snapshot "$img")
 [ "$before" = "$after" ] && ok "the scan wrote nothing into the image (modes, owners, times, contents)" || not_ok "the scan changed the image"
 
-for id in svc.legacy-remote-access svc.unneeded-daemons svc.mta-local-only svc.removable-media kernel.aslr \
+for id in svc.legacy-remote-access svc.unneeded-daemons svc.mta-local-only svc.removable-media kernel.aslr kernel.sysctl-syntax \
 	kernel.core-dumps net.ip-forwarding fw.no-open-any-any fw.azure-endpoints log.journald-persistent log.syslog \
 	log.no-remote-listen agent.azure-monitor agent.mde pkg.reboot-pending pkg.repo-auth pkg.dpkg-consistency \
 	pkg.build-tools-present os.release-eol os.kernel-from-distro os.foreign-packages; do
