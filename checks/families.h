@@ -3,6 +3,9 @@
 #include "registry.h"
 
 extern const struct cg_family family_gen;
+extern const struct cg_family family_ssh;
+extern const struct cg_family family_acct;
+extern const struct cg_family family_perm;
 extern const struct cg_family family_svc;
 extern const struct cg_family family_kernel;
 extern const struct cg_family family_net;

@@ -16,6 +16,9 @@
 
 const struct cg_family *const registry_families[] = {
 	&family_gen,
+	&family_ssh,
+	&family_acct,
+	&family_perm,
 	&family_svc,
 	&family_kernel,
 	&family_net,
