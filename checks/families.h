@@ -3,3 +3,4 @@
 #include "registry.h"
 
 extern const struct cg_family family_gen;
+extern const struct cg_family family_secrets;
