@@ -83,3 +83,11 @@ void ctx_memo_clear(struct cg_ctx *ctx)
 		free(m);
 	}
 }
+
+void ctx_walk_defaults(const struct cg_ctx *ctx, struct safefs_walk_ops *ops)
+{
+	if (!ctx->cfg)
+		return;
+	ops->exclude = &ctx->cfg->scan_exclude;
+	ops->one_file_system = ctx->cfg->one_file_system;
+}

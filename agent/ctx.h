@@ -34,3 +34,5 @@ void *ctx_memo_get(const struct cg_ctx *ctx, const char *key);
 /* Store DATA under KEY (which must not be stored yet); FREE_FN releases it on clear. */
 void ctx_memo_put(struct cg_ctx *ctx, const char *key, void *data, void (*free_fn)(void *));
 void ctx_memo_clear(struct cg_ctx *ctx);
+/* Fill the walker options every walking check must honour: scan.exclude, scan.one_file_system. */
+void ctx_walk_defaults(const struct cg_ctx *ctx, struct safefs_walk_ops *ops);
