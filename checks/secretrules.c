@@ -3,6 +3,7 @@
 #include "secretrules.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 
 #include "redact.h"
 #include "util.h"
@@ -32,6 +33,20 @@ static double log2_approx(double x)
 		term *= z2;
 	}
 	return e + 2 * sum / 0.69314718055994530942;
+}
+
+bool secret_path_is_vendored(const char *path)
+{
+	static const char *const globs[] = {
+		"*/node_modules/*", "*/site-packages/*", "*/dist-packages/*", "*/lib/python[23]*/*",
+		"*/share/doc/*", "*/share/man/*", "*/share/locale/*", "*/share/help/*", "*/include/*",
+		"*/test/*", "*/tests/*", "*/__tests__/*", "*/testdata/*", "*/examples/*", "*/example/*",
+		"*.egg-info/*", "*.dist-info/*", "*/vendor/*", "*.map", "*/perl5/*", "*/perl/5*",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(globs); i++)
+		if (fnmatch(globs[i], path, 0) == 0)
+			return true;
+	return false;
 }
 
 double secret_entropy(const char *s, size_t n)
@@ -119,12 +134,16 @@ static bool looks_like_code(const char *s, size_t n)
 
 bool secret_value_is_credential(const char *s, size_t n)
 {
-	bool lower = false, upper = false, digit = false, special = false;
+	bool lower = false, upper = false, digit = false;
 
 	if (n < 8 || n > 256 || secret_is_placeholder(s, n) || looks_like_code(s, n))
 		return false;
 	/* paths, URLs and numbers are not passwords */
 	if (s[0] == '/' || s[0] == '~' || s[0] == '.' || contains(s, n, "://"))
+		return false;
+	/* calls, indexing and markup are code */
+	if (memchr(s, '(', n) || memchr(s, ')', n) || memchr(s, '[', n) || memchr(s, '<', n) || memchr(s, '{', n) ||
+	    contains(s, n, "->"))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -134,10 +153,9 @@ bool secret_value_is_credential(const char *s, size_t n)
 			upper = true;
 		else if (isdigit(c))
 			digit = true;
-		else
-			special = true;
 	}
-	if (lower + upper + digit + special < 2)
+	/* a password mixes letters with digits or cases; prose and identifiers do not */
+	if (lower + upper + digit < 2)
 		return false;
 	return secret_entropy(s, n) >= 3.0;
 }
@@ -156,7 +174,8 @@ void secret_cut_value(const char *p, const char *end, const char **v, size_t *n)
 		while (p < end && *p != q && *p != '\n' && *p != '\r' && !(*p == '\\' && p + 1 < end && p[1] == q))
 			p++;
 	else {
-		while (p < end && !isspace((unsigned char)*p))
+		/* unquoted: up to blank or a separator of the surrounding syntax (a, b; JS objects) */
+		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ';')
 			p++;
 		/* trailing punctuation of the surrounding syntax */
 		while (p > s && strchr(",;\"'", p[-1]))
@@ -272,6 +291,17 @@ static bool judge_assigned(const struct secret_rule *rule, struct secret_cand *c
 		return false;
 	keep_span(c, v, n);
 	return true;
+}
+
+/* .npmrc syntax: "_authToken=" at the start of a line or after "registry/:" — not "x._auth = y". */
+static bool judge_npmrc_line(const struct secret_rule *rule, struct secret_cand *c)
+{
+	size_t p = c->from;
+	while (p > 0 && (c->buf[p - 1] == ' ' || c->buf[p - 1] == '\t'))
+		p--;
+	if (p > 0 && c->buf[p - 1] != '\n' && c->buf[p - 1] != ':')
+		return false;
+	return judge_assigned(rule, c);
 }
 
 static bool judge_password(const struct secret_rule *rule, struct secret_cand *c)
@@ -419,9 +449,9 @@ const struct secret_rule secret_rules[] = {
 
 	/* secrets.private-keys (SSH host keys and the snakeoil key belong to gen.*) */
 	{"private-key", SO_PRIVATE_KEYS, "-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY( BLOCK)?-----", false, -1,
-	 secretkeys_judge_pem, "private key"},
+	 secretkeys_judge_pem, "private key", false, true},
 	{"putty-private-key", SO_PRIVATE_KEYS, "PuTTY-User-Key-File-[23]: ", false, -1, secretkeys_judge_putty,
-	 "PuTTY private key"},
+	 "PuTTY private key", false, true},
 
 	/* secrets.cloud-credentials found by content anywhere */
 	{"gcp-service-account-key", SO_CLOUD, "\"type\"[ \\t]*:[ \\t]*\"service_account\"", false, R_GCP_SA_KEY,
@@ -458,18 +488,18 @@ const struct secret_rule secret_rules[] = {
 	{"azure-storage-key", SO_TOKENS, "AccountKey[\"']?[ \\t]*[=:][ \\t]*[\"']?[A-Za-z0-9+/]{86}==", true, -1,
 	 judge_azure_storage, "Azure storage account key"},
 	{"azure-sas-signature", SO_TOKENS, "[?&;]sig=[A-Za-z0-9%+/=]{20}", false, -1, judge_sas,
-	 "Azure shared access signature"},
-	{"npm-auth-token", SO_TOKENS, "_auth(Token)?[ \\t]*=[ \\t]*[^ \\t\\r\\n]{8}", false, -1, judge_assigned,
-	 "npm registry credential"},
+	 "Azure shared access signature", false, true},
+	{"npm-auth-token", SO_TOKENS, "_auth(Token)?[ \\t]*=[ \\t]*[^ \\t\\r\\n]{8}", false, -1, judge_npmrc_line,
+	 "npm registry credential", false, true},
 	{"password-in-url", SO_TOKENS,
 	 "[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \\t\"'<>\\r\\n]+:[^@/ \\t\"'<>\\r\\n]{3,}@[A-Za-z0-9][A-Za-z0-9.-]*", false, -1,
-	 judge_url, "password in a URL"},
+	 judge_url, "password in a URL", false, true},
 	{"password-assignment", SO_TOKENS,
 	 "(password|passwd|passwort|pwd|secret|api_?key|access_?token|auth_?token|client_?secret|secret_?key)"
 	 "\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"'`]?[A-Za-z0-9!#%&*+,./;=?@^_|~-]{8}", true, -1,
-	 judge_password, "password or secret assigned in clear"},
+	 judge_password, "password or secret assigned in clear", false, true},
 	{"jwt", SO_TOKENS, "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}", false, -1, judge_jwt,
-	 "JSON Web Token"},
+	 "JSON Web Token", false, true},
 };
 
 const size_t secret_nrules = ELEMENTSOF(secret_rules);

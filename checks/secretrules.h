@@ -39,10 +39,15 @@ struct secret_rule {
 	bool (*judge)(const struct secret_rule *rule, struct secret_cand *c);
 	const char *message;
 	bool extend;              /* the pattern fixes a minimum length; the token runs on */
+	bool context;             /* a heuristic rule: not applied inside vendored third-party trees */
 };
 
 extern const struct secret_rule secret_rules[];
 extern const size_t secret_nrules;
+
+/* Third-party trees (node_modules, site-packages, docs, tests, examples) where heuristic rules
+ * meet documentation and code far more often than credentials (gitleaks' global allow-list). */
+bool secret_path_is_vendored(const char *path);
 
 /* Shannon entropy in bits per byte. */
 double secret_entropy(const char *s, size_t n);

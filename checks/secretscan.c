@@ -448,6 +448,10 @@ static void scan_job(struct worker *w, struct job *j)
 		if (r->owner == SO_HELPER || (r->requires >= 0 && !(hits & (UINT64_C(1) << r->requires))))
 			hits &= ~(UINT64_C(1) << i);
 	}
+	if (hits && secret_path_is_vendored(j->path))
+		for (size_t i = 0; i < secret_nrules; i++)
+			if (secret_rules[i].context)
+				hits &= ~(UINT64_C(1) << i);
 	if (!hits)
 		return;
 	w->hit_files++;
