@@ -132,11 +132,22 @@ static bool looks_like_code(const char *s, size_t n)
 	return dot && isalpha((unsigned char)s[0]); /* obj.attr2 */
 }
 
+/* 8-4-4-4-12 hex: tenant, client and file-system ids, not secrets (detect-secrets' filter). */
+static bool is_uuid(const char *s, size_t n)
+{
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 bool secret_value_is_credential(const char *s, size_t n)
 {
 	bool lower = false, upper = false, digit = false;
 
-	if (n < 8 || n > 256 || secret_is_placeholder(s, n) || looks_like_code(s, n))
+	if (n < 8 || n > 256 || secret_is_placeholder(s, n) || looks_like_code(s, n) || is_uuid(s, n))
 		return false;
 	/* paths, URLs and numbers are not passwords */
 	if (s[0] == '/' || s[0] == '~' || s[0] == '.' || contains(s, n, "://"))
@@ -175,7 +186,7 @@ void secret_cut_value(const char *p, const char *end, const char **v, size_t *n)
 			p++;
 	else {
 		/* unquoted: up to blank or a separator of the surrounding syntax (a, b; JS objects) */
-		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ';')
+		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ';' && *p != '<')
 			p++;
 		/* trailing punctuation of the surrounding syntax */
 		while (p > s && strchr(",;\"'", p[-1]))
@@ -243,7 +254,7 @@ static const char *op_after_key(const struct secret_cand *c)
 {
 	const char *end = c->buf + c->to;
 	for (const char *p = c->buf + c->from; p < end; p++)
-		if (*p == '=' || *p == ':')
+		if (*p == '=' || *p == ':' || *p == '>')
 			return p;
 	return end;
 }
@@ -336,7 +347,11 @@ static bool judge_sas(const struct secret_rule *rule, struct secret_cand *c)
 {
 	size_t ls = c->from, le = c->to;
 	const char *v = c->buf + c->from + 5;
-	size_t n = c->to - c->from - 5;
+	size_t n;
+
+	while (c->to < c->len && (isalnum((unsigned char)c->buf[c->to]) || strchr("%+/=", c->buf[c->to])))
+		c->to++;
+	n = c->to - c->from - 5;
 
 	while (ls > 0 && c->buf[ls - 1] != '\n')
 		ls--;
@@ -483,7 +498,7 @@ const struct secret_rule secret_rules[] = {
 
 	/* secrets.tokens: context rules for unprefixed secrets */
 	{"aws-secret-access-key", SO_TOKENS,
-	 "aws_?secret_?(access_?)?key\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"']?[A-Za-z0-9/+]{40}", true, -1,
+	 "(aws_?secret_?(access_?)?key|secret_?access_?key)\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"']?[A-Za-z0-9/+]{40}", true, -1,
 	 judge_aws_secret, "AWS secret access key"},
 	{"azure-storage-key", SO_TOKENS, "AccountKey[\"']?[ \\t]*[=:][ \\t]*[\"']?[A-Za-z0-9+/]{86}==", true, -1,
 	 judge_azure_storage, "Azure storage account key"},
@@ -496,7 +511,7 @@ const struct secret_rule secret_rules[] = {
 	 judge_url, "password in a URL", false, true},
 	{"password-assignment", SO_TOKENS,
 	 "(password|passwd|passwort|pwd|secret|api_?key|access_?token|auth_?token|client_?secret|secret_?key)"
-	 "\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"'`]?[A-Za-z0-9!#%&*+,./;=?@^_|~-]{8}", true, -1,
+	 "\\\\?[\"']?[ \\t]*(=>|:=|[:=>])[ \\t]*\\\\?[\"'`]?[A-Za-z0-9!#%&*+,./;=?@^_|~-]{8}", true, -1,
 	 judge_password, "password or secret assigned in clear", false, true},
 	{"jwt", SO_TOKENS, "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}", false, -1, judge_jwt,
 	 "JSON Web Token", false, true},

@@ -443,9 +443,10 @@ static void scan_job(struct worker *w, struct job *j)
 	hs_reset_stream(w->stream, 0, w->scratch, on_detect, &hits);
 	w->bytes += total;
 	/* drop rules whose companion did not hit, and helpers */
+	uint64_t raw = hits;
 	for (size_t i = 0; i < secret_nrules; i++) {
 		const struct secret_rule *r = &secret_rules[i];
-		if (r->owner == SO_HELPER || (r->requires >= 0 && !(hits & (UINT64_C(1) << r->requires))))
+		if (r->owner == SO_HELPER || (r->requires >= 0 && !(raw & (UINT64_C(1) << r->requires))))
 			hits &= ~(UINT64_C(1) << i);
 	}
 	if (hits && secret_path_is_vendored(j->path))
