@@ -22,9 +22,11 @@ variable "gate_command" {
   type    = string
   default = "capgate wait --trigger --remediate --timeout 10m"
 }
+# the last phase (build-user access, host keys) is fixed only after the gate has signalled; then
+# capgate-final.service judges, read-only, what will be captured
 variable "final_command" {
   type    = string
-  default = "systemctl start capgate-final.service"
+  default = "capgate fix --phase last && systemctl start capgate-final.service"
 }
 
 source "qemu" "debian" {

@@ -3,7 +3,7 @@
 # BUILD, run the Packer template for each scenario, and judge the result:
 #   ready   - packer succeeds; the captured disk, extracted without mounting (debugfs rdump), is
 #             judged `ready` by `capgate scan --root`
-#   blocked - packer fails at the gate, and its log names the check that blocked
+#   blocked - packer fails at the gate, and its log names the check that blocked (gen.swap-files)
 # Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 only if all pass.
 # CAPGATE_E2E_START / _GATE / _FINAL replace the template's commands (for trying other flows);
 # CAPGATE_E2E_KEEP=1 keeps the scratch folder (logs, serial console, captured disk).
@@ -71,11 +71,11 @@ for s in $scenarios; do
 	blocked)
 		if [ "$rc" -eq 0 ]; then
 			echo "e2e: blocked: the packer build passed the gate with a leftover that has no safe fix"; tail -n 60 "$log"; fail=1
-		elif ! grep -q "${CAPGATE_E2E_BLOCKER:-secrets.tokens}" "$log"; then
-			echo "e2e: blocked: packer failed, but not at capgate's gate naming ${CAPGATE_E2E_BLOCKER:-secrets.tokens}"
+		elif ! grep -q "${CAPGATE_E2E_BLOCKER:-gen.swap-files}" "$log"; then
+			echo "e2e: blocked: packer failed, but not at capgate's gate naming ${CAPGATE_E2E_BLOCKER:-gen.swap-files}"
 			tail -n 60 "$log"; fail=1
 		else
-			echo "e2e: blocked: the gate failed the build, naming ${CAPGATE_E2E_BLOCKER:-secrets.tokens}"
+			echo "e2e: blocked: the gate failed the build, naming ${CAPGATE_E2E_BLOCKER:-gen.swap-files}"
 		fi
 		;;
 	*) echo "e2e: unknown scenario '$s'"; exit 2 ;;
