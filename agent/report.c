@@ -160,14 +160,34 @@ bool report_want_colour(int fd)
 	return isatty(fd) && !(nc && *nc) && !(term && streq(term, "dumb"));
 }
 
-/* Print untrusted text with control characters escaped, so a file name cannot drive the TTY. */
+/* Length of the valid UTF-8 sequence at P (1..4), or 0 when P does not start one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+
+	if (*p >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Print untrusted text with control characters escaped, so a file name cannot drive the TTY:
+ * C0 and DEL, C1 (U+0080-U+009F; terminals honour U+009B as CSI) and bytes that are not UTF-8. */
 static void put_safe(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		size_t n = *p >= 0x80 ? utf8_len(p) : 1;
+		if (*p < 0x20 || *p == 0x7f || n == 0) {
 			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
+		} else if (*p == 0xc2 && p[1] < 0xa0) {
+			fprintf(out, "\\x%02x\\x%02x", p[0], p[1]);
+			p++;
+		} else {
+			fwrite(p, 1, n, out);
+			p += n - 1;
+		}
 	}
 }
 
