@@ -36,7 +36,7 @@ for s in $scenarios; do
 	# PACKER_* state stays in the scratch folder; -color=false keeps the log plain
 	PACKER_CONFIG_DIR="$work/packer-config" PACKER_CACHE_DIR="$work/packer-cache" \
 	PACKER_LOG=1 PACKER_LOG_PATH="$work/packer-debug-$s.log" \
-	packer build -color=false -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
+	packer build -color=false -timestamp-ui -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
 		-var "output_dir=$work/out-$s" -var "serial_log=$work/serial-$s.log" \
 		${CAPGATE_E2E_START:+-var "start_command=$CAPGATE_E2E_START"} \
 		${CAPGATE_E2E_GATE:+-var "gate_command=$CAPGATE_E2E_GATE"} \
@@ -45,7 +45,21 @@ for s in $scenarios; do
 	rc=$?
 	set -e
 	t1=$(now)
-	echo "e2e: $s: packer exit $rc after $(secs "$t0" "$t1") s"
+	# boot to SSH: from Packer starting the VM to its SSH login (RFC 3339 stamps of -timestamp-ui)
+	boot=$(python3 - "$log" <<'PY'
+import datetime, re, sys
+stamps = {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"(\S+): ==> .*(Starting VM|Connected to SSH)", line)
+    if m and m.group(2) not in stamps:
+        stamps[m.group(2)] = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+if len(stamps) == 2:
+    print("%.0f" % (stamps["Connected to SSH"] - stamps["Starting VM"]).total_seconds())
+else:
+    print("?")
+PY
+)
+	echo "e2e: $s: packer exit $rc after $(secs "$t0" "$t1") s (boot to SSH $boot s)"
 	case $s in
 	ready)
 		if [ "$rc" -ne 0 ]; then
