@@ -2,6 +2,7 @@
 #include "callback.h"
 #include "cmds.h"
 #include "pipeline.h"
+#include "journal.h"
 #include "remediate.h"
 
 /* --signal URL (or callback.url in config): POST the final report, signed; a receiver that never
@@ -98,6 +99,18 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 		if (is_run && !a.dry_run && signal_report(&cfg, a.signal, &rep) < 0)
 			w = EXIT_ERROR;
 		r = r < 0 || w ? EXIT_ERROR : scan_exit_code(&rep);
+		/* run --signal URL: the signed POST of the final report (agent/callback.c) */
+		if (is_run && a.signal) {
+			json_t *doc = report_to_json(&rep);
+			_cleanup_free_ char *err = NULL;
+			journal_init(false);
+			if (callback_send_report(&cfg, a.signal, NULL, doc, &err) < 0) {
+				fprintf(stderr, "capgate run: the report was not delivered to '%s'%s%s\n", a.signal,
+					err ? ": " : "", err ? err : "");
+				r = EXIT_ERROR;
+			}
+			json_decref(doc);
+		}
 		scan_report_free(&rep);
 	}
 	ctx_done(&ctx);
