@@ -5,29 +5,6 @@
 #include "journal.h"
 #include "remediate.h"
 
-/* --signal URL (or callback.url in config): POST the final report, signed; a receiver that never
- * answers 2xx means the pipeline was not told, so the run is an error. */
-static int signal_report(const struct cg_config *cfg, const char *url, const struct cg_report *rep)
-{
-	struct callback_opts cb = {0};
-	_cleanup_free_ char *err = NULL;
-	int r = callback_opts_from_config(cfg, url, &cb, &err);
-
-	if (r < 0) {
-		fprintf(stderr, "capgate run: %s\n", err ? err : strerror(-r));
-		return r;
-	}
-	if (cb.url) {
-		json_t *doc = report_to_json(rep);
-		char *body = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-		r = body ? callback_post(&cb, body, strlen(body)) : -ENOMEM;
-		free(body);
-		json_decref(doc);
-	}
-	callback_opts_free(&cb);
-	return r;
-}
-
 /* What was done, after the plan: one line per change, failures with their reason. */
 static void print_results(const json_t *actions, FILE *out)
 {
@@ -96,8 +73,6 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 		if (po.remediate && !a.dry_run && rep.actions)
 			print_results(rep.actions, po.plan_out);
 		int w = cli_write_report(&a, &rep);
-		if (is_run && !a.dry_run && signal_report(&cfg, a.signal, &rep) < 0)
-			w = EXIT_ERROR;
 		r = r < 0 || w ? EXIT_ERROR : scan_exit_code(&rep);
 		/* run --signal URL: the signed POST of the final report (agent/callback.c) */
 		if (is_run && a.signal) {
