@@ -556,6 +556,56 @@ static void plan_refuse_why(struct rem_planner *p, const struct cg_finding *f)
 		}
 }
 
+
+/* ---- secrets.tokens (guarded): blank the lines that hold a token, keep the file ---- */
+
+static void plan_blank_line(struct rem_planner *p, const struct cg_finding *f)
+{
+	char n[16];
+
+	if (!f->line) {
+		rem_plan_refuse(p, "blank-secret-line", f->path, "the finding names no line; remove the file by hand");
+		return;
+	}
+	snprintf(n, sizeof n, "%u", f->line);
+	plan_merged(p, "blank-secret-line", f->path, n);
+}
+
+static int apply_blank_line(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	struct strbuf out = {0};
+	struct strv lines = {0};
+	unsigned lineno = 1;
+	int r = read_for_rewrite(ctx, it, &st, &buf, &len);
+
+	if (r < 0)
+		return r;
+	strv_split_commas(&lines, it->arg);
+	for (size_t pos = 0; pos < len; lineno++) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		bool blank = false;
+		for (size_t k = 0; k < lines.n && !blank; k++)
+			blank = strtoul(lines.v[k], NULL, 10) == lineno;
+		/* the line stays, empty: line numbers of the rest of the file do not move */
+		if (blank)
+			strbuf_puts(&out, nl ? "\n" : "");
+		else
+			strbuf_append(&out, buf + pos, end - pos);
+		pos = end;
+	}
+	r = safefs_write_atomic(&ctx->fs, it->path, out.buf ? out.buf : "", out.len, st.st_mode, st.st_uid, st.st_gid,
+				expect(it));
+	explicit_bzero(buf, len);
+	free(buf);
+	strbuf_free(&out);
+	strv_free(&lines);
+	return r;
+}
+
 /* ---- the table ---- */
 
 const struct rem_action rem_actions[] = {
@@ -579,6 +629,7 @@ const struct rem_action rem_actions[] = {
 	{"install-snakeoil-hook", "write capgate-snakeoil.service (runs make-ssl-cert at first boot)", NULL, apply_snakeoil_hook},
 	{"enable-snakeoil-hook", "link it into multi-user.target.wants, as systemctl enable does", NULL, apply_snakeoil_enable},
 	{"remove-swap-file", "remove a swap file (guarded)", NULL, apply_remove_file},
+	{"blank-secret-line", "empty the lines that hold a token (guarded), every other byte kept", plan_blank_line, apply_blank_line},
 	{"fix-perms", "tighten a file's or directory's mode (never loosen, owner kept); +t for shared dirs", plan_fix_perms, apply_fix_perms},
 	{"remove-sudoers-rule", "drop grants to names nobody has; NOPASSWD grants stay a person's decision", plan_sudoers_rule, NULL},
 	{"remove-user", "refused with the reason (the last step's job)", plan_refuse_why, NULL},

@@ -189,6 +189,23 @@ int remediate_plan(struct cg_ctx *ctx, const struct cg_report *rep, const struct
 			plan->v[j] = plan->v[j - 1];
 			plan->v[j - 1] = t;
 		}
+	/* an item on a path an earlier removal takes away (the same file found by two checks, a
+	 * file inside a removed tree) would only find it gone: say so in the plan, so that the
+	 * dry run and the real run print the same */
+	for (size_t b = 0; b < plan->n; b++) {
+		struct rem_item *B = &plan->v[b];
+		for (size_t a = 0; a < b && B->state == REM_PLANNED && B->selected; a++) {
+			const struct rem_item *A = &plan->v[a];
+			size_t n = strlen(A->path);
+			if (A->state != REM_PLANNED || !A->selected || !A->action ||
+			    !(startswith(A->action->id, "remove-") || streq(A->action->id, "vacuum-journal")))
+				continue;
+			if (streq(A->path, B->path) || (strncmp(A->path, B->path, n) == 0 && B->path[n] == '/')) {
+				B->state = REM_REFUSED;
+				B->reason = xasprintf("removed with '%s' (%s)", A->path, A->check_id);
+			}
+		}
+	}
 	return 0;
 }
 

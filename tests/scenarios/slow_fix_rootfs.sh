@@ -137,7 +137,7 @@ by = {c['id']: c for c in scan['checks']}
 traps = {'/var/log/nginx', '/var/log/auth.log'}
 refused = {}
 for l in open(w + '/real.plan'):
-    if l.startswith('  skip ') and "phase '" not in l:
+    if l.startswith('  skip ') and "phase '" not in l and 'removed with' not in l:
         cid = l[l.rindex('(', 0, l.index('):') + 1) + 1:l.index('):')]
         refused.setdefault(cid, []).append(l.strip())
 for c in scan['checks']:
