@@ -160,7 +160,8 @@ static int acct_unique_ids(struct cg_ctx *ctx, struct cg_result *r)
 				break;
 			}
 		}
-		if (!acctdb_group_by_gid(&v.db, pw->v[i].gid))
+		/* without any /etc/group (a bare tree, not an OS) group consistency is not judged */
+		if (v.db.has_group && !acctdb_group_by_gid(&v.db, pw->v[i].gid))
 			result_add_finding(r, "/etc/passwd", pw->v[i].line, "missing-group", pw->v[i].name,
 					   "'%s' has primary gid %u, which /etc/group does not define; safe: add the "
 					   "group or fix the gid", pw->v[i].name, (unsigned)pw->v[i].gid);

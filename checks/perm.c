@@ -230,6 +230,7 @@ struct walkctx {
 	size_t nuids;
 	gid_t *gids;
 	size_t ngids;
+	bool have_group; /* without /etc/group only uids are judged */
 	/* suid-sgid-inventory: paths dpkg installed, sorted */
 	struct strv owned;
 	bool have_dpkg;
@@ -300,7 +301,7 @@ static int unowned_visit(const struct safefs_entry *e, void *ud)
 	uid_t uid = e->st->st_uid;
 	gid_t gid = e->st->st_gid;
 	bool u_ok = bsearch(&uid, w->uids, w->nuids, sizeof *w->uids, cmp_uid) != NULL;
-	bool g_ok = bsearch(&gid, w->gids, w->ngids, sizeof *w->gids, cmp_uid) != NULL;
+	bool g_ok = !w->have_group || bsearch(&gid, w->gids, w->ngids, sizeof *w->gids, cmp_uid) != NULL;
 
 	if (tmp_dir(e->path))
 		return SAFEFS_WALK_SKIP;
@@ -330,6 +331,7 @@ static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
 	w.uids = xcalloc(db.passwd.n + 1, sizeof *w.uids);
 	for (size_t i = 0; i < db.passwd.n; i++)
 		w.uids[w.nuids++] = db.passwd.v[i].uid;
+	w.have_group = db.has_group;
 	w.gids = xcalloc(db.ngroup + 1, sizeof *w.gids);
 	for (size_t i = 0; i < db.ngroup; i++)
 		w.gids[w.ngids++] = db.group[i].gid;
@@ -402,7 +404,7 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 			return SAFEFS_WALK_CONTINUE;
 		}
 	const char *key = e->path;
-	if (w->have_dpkg && !bsearch(&key, w->owned.v, w->owned.n, sizeof *w->owned.v, cmp_str))
+	if (w->have_dpkg && !(w->owned.n && bsearch(&key, w->owned.v, w->owned.n, sizeof *w->owned.v, cmp_str)))
 		result_add_finding(w->r, e->path, 0, "unpackaged", NULL,
 				   "%s program (owner uid %u) that no package installed; safe: remove it or clear "
 				   "the bits", what, (unsigned)e->st->st_uid);

@@ -169,8 +169,9 @@ START_TEST(homes_paths_trust)
 	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\nann:x:1000:1000::/home/ann:/bin/bash\n"
 				     "bob:x:1001:1001::/home/bob:/bin/bash\n", 0644);
 	tu_write(root, "etc/group", "root:x:0:\nann:x:1000:\nbob:x:1001:\n", 0644);
+	_cleanup_free_ char *ann = tu_path(root, "home/ann");
 	tu_mkdir(root, "home/ann", 0755);
-	ck_assert_int_eq(chown(tu_path(root, "home/ann"), 1000, 1000), 0);
+	ck_assert_int_eq(chown(ann, 1000, 1000), 0);
 	tu_write(root, "home/ann/.netrc", "machine x login y password z\n", 0600);
 	tu_write(root, "root/.bashrc", "export PATH=\"/usr/sbin:/usr/bin::/opt/tools\"\n", 0644);
 	tu_mkdir(root, "opt/tools", 0777);
