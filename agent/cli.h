@@ -18,6 +18,17 @@ enum cli_opt {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_HELP,
+	OPT_DRY_RUN,
+	OPT_PHASE,
+	OPT_FORCE,
+	OPT_MANIFEST,
+	OPT_REMEDIATE,
+	OPT_LISTEN,
+	OPT_RUNTIME_DIR,
+	OPT_URL,
+	OPT_TIMEOUT,
+	OPT_TRIGGER,
+	OPT_SIGNAL,
 	OPT_COUNT,
 };
 
@@ -46,6 +57,10 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
+	bool dry_run, force, remediate; /* fix, run */
+	const char *phase, *manifest;
+	const char *listen, *runtime_dir, *url, *timeout, *signal; /* daemon, wait, run --signal */
+	bool trigger;
 	char **rest;
 	int nrest;
 };

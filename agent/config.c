@@ -42,6 +42,42 @@ static const struct key {
 	{"ssh.use_sshd_t", K_BOOL},             /* live: cross-check with `sshd -T` (default true) */
 	{"accounts", K_OBJECT},
 	{"accounts.allowed_users", K_STRLIST},  /* regular accounts acct.leftover-users lets stay */
+	/* system hardening families (checks/svc.c ... checks/os.c) */
+	{"hardening", K_OBJECT},
+	{"hardening.allow_services", K_STRLIST},   /* unit name globs svc.unneeded-daemons accepts */
+	{"hardening.allow_listen", K_STRLIST},     /* "port/proto" globs svc.listening-sockets accepts */
+	{"hardening.allow_packages", K_STRLIST},   /* package names exempt from package checks */
+	{"hardening.allow_ip_forwarding", K_BOOL}, /* routers, container hosts */
+	{"hardening.disable_modules", K_STRLIST},  /* more modules for kernel.unused-modules (never udf/vfat) */
+	{"base_image", K_OBJECT},
+	{"base_image.query", K_STRING},            /* auto (Azure VMs only) | always | never */
+	{"base_image.imds_url", K_STRING},         /* default http://169.254.169.254 */
+	{"base_image.timeout", K_DURATION},
+	{"base_image.allow", K_STRLIST},           /* globs over publisher:offer:sku:version or gallery ids */
+	{"base_image.max_age_days", K_UINT},
+	{"remediate", K_OBJECT},
+	{"remediate.enabled", K_BOOL},        /* capgate run and the daemon fix without --remediate */
+	{"remediate.build_users", K_STRLIST}, /* default: packer, vagrant */
+	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
+	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
+	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
+	/* capgate daemon (agent/daemon.c) */
+	{"daemon", K_OBJECT},
+	{"daemon.listen", K_STRING},
+	{"daemon.runtime_dir", K_STRING},
+	{"daemon.run_at_start", K_BOOL},
+	{"daemon.remediate", K_BOOL},
+	{"daemon.max_connections", K_UINT},
+	{"daemon.timeout", K_DURATION},
+	{"daemon.stop_timeout", K_DURATION},
+	/* the signed report POST (agent/callback.c) */
+	{"callback", K_OBJECT},
+	{"callback.url", K_STRING},
+	{"callback.secret_file", K_STRING},
+	{"callback.ca_file", K_STRING},
+	{"callback.attempts", K_UINT},
+	{"callback.backoff", K_DURATION},
+	{"callback.timeout", K_DURATION},
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
@@ -114,9 +150,7 @@ static void posmap_build(struct posmap *m, const char *s, size_t len)
 			break;
 		case '}':
 		case ']':
-			if (depth > 0)
-				depth--;
-			if (depth < 256)
+			if (depth > 0 && --depth < 256)
 				strbuf_truncate(&path, stack[depth]);
 			expect_key = false;
 			break;
@@ -247,7 +281,7 @@ static int validate_value(struct vctx *v, const char *keypath, const char *key, 
 		if (!g.hit)
 			return verr(v, keypath, "'%s' names no check (see 'capgate checks')", key);
 	}
-		/* fall through */
+		__attribute__((fallthrough)); /* a check id holds an object */
 	case K_OBJECT:
 	case K_MAP:
 		if (!json_is_object(val))
@@ -342,7 +376,9 @@ int config_load_text(struct cg_config *cfg, const char *name, const char *text, 
 
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		*err = xasprintf("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+		/* Jansson says column 0 (or line -1) at the very start; positions here are 1-based */
+		*err = xasprintf("%s:%d:%d: %s", name, jerr.line < 1 ? 1 : jerr.line,
+				 jerr.column < 1 ? 1 : jerr.column, jerr.text);
 		return -EINVAL;
 	}
 	if (!json_is_object(doc)) {
@@ -506,4 +542,16 @@ const struct cg_check_config *config_for_check(const struct cg_config *cfg, cons
 			glob = &cfg->checks[i];
 	}
 	return glob;
+}
+
+void config_foreach_key(void (*fn)(const char *path, const char *type, void *ud), void *ud)
+{
+	static const char *const names[] = {
+		[K_OBJECT] = "object", [K_MAP] = "object of named entries", [K_STRING] = "string",
+		[K_BOOL] = "boolean", [K_UINT] = "unsigned integer", [K_STRLIST] = "list of strings",
+		[K_SIZE] = "size (\"64M\", \"2G\" or bytes)", [K_SEVERITY] = "severity",
+		[K_DURATION] = "duration (\"30s\", \"5m\", \"500ms\")", [K_CHECKID] = "object keyed by check id or glob",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(schema); i++)
+		fn(schema[i].path, names[schema[i].type], ud);
 }

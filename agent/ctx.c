@@ -47,3 +47,11 @@ const char *ctx_mode_name(const struct cg_ctx *ctx)
 {
 	return ctx->mode == CG_MODE_LIVE ? "live" : "offline";
 }
+
+void ctx_walk_defaults(const struct cg_ctx *ctx, struct safefs_walk_ops *ops)
+{
+	if (!ctx->cfg)
+		return;
+	ops->exclude = &ctx->cfg->scan_exclude;
+	ops->one_file_system = ctx->cfg->one_file_system;
+}

@@ -25,3 +25,5 @@ void ctx_done(struct cg_ctx *ctx);
 /* The image's accounts; NULL with *ERR set when /etc/passwd cannot be read. */
 const struct users *ctx_users(struct cg_ctx *ctx, int *err);
 const char *ctx_mode_name(const struct cg_ctx *ctx);
+/* Fill the walker options every walking check must honour: scan.exclude, scan.one_file_system. */
+void ctx_walk_defaults(const struct cg_ctx *ctx, struct safefs_walk_ops *ops);

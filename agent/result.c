@@ -37,7 +37,8 @@ void result_add_finding(struct cg_result *r, const char *path, unsigned line, co
 	va_list ap;
 	char *msg;
 
-	if (path && r->exclude && strv_match_glob(r->exclude, path))
+	if (path && ((r->exclude && strv_match_glob(r->exclude, path)) ||
+		     (r->global_exclude && strv_match_glob(r->global_exclude, path))))
 		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)

@@ -32,7 +32,8 @@ struct cg_result {
 	size_t nfindings, omitted;
 	struct cg_error *errors;
 	size_t nerrors;
-	const struct strv *exclude; /* config: findings on these paths are dropped */
+	const struct strv *exclude;        /* checks.<id>.exclude: findings on these paths are dropped */
+	const struct strv *global_exclude; /* scan.exclude: the same, for every check */
 	size_t max_findings;        /* beyond this only a count is kept */
 	unsigned long long duration_ms;
 	pthread_mutex_t lock;       /* checks may report from worker threads */

@@ -19,6 +19,15 @@ const struct cg_family *const registry_families[] = {
 	&family_ssh,
 	&family_acct,
 	&family_perm,
+	&family_svc,
+	&family_kernel,
+	&family_net,
+	&family_fw,
+	&family_log,
+	&family_audit,
+	&family_agent,
+	&family_pkg,
+	&family_os,
 	NULL,
 };
 

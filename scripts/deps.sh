@@ -3,7 +3,9 @@
 set -eu
 pkgs="build-essential cmake pkg-config libsystemd-dev libcurl4-openssl-dev libssl-dev libjansson-dev
 check libmicrohttpd-dev libvectorscan-dev debootstrap util-linux openssl curl"
-[ "${1:-}" = "--test" ] && pkgs="$pkgs $(cat "$(dirname "$0")/test-packages.txt" | grep -v '^#')"
+if [ "${1:-}" = "--test" ]; then
+	pkgs="$pkgs $(sed -e 's/#.*//' "$(dirname "$0")/test-packages.txt")"
+fi
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -157,6 +157,36 @@ START_TEST(tmp_leftovers)
 }
 END_TEST
 
+START_TEST(config_excludes)
+{
+	struct cg_config cfg;
+	struct cg_ctx ctx;
+	struct cg_report rep;
+	struct cg_selection sel = {.fail_on = -1};
+	char *err = NULL;
+	const char *text = "{\"scan\": {\"exclude\": [\"/tmp/keep-*\"]},"
+			   " \"checks\": {\"gen.shell-history\": {\"exclude\": [\"/root/*\"]}}}";
+
+	tu_write(root, "tmp/keep-me", "x", 0644);
+	tu_write(root, "tmp/drop-me", "x", 0644);
+	tu_write(root, "root/.bash_history", "ls\n", 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_text(&cfg, "t.json", text, strlen(text), &err), 0);
+	ck_assert_int_eq(config_settle(&cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&ctx, root, &cfg), 0);
+	strv_push(&sel.only, "gen.*");
+	scan_run(&ctx, &sel, &rep);
+	const struct cg_result *t = tu_result(&rep, "gen.tmp-files");
+	ck_assert(tu_has_finding(t, "/tmp/drop-me"));
+	ck_assert(!tu_has_finding(t, "/tmp/keep-me"));
+	ck_assert_int_eq(tu_result(&rep, "gen.shell-history")->status, CG_PASS);
+	scan_report_free(&rep);
+	strv_free(&sel.only);
+	ctx_done(&ctx);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(scan_changes_nothing)
 {
 	struct tu_scan t;
@@ -183,6 +213,7 @@ int main(void)
 	tcase_add_test(tc, machine_id_dbus_copy_and_traps);
 	tcase_add_test(tc, histories_of_every_user);
 	tcase_add_test(tc, tmp_leftovers);
+	tcase_add_test(tc, config_excludes);
 	tcase_add_test(tc, scan_changes_nothing);
 	suite_add_tcase(s, tc);
 	return tu_main(s);

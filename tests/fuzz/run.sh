@@ -1,0 +1,59 @@
+#!/bin/sh
+# Run libFuzzer targets for a set time and print executions per target.
+#   tests/fuzz/run.sh TARGET|all SECONDS [BUILD_DIR]
+# BUILD_DIR (default build-fuzz) is configured with clang and CAPGATE_FUZZ=ON if needed. New
+# corpus entries go to BUILD_DIR/fuzz-work/TARGET, never into the repository; a crash leaves its
+# input in BUILD_DIR/fuzz-work/crash-TARGET-* (commit it to tests/fuzz/regress/TARGET/ once fixed:
+# ctest replays that folder). Exit status 1 when any target crashed.
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+target=${1:?usage: run.sh TARGET|all SECONDS [BUILD_DIR]}
+secs=${2:?usage: run.sh TARGET|all SECONDS [BUILD_DIR]}
+build=${3:-$src/build-fuzz}
+fuzzdir=$src/tests/fuzz
+
+if [ ! -f "$build/CMakeCache.txt" ] || ! grep -q '^CAPGATE_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+	"$src/scripts/build.sh" "$build" -DCMAKE_C_COMPILER=clang -DCAPGATE_FUZZ=ON >/dev/null
+else
+	cmake --build "$build" -j2 >/dev/null
+fi
+if [ "$target" = all ]; then
+	targets=$(cd "$fuzzdir" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
+else
+	targets=$target
+fi
+
+work=$build/fuzz-work
+mkdir -p "$work"
+failed=0
+printf '%-10s %12s %8s %10s %8s %s\n' target execs seconds execs/s corpus result
+for t in $targets; do
+	bin=$build/tests/fuzz/fuzz_$t
+	[ -x "$bin" ] || { echo "run.sh: no fuzz target '$t'" >&2; exit 2; }
+	mkdir -p "$work/$t"
+	set -- "$work/$t" "$fuzzdir/corpus/$t"
+	[ -d "$fuzzdir/regress/$t" ] && set -- "$@" "$fuzzdir/regress/$t"
+	dict=""
+	[ -f "$fuzzdir/dict/$t.dict" ] && dict="-dict=$fuzzdir/dict/$t.dict"
+	log=$work/$t.log
+	start=$(date +%s.%N)
+	rc=0
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$work/crash-$t-" $dict "$@" >"$log" 2>&1 || rc=$?
+	end=$(date +%s.%N)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+	execs=${execs:-0}
+	took=$(echo "$end - $start" | bc)
+	rate=$(echo "scale=0; $execs / $took" | bc)
+	ncorp=$(ls "$work/$t" | wc -l)
+	if [ "$rc" = 0 ]; then
+		result=ok
+	else
+		result="CRASH (see $log)"
+		failed=1
+		grep -E 'ERROR|invariant|SUMMARY|Test unit written' "$log" | head -n 5 >&2 || true
+	fi
+	printf '%-10s %12s %8.1f %10s %8s %s\n' "$t" "$execs" "$took" "$rate" "$ncorp" "$result"
+done
+exit $failed
