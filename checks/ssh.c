@@ -34,7 +34,8 @@ static char *sshd_dump(void)
 	int pfd[2], status = 0;
 	pid_t pid;
 
-	if (access(SSHD_BIN, X_OK) < 0 || pipe2(pfd, O_CLOEXEC) < 0)
+	/* no access() probe first: a missing sshd makes posix_spawn fail or the child exit 127 */
+	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
@@ -84,6 +85,10 @@ static int ssh_load(struct cg_ctx *ctx, struct cg_result *r, struct sshcfg *c)
 	if (e < 0) {
 		result_add_error(r, SSHCFG_MAIN, e, "cannot read");
 		return e;
+	}
+	if (c->io_err < 0) {
+		result_add_error(r, c->io_path, c->io_err, "cannot read");
+		return c->io_err;
 	}
 	if (ctx->mode == CG_MODE_LIVE && !json_is_false(use_t)) {
 		_cleanup_free_ char *dump = sshd_dump();
@@ -442,13 +447,16 @@ static int ssh_host_key_perms(struct cg_ctx *ctx, struct cg_result *r)
 	int e = ssh_load(ctx, r, &c);
 	gid_t ssh_keys_gid = 0;
 	bool have_ssh_keys = false;
-	_cleanup_free_ char *group = NULL;
+	_cleanup_free_ char *group = NULL, *where = NULL;
 	struct acctdb db = {0};
 
 	if (e != 0)
 		goto out;
 	/* the ssh_keys group of RHEL-family images */
-	if (safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &group, NULL) == 0) {
+	int ge = safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &group, NULL);
+	if (ge < 0 && ge != -ENOENT)
+		result_add_error(r, "/etc/group", ge, "cannot read");
+	if (ge == 0) {
 		acctdb_parse_group(&db, group);
 		const struct group_ent *g = acctdb_group(&db, "ssh_keys");
 		if (g) {
@@ -459,7 +467,9 @@ static int ssh_host_key_perms(struct cg_ctx *ctx, struct cg_result *r)
 	for (size_t i = 0; i < c.nopts; i++)
 		if (streq(c.opts[i].kw, "hostkey") && c.opts[i].value[0] == '/')
 			strv_push(&keys, c.opts[i].value);
-	imgdir_glob(&ctx->fs, "/etc/ssh/ssh_host_*_key", &keys);
+	int gl = imgdir_glob(&ctx->fs, "/etc/ssh/ssh_host_*_key", &keys, &where);
+	if (gl < 0)
+		result_add_error(r, where, gl, "cannot list");
 	for (size_t i = 0; i < keys.n; i++) {
 		bool dup = false;
 		for (size_t j = 0; j < i && !dup; j++)

@@ -16,9 +16,26 @@ static void teardown(void)
 	free(root);
 }
 
+/* Scan with the "full" profile (baseline leaves the CIS-only checks out) and an optional
+ * configuration document. */
+static void scan_full(struct tu_scan *t, const char *json, const char *only)
+{
+	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
+	char *err = NULL;
+
+	config_init(&t->cfg);
+	if (json)
+		ck_assert_int_eq(config_load_text(&t->cfg, "test.json", json, strlen(json), &err), 0);
+	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
+	strv_split_commas(&sel.only, only);
+	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
+	strv_free(&sel.only);
+}
+
 static const struct cg_result *one(struct tu_scan *t, const char *id)
 {
-	tu_scan(t, root, id);
+	scan_full(t, NULL, id);
 	const struct cg_result *r = tu_result(&t->rep, id);
 	ck_assert_ptr_nonnull(r);
 	return r;
