@@ -144,6 +144,8 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 	_cleanup_free_ char *buf = NULL;
 	int r;
 
+	if (!ps->fs)
+		return; /* text parsed without an image: includes are not followed */
 	if (ps->depth >= PAM_MAX_DEPTH) {
 		diag(ps->st, from, line, "includes nested too deeply");
 		return;

@@ -50,7 +50,11 @@ static void parse_file(struct pstate *ps, const char *path);
 static void include_dir(struct pstate *ps, const char *dir)
 {
 	struct strv names = {0};
-	int r = imgfile_list_dir(ps->fs, dir, &names);
+	int r;
+
+	if (!ps->fs)
+		return;
+	r = imgfile_list_dir(ps->fs, dir, &names);
 
 	if (r < 0) {
 		io_fail(ps->s, dir, r);
@@ -370,7 +374,11 @@ static void parse_text(struct pstate *ps, const char *path, const char *text)
 static void parse_file(struct pstate *ps, const char *path)
 {
 	_cleanup_free_ char *buf = NULL;
-	int r = imgfile_read(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
+	int r;
+
+	if (!ps->fs)
+		return; /* text parsed without an image: includes are not followed */
+	r = imgfile_read(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
 
 	if (r == -ENOENT || r == -ENOTDIR || r == -ELOOP || r == -EFBIG) {
 		diag(ps->s, path, 0, "cannot read: %s", safefs_strerror(r));
