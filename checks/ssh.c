@@ -298,13 +298,15 @@ static void judge_algs(struct cg_result *r, const struct sshcfg *c, const struct
 	}
 	if (bad.len) {
 		_cleanup_free_ char *from = origin(c, o);
+		/* the rule carries the safe setting, so the sshd-dropin action can write it */
+		_cleanup_free_ char *rule = good.len ? xasprintf("%s=%s", name, good.buf) : xstrdup(name);
 		const char *path = o->file && !o->from_sshd_t ? o->file : SSHCFG_MAIN;
 		unsigned line = o->file && !o->from_sshd_t ? o->line : 0;
 		if (o->match)
-			result_add_finding(r, path, line, name, bad.buf, "'%s' inside '%s' offers weak '%s'; safe value: '%s %s'",
+			result_add_finding(r, path, line, rule, bad.buf, "'%s' inside '%s' offers weak '%s'; safe value: '%s %s'",
 					   name, o->match, bad.buf, name, good.len ? good.buf : "(none left)");
 		else
-			result_add_finding(r, path, line, name, bad.buf, "'%s' offers weak '%s' (%s); safe value: '%s %s'",
+			result_add_finding(r, path, line, rule, bad.buf, "'%s' offers weak '%s' (%s); safe value: '%s %s'",
 					   name, bad.buf, from, name, good.len ? good.buf : "(none left)");
 	}
 	strv_free(&algs);

@@ -85,6 +85,14 @@ statuses "$scratch/report.json" | grep '^ssh\.' | grep -v ' pass$' >"$scratch/ss
 [ ! -s "$scratch/ssh-left" ] && ok "hardening drop-in: every ssh.* check passes" || { not_ok "hardening drop-in leaves failing ssh checks"; cat "$scratch/ssh-left"; }
 rm "$root/etc/ssh/sshd_config.d/00-capgate.conf"
 
+# ---- 2b. capgate fix writes the same kind of drop-in from the findings; only the guarded fix is left ----
+set +e; "$cg" fix --root "$root" --profile full --only 'ssh.*' >"$scratch/fix.out" 2>&1; set -e
+scan
+statuses "$scratch/report.json" | grep '^ssh\.' | grep -v ' pass$' >"$scratch/ssh-left" || true
+[ "$(cat "$scratch/ssh-left")" = "ssh.password-authentication fail" ] && ok "capgate fix + rescan: every ssh.* check passes but the guarded password-authentication" \
+	|| { not_ok "capgate fix left other ssh checks failing"; cat "$scratch/ssh-left"; tail -5 "$scratch/fix.out"; }
+rm "$root/etc/ssh/sshd_config.d/00-capgate.conf"
+
 # ---- 3. planted faults ----
 printf 'PermitRootLogin yes\nBogusKeyword yes\n' >"$root/etc/ssh/sshd_config.d/50-cloud.conf"
 chmod 0666 "$root/etc/ssh/sshd_config.d/50-cloud.conf"
