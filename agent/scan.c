@@ -64,16 +64,19 @@ static bool selected(const struct pick *pk, const struct cg_check *c)
 {
 	const struct cg_check_config *cc = pk->cfg ? config_for_check(pk->cfg, c->id) : NULL;
 
+	if (strv_match_glob(&pk->sel->skip, c->id))
+		return false;
+	/* --only naming a check exactly runs it whatever the profile or config say; globs narrow */
+	for (size_t i = 0; i < pk->sel->only.n; i++)
+		if (streq(pk->sel->only.v[i], c->id))
+			return true;
 	if (pk->p_only.n && !strv_match_glob(&pk->p_only, c->id))
 		return false;
 	if (strv_match_glob(&pk->p_skip, c->id))
 		return false;
 	if (pk->sel->only.n && !strv_match_glob(&pk->sel->only, c->id))
 		return false;
-	if (strv_match_glob(&pk->sel->skip, c->id))
-		return false;
-	/* an explicit --only wins over "enabled": false in config */
-	if (cc && cc->enabled == 0 && !pk->sel->only.n)
+	if (cc && cc->enabled == 0)
 		return false;
 	return true;
 }
@@ -112,6 +115,7 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 	if (sel->fail_on >= 0)
 		rep->fail_on = (enum cg_severity)sel->fail_on;
 	profile_lists(&pk, pname);
+	ctx_memo_clear(ctx); /* a rescan must not reuse what the previous scan computed */
 
 	rep->results = xcalloc(registry_count(), sizeof *rep->results);
 	for (const struct cg_family *const *f = registry_families; *f; f++) {
@@ -140,6 +144,7 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 			r->duration_ms = util_now_ms() - t1;
 		}
 	}
+	ctx_memo_clear(ctx);
 	strv_free(&pk.p_only);
 	strv_free(&pk.p_skip);
 	rep->duration_ms = util_now_ms() - t0;
