@@ -101,6 +101,7 @@ START_TEST(unowned_and_suid)
 	/* with dpkg: /bin/helper listed, found at /usr/bin/helper (merged /usr) */
 	tu_write(root, "var/lib/dpkg/info/helper.list", "/.\n/bin\n/bin/helper\n", 0644);
 	tu_write(root, "usr/sbin/stray", "x", 02755);
+	tu_write(root, "snap/core22/100/usr/bin/su", "x", 04755); /* a snap's own, not dpkg's */
 	r = one(&t, "perm.suid-sgid-inventory");
 	ck_assert_uint_eq(r->nfindings, 2);
 	ck_assert(tu_has_finding(r, "/usr/sbin/stray"));
