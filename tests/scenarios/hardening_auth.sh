@@ -41,6 +41,24 @@ after=$(snapshot "$root")
 	|| { not_ok "scan wrote nothing into the image"; echo "$before" >"$scratch/b"; echo "$after" >"$scratch/a"; diff "$scratch/b" "$scratch/a" | head; }
 [ "$rc" = 1 ] && ok "stock Debian 12 is blocked by hardening findings (exit 1)" || not_ok "stock scan exit $rc, wanted 1"
 
+# the same scan through a read-only bind mount: any write attempt would surface as an error
+ro="$scratch/ro"
+mkdir -p "$ro"
+if mount --bind "$root" "$ro" 2>/dev/null; then
+	trap 'umount "$ro" 2>/dev/null || true; rm -rf --one-file-system "$scratch"' EXIT
+	if mount -o remount,bind,ro "$ro" 2>/dev/null; then
+		set +e; "$cg" scan --root "$ro" --profile full --only "$families" --format json --output "$scratch/ro.json" 2>"$scratch/err"; rorc=$?; set -e
+		statuses "$scratch/ro.json" >"$scratch/ro.txt"; statuses "$scratch/report.json" >"$scratch/rw.txt"
+		[ "$rorc" = 1 ] && cmp -s "$scratch/ro.txt" "$scratch/rw.txt" && ok "read-only bind mount: same verdicts, no error" \
+			|| not_ok "read-only bind mount: exit $rorc or different verdicts"
+	else
+		echo "# read-only remount refused here; that part is skipped"
+	fi
+	umount "$ro"
+else
+	echo "# bind mounts are not allowed here; the read-only part is skipped"
+fi
+
 # What a stock Debian 12 fails, and why (everything else must pass or skip):
 #   ssh.permit-root-login       compiled-in default prohibit-password; baseline wants 'no'
 #   ssh.password-authentication compiled-in default yes
