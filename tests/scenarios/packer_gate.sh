@@ -46,7 +46,8 @@ CFG
 mkdir -p /run/sshd   # privilege separation directory (systemd-tmpfiles makes it on a real system)
 /usr/sbin/sshd -t -f "$ssh/sshd_config"
 /usr/sbin/sshd -f "$ssh/sshd_config" -E "$ssh/sshd.log"
-i=0; while [ ! -s "$ssh/sshd.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ ! -s "$ssh/sshd.pid" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+[ -s "$ssh/sshd.pid" ] || { echo "sshd did not start:"; cat "$ssh/sshd.log"; exit 1; }
 sshd_pid=$(cat "$ssh/sshd.pid")
 trap 'kill "$sshd_pid" 2>/dev/null; cleanup_daemons; rm -rf --one-file-system "$scratch"' EXIT
 
