@@ -8,7 +8,7 @@
 const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ROOT] = {"root", 'r', "DIR", "judge the image tree mounted at DIR (offline mode); default /"},
 	[OPT_CONFIG] = {"config", 'c', "FILE", "read FILE after /etc/capgate/capgate.json and conf.d/*.json"},
-	[OPT_PROFILE] = {"profile", 'p', "NAME", "check bundle: baseline (default), azure, cis-l1, or one from config"},
+	[OPT_PROFILE] = {"profile", 'p', "NAME", "check bundle: baseline (default), azure, cis-l1, full, or one from config"},
 	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids or globs, e.g. 'secrets.*')"},
 	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids or globs)"},
 	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
