@@ -74,6 +74,8 @@ int imgfile_resolve(const struct safefs *fs, const char *path, char **out)
 				break;
 			}
 			*p = save;
+			if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+				return r;
 			if (r < 0 || !save)
 				break; /* missing: the rest cannot be links */
 		}
@@ -96,10 +98,14 @@ int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **b
 	return safefs_read_file(fs, real, max, buf, len);
 }
 
-bool imgfile_exists(const struct safefs *fs, const char *path)
+int imgfile_exists(const struct safefs *fs, const char *path)
 {
 	struct stat st;
-	return safefs_lstat(fs, path, &st) == 0;
+	int r = safefs_lstat(fs, path, &st);
+
+	if (r == -ENOENT || r == -ENOTDIR)
+		return 0;
+	return r < 0 ? r : 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -132,19 +138,21 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 	return 0;
 }
 
-void imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out)
+int imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out)
 {
 	struct strv names = {0};
+	int r;
 
 	if (main)
 		strv_push(out, main);
-	imgfile_list_dir(fs, dir, &names);
+	r = imgfile_list_dir(fs, dir, &names);
 	for (size_t i = 0; i < names.n; i++)
 		if (endswith(names.v[i], suffix) && names.v[i][0] != '.') {
 			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
 			strv_push(out, p);
 		}
 	strv_free(&names);
+	return r;
 }
 
 static int cmp_dropin(const void *a, const void *b)
@@ -177,8 +185,14 @@ int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndi
 			_cleanup_free_ char *target = NULL;
 			struct stat st;
 			bool masked = false;
-			if (safefs_lstat(fs, p, &st) < 0)
-				continue;
+			r = safefs_lstat(fs, p, &st);
+			if (r == -ENOENT)
+				continue; /* gone since the listing */
+			if (r < 0) {
+				strv_free(&names);
+				imgfile_dropins_free(out);
+				return r;
+			}
 			if (S_ISLNK(st.st_mode) && safefs_readlink(fs, p, &target) == 0 && streq(target, "/dev/null"))
 				masked = true;
 			else if (S_ISDIR(st.st_mode))
