@@ -15,6 +15,11 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text or json"},
 	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
 	[OPT_HELP] = {"help", 'h', NULL, "show this help"},
+	[OPT_DRY_RUN] = {"dry-run", 'n', NULL, "print the plan and change nothing"},
+	[OPT_PHASE] = {"phase", 0, "PHASE", "fix up to phase any|late|last (default: last offline, late live)"},
+	[OPT_FORCE] = {"force", 0, NULL, "apply fixes a safety rule refuses (host keys without a regenerator, guarded fixes)"},
+	[OPT_MANIFEST] = {"manifest", 'm', "FILE", "record every change (path, size, mode, owner, SHA-256 before) in FILE"},
+	[OPT_REMEDIATE] = {"remediate", 0, NULL, "fix what has a safe fix (phases any and late), then scan again"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -94,6 +99,11 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_OUTPUT: a->output = optarg; break;
 		case OPT_HELP: a->help = true; break;
+		case OPT_DRY_RUN: a->dry_run = true; break;
+		case OPT_PHASE: a->phase = optarg; break;
+		case OPT_FORCE: a->force = true; break;
+		case OPT_MANIFEST: a->manifest = optarg; break;
+		case OPT_REMEDIATE: a->remediate = true; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {

@@ -18,6 +18,11 @@ enum cli_opt {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_HELP,
+	OPT_DRY_RUN,
+	OPT_PHASE,
+	OPT_FORCE,
+	OPT_MANIFEST,
+	OPT_REMEDIATE,
 	OPT_COUNT,
 };
 
@@ -46,6 +51,8 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
+	bool dry_run, force, remediate; /* fix, run */
+	const char *phase, *manifest;
 	char **rest;
 	int nrest;
 };

@@ -3,6 +3,8 @@
 #include "cli.h"
 
 int cmd_scan(const struct cli_verb *verb, int argc, char **argv);
+int cmd_fix(const struct cli_verb *verb, int argc, char **argv);
+int cmd_run(const struct cli_verb *verb, int argc, char **argv);
 int cmd_checks(const struct cli_verb *verb, int argc, char **argv);
 int cmd_explain(const struct cli_verb *verb, int argc, char **argv);
 int cmd_version(const struct cli_verb *verb, int argc, char **argv);

@@ -37,6 +37,30 @@ static const struct key {
 	{"profiles.*.only", K_STRLIST},
 	{"profiles.*.skip", K_STRLIST},
 	{"profiles.*.fail_on", K_SEVERITY},
+	{"ssh", K_OBJECT},
+	{"ssh.permit_root_login", K_STRLIST},   /* values ssh.permit-root-login accepts; default ["no"] */
+	{"ssh.use_sshd_t", K_BOOL},             /* live: cross-check with `sshd -T` (default true) */
+	{"accounts", K_OBJECT},
+	{"accounts.allowed_users", K_STRLIST},  /* regular accounts acct.leftover-users lets stay */
+	/* system hardening families (checks/svc.c ... checks/os.c) */
+	{"hardening", K_OBJECT},
+	{"hardening.allow_services", K_STRLIST},   /* unit name globs svc.unneeded-daemons accepts */
+	{"hardening.allow_listen", K_STRLIST},     /* "port/proto" globs svc.listening-sockets accepts */
+	{"hardening.allow_packages", K_STRLIST},   /* package names exempt from package checks */
+	{"hardening.allow_ip_forwarding", K_BOOL}, /* routers, container hosts */
+	{"hardening.disable_modules", K_STRLIST},  /* more modules for kernel.unused-modules (never udf/vfat) */
+	{"base_image", K_OBJECT},
+	{"base_image.query", K_STRING},            /* auto (Azure VMs only) | always | never */
+	{"base_image.imds_url", K_STRING},         /* default http://169.254.169.254 */
+	{"base_image.timeout", K_DURATION},
+	{"base_image.allow", K_STRLIST},           /* globs over publisher:offer:sku:version or gallery ids */
+	{"base_image.max_age_days", K_UINT},
+	{"remediate", K_OBJECT},
+	{"remediate.enabled", K_BOOL},        /* capgate run and the daemon fix without --remediate */
+	{"remediate.build_users", K_STRLIST}, /* default: packer, vagrant */
+	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
+	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
+	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds

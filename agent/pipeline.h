@@ -2,6 +2,7 @@
  * `capgate run`, the daemon's POST /v1/runs and `capgate fix` all go through here. */
 #pragma once
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "scan.h"
 
@@ -12,6 +13,7 @@ struct pipeline_opts {
 	bool force;               /* apply fixes that a safety rule would otherwise refuse */
 	const char *manifest;     /* where to write the manifest, or NULL */
 	volatile int *cancel;     /* set non-zero to stop between checks and actions, or NULL */
+	FILE *plan_out;           /* where to print the plan before applying it, or NULL */
 };
 
 /* Fills REP with the final report (after the rescan when remediating). Returns 0, or

@@ -9,6 +9,8 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 
+#include <openssl/evp.h>
+
 #define MAX_SYMLINKS 40
 /* Directory streams the walker keeps open at once; deeper levels are closed and reopened. */
 #define WALK_FD_BUDGET 64
@@ -48,6 +50,7 @@ const char *safefs_strerror(int err)
 	case SAFEFS_EMOVED: return "changed while being read";
 	case SAFEFS_EPSEUDO: return "on a pseudo file system";
 	case EFBIG: return "larger than the size limit";
+	case SAFEFS_ENLINK: return "has more than one hard link (not truncated or rewritten)";
 	default: return strerror(err);
 	}
 }
@@ -598,4 +601,483 @@ int safefs_open_entry(const struct safefs_entry *e)
 		return -SAFEFS_EMOVED;
 	}
 	return fd;
+}
+
+/* ---- writes ---- */
+
+/* Whether DFD is one of the image's /proc, /sys, /dev, /run or below one: walk up through "..". */
+static bool under_pseudo_top(const struct safefs *fs, int dfd)
+{
+	struct stat tops[ELEMENTSOF(pseudo_dirs)], st;
+	bool have[ELEMENTSOF(pseudo_dirs)];
+	int cur = dup(dfd);
+	bool hit = false;
+
+	if (cur < 0)
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(pseudo_dirs); i++)
+		have[i] = fstatat(fs->root_fd, pseudo_dirs[i], &tops[i], AT_SYMLINK_NOFOLLOW) == 0 &&
+			  S_ISDIR(tops[i].st_mode);
+	for (int depth = 0; depth < 4096 && !hit; depth++) {
+		if (fstat(cur, &st) < 0 || (st.st_dev == fs->root_dev && st.st_ino == fs->root_ino))
+			break;
+		for (size_t i = 0; i < ELEMENTSOF(pseudo_dirs); i++)
+			if (have[i] && st.st_dev == tops[i].st_dev && st.st_ino == tops[i].st_ino)
+				hit = true;
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		cur = up;
+		if (cur < 0)
+			return true; /* cannot tell: refuse */
+	}
+	close(cur);
+	return hit;
+}
+
+/* Open the parent of PATH for changing it: a real directory fd inside the image, not on or
+ * under a pseudo file system. */
+static int parent_for_write(const struct safefs *fs, const char *path, const char **name)
+{
+	_cleanup_close_ int pfd = safefs_open_parent(fs, path, name);
+	int dfd;
+
+	if (pfd < 0)
+		return pfd;
+	dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (safefs_fd_is_pseudo(dfd) || under_pseudo_top(fs, dfd)) {
+		close(dfd);
+		return -SAFEFS_EPSEUDO;
+	}
+	return dfd;
+}
+
+static int same_entry(const struct stat *st, const struct stat *expect)
+{
+	if (!expect)
+		return 0;
+	if (st->st_dev != expect->st_dev || st->st_ino != expect->st_ino ||
+	    (st->st_mode & S_IFMT) != (expect->st_mode & S_IFMT))
+		return -SAFEFS_EMOVED;
+	return 0;
+}
+
+static char *tmp_name(const char *name)
+{
+	/* one fixed name per target: a temp left by a killed run is found and replaced next time */
+	return xasprintf(".%s.capgate-tmp", name);
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Give the unnamed file FD the name TMP in DFD. */
+static int link_tmpfile(int fd, int dfd, const char *tmp)
+{
+	char proc[64];
+
+	if (linkat(fd, "", dfd, tmp, AT_EMPTY_PATH) == 0)
+		return 0;
+	/* without CAP_DAC_READ_SEARCH: the documented /proc/self/fd route (our own descriptor) */
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, dfd, tmp, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
+int safefs_write_atomic(const struct safefs *fs, const char *path, const void *data, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, const struct stat *expect)
+{
+	const char *name;
+	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *tmp = NULL;
+	struct stat st;
+	bool named = false;
+	int r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return -SAFEFS_ENOTREG;
+		if (st.st_nlink > 1)
+			return -SAFEFS_ENLINK;
+		if ((r = same_entry(&st, expect)) < 0)
+			return r;
+	} else if (errno != ENOENT)
+		return -errno;
+	else if (expect)
+		return -SAFEFS_EMOVED;
+
+	tmp = tmp_name(name);
+	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+			return -errno;
+		fd = openat(dfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		named = true;
+	}
+	r = write_all(fd, data, len);
+	if (r == 0 && fchown(fd, uid, gid) < 0)
+		r = -errno;
+	if (r == 0 && fchmod(fd, mode & 07777) < 0) /* after chown, which clears set-id bits */
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && !named)
+		r = link_tmpfile(fd, dfd, tmp);
+	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		if (named || r != -ENOENT)
+			unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+int safefs_symlink_atomic(const struct safefs *fs, const char *target, const char *path, const struct stat *expect)
+{
+	const char *name;
+	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
+	_cleanup_free_ char *tmp = NULL;
+	struct stat st;
+	int r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if ((r = same_entry(&st, expect)) < 0)
+			return r;
+	} else if (errno != ENOENT)
+		return -errno;
+	else if (expect)
+		return -SAFEFS_EMOVED;
+	tmp = tmp_name(name);
+	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
+		return -errno;
+	if (symlinkat(target, dfd, tmp) < 0)
+		return -errno;
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		r = -errno;
+		unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+int safefs_truncate(const struct safefs *fs, const char *path, const struct stat *expect)
+{
+	const char *name;
+	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if ((r = same_entry(&st, expect)) < 0)
+		return r;
+	if (!S_ISREG(st.st_mode))
+		return S_ISLNK(st.st_mode) ? -ELOOP : -SAFEFS_ENOTREG;
+	/* O_NONBLOCK: a FIFO swapped in after the fstatat must not hang the open */
+	fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((r = same_entry(&st, expect)) < 0)
+		return r;
+	if (!S_ISREG(st.st_mode))
+		return -SAFEFS_ENOTREG;
+	if (st.st_nlink > 1)
+		return -SAFEFS_ENLINK;
+	if (ftruncate(fd, 0) < 0)
+		return -errno;
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *expect)
+{
+	const char *name;
+	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
+	struct stat st;
+	int r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if ((r = same_entry(&st, expect)) < 0)
+		return r;
+	if (unlinkat(dfd, name, 0) < 0)
+		return -errno;
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+/* Entries the tree removal gave up on, so it does not find them again and again. */
+struct stuck {
+	struct { dev_t dev; ino_t ino; } *v;
+	size_t n;
+};
+
+static bool stuck_has(const struct stuck *s, const struct stat *st)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+static void stuck_add(struct stuck *s, const struct stat *st)
+{
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	s->v[s->n].dev = st->st_dev;
+	s->v[s->n].ino = st->st_ino;
+	s->n++;
+}
+
+struct level {
+	char *name; /* this directory's name in its parent */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Empty the directory CUR (consumed) depth first, holding two descriptors at most: go down by
+ * name, come back up through ".." checked against the remembered inode. */
+static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigned long long *bytes)
+{
+	struct level *stack = NULL;
+	size_t depth = 0;
+	struct stuck stuck = {0};
+	int first_err = 0;
+	DIR *d = NULL;
+
+	for (;;) {
+		struct dirent *de;
+		struct stat cst;
+		char *down = NULL;
+
+		d = fdopendir(cur);
+		if (!d) {
+			first_err = first_err ? first_err : -errno;
+			close(cur);
+			break;
+		}
+		while ((de = readdir(d))) {
+			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+				continue;
+			if (fstatat(dirfd(d), de->d_name, &cst, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			if (stuck_has(&stuck, &cst))
+				continue;
+			if (S_ISDIR(cst.st_mode)) {
+				if (cst.st_dev != top_dev) { /* a mount point: never cross */
+					stuck_add(&stuck, &cst);
+					first_err = first_err ? first_err : -EXDEV;
+					continue;
+				}
+				down = xstrdup(de->d_name);
+				break;
+			}
+			if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+				first_err = first_err ? first_err : -errno;
+				stuck_add(&stuck, &cst);
+				continue;
+			}
+			if (files)
+				(*files)++;
+			if (bytes && S_ISREG(cst.st_mode))
+				*bytes += (unsigned long long)cst.st_size;
+		}
+		if (down) {
+			int nfd = openat(dirfd(d), down, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			struct stat nst;
+			if (nfd < 0 || fstat(nfd, &nst) < 0 || nst.st_ino != cst.st_ino || nst.st_dev != cst.st_dev) {
+				if (nfd >= 0)
+					close(nfd);
+				first_err = first_err ? first_err : -SAFEFS_EMOVED;
+				stuck_add(&stuck, &cst);
+				free(down);
+				cur = dup(dirfd(d));
+				closedir(d);
+				d = NULL;
+				if (cur < 0)
+					break;
+				continue;
+			}
+			stack = xreallocarray(stack, depth + 1, sizeof *stack);
+			stack[depth++] = (struct level){.name = down, .dev = nst.st_dev, .ino = nst.st_ino};
+			closedir(d);
+			d = NULL;
+			cur = nfd;
+			continue;
+		}
+		if (depth == 0) {
+			closedir(d);
+			d = NULL;
+			break;
+		}
+		/* this level is as empty as it gets: go up and remove it */
+		int up = openat(dirfd(d), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct level lv = stack[--depth];
+		struct stat ust, me;
+		fstat(dirfd(d), &me);
+		closedir(d);
+		d = NULL;
+		if (up < 0 || fstat(up, &ust) < 0 ||
+		    (depth > 0 && (ust.st_dev != stack[depth - 1].dev || ust.st_ino != stack[depth - 1].ino))) {
+			first_err = first_err ? first_err : -SAFEFS_EMOVED;
+			if (up >= 0)
+				close(up);
+			free(lv.name);
+			break;
+		}
+		if (unlinkat(up, lv.name, AT_REMOVEDIR) < 0) {
+			if (errno != ENOTEMPTY || !first_err)
+				first_err = first_err ? first_err : -errno;
+			stuck_add(&stuck, &me);
+		}
+		free(lv.name);
+		cur = up;
+	}
+	while (depth > 0)
+		free(stack[--depth].name);
+	free(stack);
+	free(stuck.v);
+	return first_err;
+}
+
+int safefs_remove_tree(const struct safefs *fs, const char *path, const struct stat *expect, bool keep_top,
+		       unsigned long long *files, unsigned long long *bytes)
+{
+	const char *name;
+	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
+	struct stat st, st2;
+	int fd, r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if ((r = same_entry(&st, expect)) < 0)
+		return r;
+	if (!S_ISDIR(st.st_mode)) {
+		if (keep_top)
+			return -ENOTDIR;
+		if (unlinkat(dfd, name, 0) < 0)
+			return -errno;
+		if (files)
+			(*files)++;
+		if (bytes && S_ISREG(st.st_mode))
+			*bytes += (unsigned long long)st.st_size;
+		return fsync(dfd) < 0 ? -errno : 0;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
+		close(fd);
+		return -SAFEFS_EMOVED;
+	}
+	if (safefs_fd_is_pseudo(fd)) {
+		close(fd);
+		return -SAFEFS_EPSEUDO;
+	}
+	r = tree_empty(fd, st.st_dev, files, bytes);
+	if (r < 0)
+		return r;
+	if (!keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+		return -errno;
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		if (s > p + 1 && s[-1] != '/') {
+			const char *name;
+			_cleanup_close_ int dfd = parent_for_write(fs, p, &name);
+			struct stat st;
+			if (dfd < 0)
+				return dfd;
+			if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
+				return -errno;
+			if (fstatat(dfd, name, &st, 0) < 0)
+				return -errno;
+			if (!S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+		}
+		if (saved == '\0')
+			break;
+		*s = saved;
+	}
+	return 0;
+}
+
+int safefs_sha256_fd(int fd, char out[65])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char buf[65536], dig[32];
+	unsigned dlen = 0;
+	off_t off = 0;
+	int r = 0;
+
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof buf, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		off += n;
+	}
+	if (r == 0 && !EVP_DigestFinal_ex(md, dig, &dlen))
+		r = -EIO;
+	EVP_MD_CTX_free(md);
+	explicit_bzero(buf, sizeof buf);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < dlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", dig[i]);
+	return 0;
 }

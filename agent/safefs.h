@@ -73,3 +73,30 @@ int safefs_walk(const struct safefs *fs, const char *start, const struct safefs_
 
 /* Open a regular file the walker reported, checking it is still the entry that was stat'ed. */
 int safefs_open_entry(const struct safefs_entry *e);
+
+/* ---- writes (remediation only) ----
+ * Every write resolves its parent inside the image, acts on the last component through the parent
+ * descriptor, refuses pseudo file systems, and when EXPECT is given refuses an entry that is no
+ * longer the inode (dev, ino, type) seen when the change was planned (-SAFEFS_EMOVED). */
+#define SAFEFS_ENLINK EMLINK /* a file with more than one hard link: truncating would change the others */
+
+/* Replace PATH atomically with DATA: an unnamed temp file in the same directory, fsync, link,
+ * renameat, fsync the directory. The new file gets MODE, UID, GID; an existing PATH must be a
+ * regular file with one link. */
+int safefs_write_atomic(const struct safefs *fs, const char *path, const void *data, size_t len, mode_t mode,
+			uid_t uid, gid_t gid, const struct stat *expect);
+/* Replace (or create) PATH with a symlink to TARGET, atomically. */
+int safefs_symlink_atomic(const struct safefs *fs, const char *target, const char *path, const struct stat *expect);
+/* Truncate the regular file PATH to zero bytes, keeping owner and mode; one link only. */
+int safefs_truncate(const struct safefs *fs, const char *path, const struct stat *expect);
+/* unlink(2) the last component of PATH (never a directory); the target of a symlink is kept. */
+int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *expect);
+/* Remove PATH and, for a directory, everything under it, never following a symlink nor leaving
+ * the directory's file system. KEEP_TOP empties a directory but keeps it. *FILES and *BYTES (if
+ * given) count what was removed. */
+int safefs_remove_tree(const struct safefs *fs, const char *path, const struct stat *expect, bool keep_top,
+		       unsigned long long *files, unsigned long long *bytes);
+/* mkdir -p inside the image; existing directories are fine. */
+int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode);
+/* SHA-256 of a regular file opened by FD, as 64 hex digits into OUT[65]. */
+int safefs_sha256_fd(int fd, char out[65]);

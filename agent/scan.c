@@ -3,10 +3,26 @@
 
 #include <fnmatch.h>
 
+/* Profiles are selections over check ids. What a profile leaves out:
+ *  - CIS_ONLY: CIS Level 1 items a stock, sound cloud image does not meet by default (Debian keeps
+ *    the kernel's redirect and rp_filter defaults, ships no firewall, no logrotate in minbase);
+ *  - AZURE_ONLY: checks that only make sense on Azure (agent, wireserver/IMDS reachability, IMDS);
+ *  - L2_ONLY: CIS Level 2 (auditd), selected by the "full" profile only.
+ * kernel.unused-modules never requires udf or vfat, in any profile: Azure provisioning needs them. */
+#define CIS_ONLY                                                                                      \
+	"kernel.unused-modules,kernel.info-leaks,kernel.core-limits,net.redirects,net.source-route,"  \
+	"net.ipv4-hygiene,svc.time-sync,svc.removable-media,fw.present-enabled,fw.default-deny,"      \
+	"log.logrotate,acct.pam-pwquality,acct.pam-lockout-reuse,acct.password-aging,"               \
+	"acct.su-restricted,acct.default-umask,perm.cron-at,perm.bootloader-cfg,perm.banner-files"
+#define AZURE_ONLY "agent.provisioning,agent.azure-monitor,fw.azure-endpoints,os.base-image"
+#define L2_ONLY "audit.*"
+
 const struct cg_profile scan_profiles[] = {
-	{"baseline", "what every golden image should pass (the default)", NULL, NULL},
-	{"azure", "baseline plus the Azure provisioning agent; keeps udf and vfat", NULL, NULL},
-	{"cis-l1", "CIS Level 1 server hardening on top of the generalization checks", NULL, NULL},
+	{"baseline", "what every golden image should pass (the default)", NULL, CIS_ONLY "," AZURE_ONLY "," L2_ONLY},
+	{"azure", "baseline plus the Azure provisioning agent, wireserver/IMDS reachability and base image; "
+		  "never disables udf or vfat", NULL, CIS_ONLY "," L2_ONLY},
+	{"cis-l1", "baseline plus the CIS Level 1 server items", NULL, AZURE_ONLY "," L2_ONLY},
+	{"full", "every check in the catalog (CIS Level 2 auditd included)", NULL, NULL},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -34,7 +50,7 @@ int scan_validate_selection(const struct cg_config *cfg, const struct cg_selecti
 	if (profile_builtin(name) || (cfg && config_get(cfg, "profiles") &&
 				      json_object_get(config_get(cfg, "profiles"), name)))
 		return 0;
-	*err = xasprintf("unknown profile '%s' (built in: baseline, azure, cis-l1)", name);
+	*err = xasprintf("unknown profile '%s' (built in: baseline, azure, cis-l1, full)", name);
 	return -EINVAL;
 }
 

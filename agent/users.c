@@ -26,16 +26,26 @@ static bool parse_id(const char *s, unsigned *out)
 void users_parse(struct users *u, const char *text)
 {
 	_cleanup_free_ char *copy = xstrdup(text);
-	char *save = NULL;
+	char *next = NULL;
+	unsigned lineno = 0;
 
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = copy; line; line = next) {
 		char *f[7];
 		int n = 0;
 		char *p = line;
 		unsigned uid, gid;
 
-		if (*line == '#' || *line == '+' || *line == '-')
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (!*line || *line == '#')
 			continue;
+		if (*line == '+' || *line == '-') {
+			u->plus = xreallocarray(u->plus, u->nplus + 1, sizeof *u->plus);
+			u->plus[u->nplus++] = lineno;
+			continue;
+		}
 		while (n < 7) {
 			f[n++] = p;
 			p = strchr(p, ':');
@@ -43,12 +53,16 @@ void users_parse(struct users *u, const char *text)
 				break;
 			*p++ = '\0';
 		}
-		if (n != 7 || p || !*f[0] || !parse_id(f[2], &uid) || !parse_id(f[3], &gid))
+		if (n != 7 || p || !*f[0] || !parse_id(f[2], &uid) || !parse_id(f[3], &gid)) {
+			u->bad = xreallocarray(u->bad, u->nbad + 1, sizeof *u->bad);
+			u->bad[u->nbad++] = lineno;
 			continue;
+		}
 		u->v = xreallocarray(u->v, u->n + 1, sizeof *u->v);
 		u->v[u->n++] = (struct user){
 			.name = xstrdup(f[0]), .uid = uid, .gid = gid,
 			.home = xstrdup(f[5]), .shell = xstrdup(f[6]),
+			.passwd = xstrdup(f[1]), .line = lineno,
 		};
 	}
 }
@@ -70,8 +84,11 @@ void users_free(struct users *u)
 		free(u->v[i].name);
 		free(u->v[i].home);
 		free(u->v[i].shell);
+		free(u->v[i].passwd);
 	}
 	free(u->v);
+	free(u->bad);
+	free(u->plus);
 	*u = (struct users){0};
 }
 

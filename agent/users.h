@@ -11,14 +11,20 @@ struct user {
 	gid_t gid;
 	char *home;
 	char *shell;
+	char *passwd;  /* the second field: "x" when the hash lives in shadow */
+	unsigned line; /* in /etc/passwd */
 };
 
 struct users {
 	struct user *v;
 	size_t n;
+	unsigned *bad;  /* line numbers of malformed lines, skipped as getpwent(3) skips them */
+	size_t nbad;
+	unsigned *plus; /* line numbers of legacy NIS "+"/"-" entries, skipped too */
+	size_t nplus;
 };
 
-/* Parse passwd text; malformed lines are skipped (LINE numbers of them go to *BAD, if given). */
+/* Parse passwd text; malformed and NIS compat lines are skipped, their numbers recorded. */
 void users_parse(struct users *u, const char *text);
 /* Read /etc/passwd of the image. -ENOENT when it has none. */
 int users_load(const struct safefs *fs, struct users *u);

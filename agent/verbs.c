@@ -7,6 +7,10 @@
 const struct cli_verb cli_verbs[] = {
 	{"scan", "judge the image and report what must not be captured; changes nothing", NULL,
 	 OPTS(SELECTION, OPT_HELP), cmd_scan},
+	{"fix", "plan the fixes for what a scan finds, apply them safely, scan again", NULL,
+	 OPTS(SELECTION, OPT_DRY_RUN, OPT_PHASE, OPT_FORCE, OPT_MANIFEST, OPT_HELP), cmd_fix},
+	{"run", "the whole gate for Packer's last step: scan, fix (with --remediate), scan again, report", NULL,
+	 OPTS(SELECTION, OPT_REMEDIATE, OPT_DRY_RUN, OPT_PHASE, OPT_FORCE, OPT_MANIFEST, OPT_HELP), cmd_run},
 	{"checks", "list the check catalog", NULL, OPTS(OPT_FORMAT, OPT_HELP), cmd_checks},
 	{"explain", "describe one check: what it finds, why, references, remediation", "ID",
 	 OPTS(OPT_HELP), cmd_explain},

@@ -3,3 +3,15 @@
 #include "registry.h"
 
 extern const struct cg_family family_gen;
+extern const struct cg_family family_ssh;
+extern const struct cg_family family_acct;
+extern const struct cg_family family_perm;
+extern const struct cg_family family_svc;
+extern const struct cg_family family_kernel;
+extern const struct cg_family family_net;
+extern const struct cg_family family_fw;
+extern const struct cg_family family_log;
+extern const struct cg_family family_audit;
+extern const struct cg_family family_agent;
+extern const struct cg_family family_pkg;
+extern const struct cg_family family_os;

@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "families.h"
+#include "gen_checks.h"
 #include "redact.h"
 
 #define SMALL_FILE (64 << 10)
@@ -279,6 +280,20 @@ static const struct cg_check gen_checks[] = {
 		.run = gen_machine_id,
 	},
 	{
+		.id = "gen.ssh-host-keys",
+		.title = "no SSH host keys baked into the image",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep ssh-hostkeys", "waagent deprovision", "WALinuxAgent#353", "cloud-init#4040"),
+		.remediation = "remove-host-keys",
+		.description = "Every VM made from an image with /etc/ssh/ssh_host_*key* shares its host keys, so one VM can "
+			       "impersonate another. They may only go where something regenerates them at first boot "
+			       "(cloud-init's ssh module, waagent with RegenerateSshHostKeyPair=y, an sshd-keygen unit, "
+			       "ssh-keygen -A in the ssh unit); without one the finding says so and the fix refuses "
+			       "unless forced. Removed in the last phase, after the gate has signalled.",
+		.run = gen_access_ssh_host_keys,
+	},
+	{
 		.id = "gen.shell-history",
 		.title = "no shell or tool histories",
 		.severity = CG_SEV_MEDIUM,
@@ -292,6 +307,79 @@ static const struct cg_check gen_checks[] = {
 		.run = gen_shell_history,
 	},
 	{
+		.id = "gen.build-user-access",
+		.title = "the build user cannot log in or sudo",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("waagent deprovision+user", "aks-engine#2740", "virt-sysprep ssh-userdir"),
+		.remediation = "revoke-build-user",
+		.description = "The build user's authorized_keys (packer, vagrant, the waagent ovf-env user, users granted by "
+			       "cloud-init's or waagent's sudoers file, remediate.build_users in config) and every sudoers "
+			       "line naming it by exact name, in /etc/sudoers and every sudoers.d file. waagent removes "
+			       "lines containing the name as a substring, and only in its own file.",
+		.run = gen_access_build_user,
+	},
+	{
+		.id = "gen.root-password",
+		.title = "root has no usable password",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("waagent Provisioning.DeleteRootPassword", "virt-sysprep passwd-backups"),
+		.remediation = "lock-root-password",
+		.description = "A root password hash in /etc/shadow (or its /etc/shadow- backup) is shared by every VM and "
+			       "can be cracked offline from any copy of the image. The fix replaces the hash with '*' "
+			       "by an atomic rewrite that keeps every other line and field.",
+		.run = gen_access_root_password,
+	},
+	{
+		.id = "gen.logs",
+		.title = "no build-time logs",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep logfiles", "cloud-init clean --logs", "waagent deprovision"),
+		.remediation = "clean-logs",
+		.description = "Logs under /var/log (rotated ones, journal files, wtmp/btmp/lastlog, cloud-init, waagent and "
+			       "/var/log/azure) record the build: host names, addresses, user names, sometimes secrets. "
+			       "Current logs are truncated (owner and mode kept), rotated ones removed, the journal vacuumed. "
+			       "A symlinked log path or a log with several hard links is reported and never touched.",
+		.run = gen_state_logs,
+	},
+	{
+		.id = "gen.network-state",
+		.title = "no DHCP leases or NIC bindings of the build VM",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("waagent deprovision", "virt-sysprep dhcp-client-state", "virt-sysprep udev-persistent-net"),
+		.remediation = "remove-tree",
+		.description = "DHCP leases (dhclient, dhcpcd, NetworkManager), NetworkManager's per-machine secret_key, "
+			       "udev persistent-net rules and NetworkManager connections bound to the build VM's MAC.",
+		.run = gen_state_network,
+	},
+	{
+		.id = "gen.cloud-init-state",
+		.title = "no cloud-init instance state",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("cloud-init clean"),
+		.remediation = "remove-tree",
+		.description = "/var/lib/cloud holds the build VM's instance (user-data, instance data, semaphores); without "
+			       "removing it cloud-init treats a new VM as already provisioned. seed/ is kept, as cloud-init "
+			       "clean keeps it.",
+		.run = gen_state_cloud_init,
+	},
+	{
+		.id = "gen.agent-state",
+		.title = "no Azure agent goal state",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("waagent deprovision", "WALinuxAgent#706"),
+		.remediation = "remove-agent-state",
+		.description = "/var/lib/waagent holds ovf-env.xml (the admin user, sometimes custom data), goal state, "
+			       "certificates and extension state; a stale 'provisioned' marker makes the agent skip "
+			       "provisioning. Live, the agent is stopped first.",
+		.run = gen_state_agent,
+	},
+	{
 		.id = "gen.tmp-files",
 		.title = "no build leftovers in /tmp and /var/tmp",
 		.severity = CG_SEV_LOW,
@@ -302,6 +390,61 @@ static const struct cg_check gen_checks[] = {
 			       "package downloads, editor swap files. The X11 socket directories are expected; "
 			       "their contents are not. Live, a tmpfs /tmp is not captured and is not judged.",
 		.run = gen_tmp_files,
+	},
+	{
+		.id = "gen.package-caches",
+		.title = "no package caches",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep package-manager-cache"),
+		.remediation = "clean-caches",
+		.description = "Downloaded .deb files, apt's binary caches, pip/npm/yarn/go caches in every home: size, "
+			       "and sometimes private packages.",
+		.run = gen_state_package_caches,
+	},
+	{
+		.id = "gen.crash-data",
+		.title = "no crash dumps",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("virt-sysprep crash-data"),
+		.remediation = "remove-tree",
+		.description = "/var/crash, systemd-coredump and apport storage, and ELF core files in / and the homes hold "
+			       "memory of build processes, secrets included.",
+		.run = gen_state_crash_data,
+	},
+	{
+		.id = "gen.random-seed",
+		.title = "no saved random seed",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("systemd-random-seed.service(8)"),
+		.remediation = "remove-file",
+		.description = "systemd's and urandom's saved seeds (and systemd-creds' credential.secret) would make "
+			       "every VM start from the same entropy pool and share one credential key.",
+		.run = gen_state_random_seed,
+	},
+	{
+		.id = "gen.tls-snakeoil",
+		.title = "no snakeoil TLS key from the build",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("ssl-cert make-ssl-cert"),
+		.remediation = "remove-snakeoil",
+		.description = "ssl-cert generates /etc/ssl/private/ssl-cert-snakeoil.key at install; every VM would share it. "
+			       "The fix removes the pair and installs a first-boot unit that runs make-ssl-cert again.",
+		.run = gen_state_tls_snakeoil,
+	},
+	{
+		.id = "gen.swap-files",
+		.title = "no swap files in the image",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS swap"),
+		.remediation = "remove-swap-file",
+		.description = "A swap file holds memory pages of the build. Removing it is guarded (remediate.allow or "
+			       "--force): fstab may still name it; recreate it at first boot.",
+		.run = gen_state_swap_files,
 	},
 };
 

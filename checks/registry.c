@@ -16,6 +16,18 @@
 
 const struct cg_family *const registry_families[] = {
 	&family_gen,
+	&family_ssh,
+	&family_acct,
+	&family_perm,
+	&family_svc,
+	&family_kernel,
+	&family_net,
+	&family_fw,
+	&family_log,
+	&family_audit,
+	&family_agent,
+	&family_pkg,
+	&family_os,
 	NULL,
 };
 

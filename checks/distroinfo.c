@@ -1,0 +1,108 @@
+/* distro-info-data CSV lookup: Debian columns version,codename,series,created,release,eol,
+ * eol-lts,eol-elts; Ubuntu's version,codename,series,created,release,eol,eol-server,eol-esm[,...]. */
+#include "distroinfo.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+static void copy_field(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
+/* Split one CSV line (no quoting is used in these files) into at most 10 fields. */
+static size_t split_csv(const char *line, size_t len, const char *f[10], size_t flen[10])
+{
+	size_t n = 0;
+	const char *p = line, *end = line + len;
+
+	while (n < 10) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		f[n] = p;
+		flen[n] = (size_t)((c ? c : end) - p);
+		n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return n;
+}
+
+static bool version_matches(const char *csv_version, const char *version_id)
+{
+	/* "22.04 LTS" matches VERSION_ID "22.04"; Debian's "12" matches "12" */
+	size_t n = strcspn(csv_version, " ");
+	return version_id && *version_id && strlen(version_id) == n && !strncmp(csv_version, version_id, n);
+}
+
+int distroinfo_find(const char *id, const char *version_id, const char *codename, struct distroinfo_release *out)
+{
+	bool debian = id && streq(id, "debian"), ubuntu = id && streq(id, "ubuntu");
+	const char *p;
+
+	if (!debian && !ubuntu)
+		return -EPROTONOSUPPORT;
+	p = debian ? distroinfo_debian_csv : distroinfo_ubuntu_csv;
+	p = strchr(p, '\n'); /* header */
+	while (p && *++p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *f[10];
+		size_t fl[10], n = split_csv(p, len, f, fl);
+		struct distroinfo_release r = {0};
+
+		p = nl;
+		if (n < 3)
+			continue;
+		copy_field(r.version, sizeof r.version, f[0], fl[0]);
+		copy_field(r.codename, sizeof r.codename, f[1], fl[1]);
+		copy_field(r.series, sizeof r.series, f[2], fl[2]);
+		if (!((codename && *codename && !strcasecmp(codename, r.series)) || version_matches(r.version, version_id)))
+			continue;
+		if (n > 4)
+			copy_field(r.release, sizeof r.release, f[4], fl[4]);
+		if (n > 5)
+			copy_field(r.eol, sizeof r.eol, f[5], fl[5]);
+		if (n > 6)
+			copy_field(r.eol_lts, sizeof r.eol_lts, f[6], fl[6]);
+		/* extended support: Debian's LTS (eol-lts; ELTS is a paid third party), Ubuntu's ESM */
+		if (debian && n > 6)
+			copy_field(r.eol_ext, sizeof r.eol_ext, f[6], fl[6]);
+		else if (ubuntu && n > 7)
+			copy_field(r.eol_ext, sizeof r.eol_ext, f[7], fl[7]);
+		*out = r;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+enum distroinfo_support distroinfo_support(const struct distroinfo_release *rel, const char *today, const char **until)
+{
+	*until = NULL;
+	if (!rel->eol[0])
+		return DISTRO_UNKNOWN;
+	if (strcmp(today, rel->eol) <= 0) {
+		*until = rel->eol;
+		return DISTRO_SUPPORTED;
+	}
+	if (rel->eol_ext[0] && strcmp(today, rel->eol_ext) <= 0) {
+		*until = rel->eol_ext;
+		return DISTRO_EXTENDED;
+	}
+	*until = rel->eol_ext[0] ? rel->eol_ext : rel->eol;
+	return DISTRO_UNSUPPORTED;
+}
+
+void distroinfo_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

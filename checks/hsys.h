@@ -1,0 +1,46 @@
+/* Shared steps of the system hardening families (svc, fw, kernel, net, log, audit, agent, pkg, os):
+ * sysctl judgement, package and unit look-ups, config options of the "hardening" section. */
+#pragma once
+#include <stdbool.h>
+
+#include "ctx.h"
+#include "dpkg.h"
+#include "result.h"
+#include "sysctl.h"
+#include "units.h"
+
+/* What a sysctl key must be. */
+enum sysctl_want { WANT_EQ, WANT_GE };
+struct sysctl_rule {
+	const char *key;
+	enum sysctl_want want;
+	long value;
+	long kernel_default; /* what applies when nothing sets it (Debian 12's 6.1 kernel) */
+};
+
+/* Judge RULES against the persisted configuration (and, live, the running kernel). */
+void hsys_sysctl_judge(struct cg_ctx *ctx, struct cg_result *r, const struct sysctl_conf *conf,
+		       const struct sysctl_rule *rules, size_t n);
+/* Load sysctl configuration, recording an error on R when it cannot be read. */
+int hsys_sysctl_load(struct cg_ctx *ctx, struct cg_result *r, struct sysctl_conf *conf);
+
+/* dpkg status; -ENOENT is recorded as a skip ("not a dpkg-based image"). */
+int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db);
+int hsys_units_load(struct cg_ctx *ctx, struct cg_result *r, struct units *u);
+
+/* Which of the unit NAMES would start at boot (offline: links; live: also ActiveState over
+ * sd-bus). Returns the first such name's info in *INFO (caller frees) or false. */
+bool hsys_unit_starts(struct cg_ctx *ctx, const struct units *u, const char *name, struct unit_info *info);
+/* Live only: "active"/"activating" over sd-bus; false offline or when the bus is unreachable. */
+bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name);
+
+/* The "hardening" config section: a list (globs) or a boolean, with defaults. */
+bool hsys_cfg_list_match(const struct cg_ctx *ctx, const char *key, const char *value);
+bool hsys_cfg_bool(const struct cg_ctx *ctx, const char *key, bool dflt);
+unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsigned long long dflt);
+
+/* APT's downloaded package indexes (/var/lib/apt/lists/\*_Packages). FN gets each file's path,
+ * text and length. Only files whose name contains FILTER (e.g. "_dists_bookworm-security_"), or
+ * every Packages file when FILTER is NULL. Returns how many files were read, or -errno. */
+int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filter,
+		       void (*fn)(const char *path, const char *text, size_t len, void *ud), void *ud);

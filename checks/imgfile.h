@@ -1,0 +1,40 @@
+/* Image file helpers for the hardening parsers: read through in-image symlinks, list drop-in dirs. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "safefs.h"
+#include "util.h"
+
+/* Resolve PATH's symlinks (every component) inside the image and return the final path. -ELOOP
+ * after 40 links; the result is malloc'd and absolute. A dangling link resolves to its target. */
+int imgfile_resolve(const struct safefs *fs, const char *path, char **out);
+/* Read a regular file of at most MAX bytes, following symlinks inside the image. */
+int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);
+/* True when PATH exists (lstat) inside the image. */
+bool imgfile_exists(const struct safefs *fs, const char *path);
+
+/* Names in directory DIR (not "." or ".."), sorted bytewise; ENOENT/ENOTDIR give an empty list. */
+int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *names);
+
+/* A drop-in set in the way systemd's conf_files_list() builds one: files ending in SUFFIX from
+ * DIRS (highest priority first); a name in an earlier dir masks the same name in later ones;
+ * a link to /dev/null or an empty file masks without content; the result is sorted by name. */
+struct dropin {
+	char *name;
+	char *path;  /* path inside the image of the file that won */
+	bool masked; /* /dev/null link: contributes nothing */
+};
+struct dropins {
+	struct dropin *v;
+	size_t n;
+};
+int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndirs, const char *suffix,
+		    struct dropins *out);
+void imgfile_dropins_free(struct dropins *d);
+
+/* Iterate the lines of a text buffer in place: returns the next line (NUL-terminated, without
+ * its newline) and advances *CURSOR, or NULL at the end. */
+char *imgfile_next_line(char **cursor);
+/* Trim leading and trailing blanks in place. */
+char *imgfile_strip(char *s);

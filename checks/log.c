@@ -1,0 +1,309 @@
+/* log.* and audit.*: logging that survives a reboot, no remote log listener, log rotation, auditd
+ * and its rules. journald's Storage= follows systemd's drop-in order (last wins). */
+#include "families.h"
+#include "hsys.h"
+#include "imgfile.h"
+
+#define LOG_MAX_FILE (4 << 20)
+
+/* Storage= of journald.conf and journald.conf.d drop-ins (default "auto"), with where it was set. */
+static char *journald_storage(struct cg_ctx *ctx, char **where, unsigned *line)
+{
+	static const char *const dirs[] = {"/etc/systemd/journald.conf.d", "/run/systemd/journald.conf.d",
+					   "/usr/lib/systemd/journald.conf.d"};
+	struct dropins d = {0};
+	struct strv files = {0};
+	char *storage = NULL;
+
+	*where = xstrdup("/etc/systemd/journald.conf");
+	*line = 0;
+	strv_push(&files, "/etc/systemd/journald.conf");
+	if (imgfile_dropins(&ctx->fs, dirs, ELEMENTSOF(dirs), ".conf", &d) == 0)
+		for (size_t i = 0; i < d.n; i++)
+			if (!d.v[i].masked)
+				strv_push(&files, d.v[i].path);
+	imgfile_dropins_free(&d);
+	for (size_t i = 0; i < files.n; i++) {
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		unsigned n = 0;
+		char *cur, *l;
+		if (imgfile_read(&ctx->fs, files.v[i], LOG_MAX_FILE, &buf, &len) < 0)
+			continue;
+		cur = buf;
+		while ((l = imgfile_next_line(&cur))) {
+			n++;
+			l = imgfile_strip(l);
+			if (startswith(l, "Storage=")) {
+				free(storage), free(*where);
+				storage = xstrdup(imgfile_strip(l + 8));
+				*where = xstrdup(files.v[i]);
+				*line = n;
+			}
+		}
+	}
+	strv_free(&files);
+	return storage ? storage : xstrdup("auto");
+}
+
+static bool journal_persistent(struct cg_ctx *ctx, char **storage, char **where, unsigned *line)
+{
+	struct stat st;
+	*storage = journald_storage(ctx, where, line);
+	if (streq(*storage, "persistent"))
+		return true;
+	/* auto: persistent when /var/log/journal exists (the scrub keeps the directory) */
+	return streq(*storage, "auto") && safefs_lstat(&ctx->fs, "/var/log/journal", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int log_journald_persistent(struct cg_ctx *ctx, struct cg_result *r)
+{
+	_cleanup_free_ char *storage = NULL, *where = NULL;
+	unsigned line;
+
+	if (!journal_persistent(ctx, &storage, &where, &line))
+		result_add_finding(r, where, line, "Storage", storage,
+				   "journald keeps logs in memory only (Storage=%s%s); set Storage=persistent or keep "
+				   "/var/log/journal", storage, streq(storage, "auto") ? " and no /var/log/journal" : "");
+	return 0;
+}
+
+static bool any_enabled(struct cg_ctx *ctx, const struct units *u, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct unit_info info;
+		if (hsys_unit_starts(ctx, u, names[i], &info)) {
+			unit_info_free(&info);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int log_syslog(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const daemons[] = {"rsyslog.service", "syslog-ng.service", "busybox-syslogd.service"};
+	_cleanup_free_ char *storage = NULL, *where = NULL;
+	unsigned line;
+	struct units u;
+
+	if (hsys_units_load(ctx, r, &u) < 0)
+		return 0;
+	if (!any_enabled(ctx, &u, daemons, ELEMENTSOF(daemons)) && !journal_persistent(ctx, &storage, &where, &line))
+		result_add_finding(r, where, line, NULL, NULL,
+				   "no syslog daemon is enabled and journald does not persist logs; enable rsyslog or "
+				   "set journald Storage=persistent");
+	units_free(&u);
+	return 0;
+}
+
+/* rsyslog files: rsyslog.conf and rsyslog.d/\*.conf */
+static void rsyslog_scan(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct strv files = {0}, d = {0};
+
+	strv_push(&files, "/etc/rsyslog.conf");
+	imgfile_list_dir(&ctx->fs, "/etc/rsyslog.d", &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (endswith(d.v[i], ".conf")) {
+			_cleanup_free_ char *p = xasprintf("/etc/rsyslog.d/%s", d.v[i]);
+			strv_push(&files, p);
+		}
+	strv_free(&d);
+	for (size_t i = 0; i < files.n; i++) {
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		unsigned n = 0;
+		char *cur, *l;
+		int e = imgfile_read(&ctx->fs, files.v[i], LOG_MAX_FILE, &buf, &len);
+		if (e < 0) {
+			if (e != -ENOENT)
+				result_add_error(r, files.v[i], e, "cannot read");
+			continue;
+		}
+		cur = buf;
+		while ((l = imgfile_next_line(&cur))) {
+			n++;
+			l = imgfile_strip(l);
+			if (*l == '#')
+				continue;
+			if (strstr(l, "imtcp") || strstr(l, "imudp") || strstr(l, "imrelp") || startswith(l, "$InputTCPServerRun") ||
+			    startswith(l, "$UDPServerRun"))
+				result_add_finding(r, files.v[i], n, "rsyslog", NULL,
+						   "rsyslog accepts logs from the network ('%s'); remove it unless this is a "
+						   "log server", l);
+		}
+	}
+	strv_free(&files);
+}
+
+static int log_no_remote_listen(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct units u;
+	struct unit_info info;
+
+	rsyslog_scan(ctx, r);
+	if (hsys_units_load(ctx, r, &u) < 0)
+		return 0;
+	if (hsys_unit_starts(ctx, &u, "systemd-journal-remote.socket", &info) ||
+	    hsys_unit_starts(ctx, &u, "systemd-journal-remote.service", &info)) {
+		result_add_finding(r, info.enabled_by, 0, "journal-remote", NULL,
+				   "systemd-journal-remote is enabled and receives logs from the network; disable it");
+		unit_info_free(&info);
+	}
+	units_free(&u);
+	return 0;
+}
+
+static int log_logrotate(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const names[] = {"logrotate.timer"};
+	struct units u;
+
+	if (hsys_units_load(ctx, r, &u) < 0)
+		return 0;
+	if (!any_enabled(ctx, &u, names, 1) && !imgfile_exists(&ctx->fs, "/etc/cron.daily/logrotate"))
+		result_add_finding(r, "/etc/logrotate.conf", 0, NULL, NULL,
+				   "logs are not rotated (no enabled logrotate.timer, no /etc/cron.daily/logrotate); "
+				   "install logrotate");
+	units_free(&u);
+	return 0;
+}
+
+static int audit_auditd(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const names[] = {"auditd.service"};
+	struct dpkg_db db;
+	struct units u;
+
+	if (hsys_dpkg_load(ctx, r, &db) < 0)
+		return 0;
+	if (!dpkg_installed(&db, "auditd"))
+		result_add_finding(r, "/var/lib/dpkg/status", 0, "package", NULL,
+				   "auditd is not installed; install it so security events are recorded");
+	else if (hsys_units_load(ctx, r, &u) == 0) {
+		if (!any_enabled(ctx, &u, names, 1))
+			result_add_finding(r, "/etc/systemd/system", 0, "unit", NULL, "auditd.service is not enabled; enable it");
+		units_free(&u);
+	}
+	/* Azure Monitor's auoms takes the audit netlink socket too (ASB reports the same collision) */
+	if (dpkg_installed(&db, "auoms") && dpkg_installed(&db, "auditd"))
+		result_add_finding(r, "/var/lib/dpkg/status", 0, "auoms", NULL,
+				   "both auoms and auditd are installed; they compete for the kernel audit stream");
+	dpkg_free(&db);
+	return 0;
+}
+
+static int audit_rules(struct cg_ctx *ctx, struct cg_result *r)
+{
+	/* what CIS 4.1.3.x wants watched, by a token any reasonable rule set contains */
+	static const struct {
+		const char *what, *token;
+	} wants[] = {
+		{"identity files", "/etc/passwd"}, {"shadow", "/etc/shadow"}, {"sudoers", "/etc/sudoers"},
+		{"time changes", "settimeofday"}, {"module loading", "init_module"},
+	};
+	struct strv names = {0};
+	struct strbuf all = {0};
+
+	imgfile_list_dir(&ctx->fs, "/etc/audit/rules.d", &names);
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_free_ char *p = xasprintf("/etc/audit/rules.d/%s", names.v[i]), *buf = NULL;
+		size_t len;
+		if (!endswith(names.v[i], ".rules"))
+			continue;
+		int e = imgfile_read(&ctx->fs, p, LOG_MAX_FILE, &buf, &len);
+		if (e < 0)
+			result_add_error(r, p, e, "cannot read");
+		else {
+			char *cur = buf, *l;
+			while ((l = imgfile_next_line(&cur)))
+				if (*imgfile_strip(l) != '#') {
+					strbuf_puts(&all, l);
+					strbuf_puts(&all, "\n");
+				}
+		}
+	}
+	strv_free(&names);
+	for (size_t i = 0; i < ELEMENTSOF(wants); i++)
+		if (!all.buf || !strstr(all.buf, wants[i].token))
+			result_add_finding(r, "/etc/audit/rules.d", 0, wants[i].token, NULL,
+					   "no audit rule covers %s ('%s'); add one to /etc/audit/rules.d", wants[i].what,
+					   wants[i].token);
+	strbuf_free(&all);
+	return 0;
+}
+
+static const struct cg_check log_checks[] = {
+	{
+		.id = "log.journald-persistent",
+		.title = "the journal persists across reboots",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS 4.2.2.3", "ASB SystemdJournaldServicePersistsLogMessages", "Lynis LOGG-2136"),
+		.remediation = "journald-dropin",
+		.description = "journald Storage= (journald.conf, then journald.conf.d drop-ins, last wins) is persistent, "
+			       "or auto with /var/log/journal present.",
+		.run = log_journald_persistent,
+	},
+	{
+		.id = "log.syslog",
+		.title = "a logging service keeps logs",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS 4.2.1.1", "CIS 4.2.1.2", "ASB ALoggingServiceIsEnabled", "Lynis LOGG-2130",
+				"SSG service_rsyslog_enabled"),
+		.remediation = NULL,
+		.description = "rsyslog, syslog-ng or busybox syslogd is enabled, or journald persists its logs.",
+		.run = log_syslog,
+	},
+	{
+		.id = "log.no-remote-listen",
+		.title = "the image does not accept logs from the network",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("ASB RsyslogNotAcceptingRemoteMessages", "CIS 4.2.1.7"),
+		.remediation = NULL,
+		.description = "rsyslog loads no imtcp/imudp/imrelp input; systemd-journal-remote is not enabled.",
+		.run = log_no_remote_listen,
+	},
+	{
+		.id = "log.logrotate",
+		.title = "logs are rotated",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS 4.3", "ASB SyslogRotaterServiceIsEnabled", "Lynis LOGG-2146", "SSG ensure_logrotate_activated"),
+		.remediation = NULL,
+		.description = "logrotate.timer is enabled or /etc/cron.daily/logrotate exists.",
+		.run = log_logrotate,
+	},
+};
+
+static const struct cg_check audit_checks[] = {
+	{
+		.id = "audit.auditd",
+		.title = "auditd is installed and enabled",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS 4.1.1.1 (L2)", "CIS 4.1.1.2 (L2)", "ASB AuditdInstalled", "ASB AuditdServiceIsRunning",
+				"Lynis ACCT-9628", "SSG package_audit_installed", "SSG service_auditd_enabled", "dev-sec package-08"),
+		.remediation = NULL,
+		.description = "The auditd package is installed and auditd.service enabled; auoms next to auditd is "
+			       "reported as a collision, as ASB does.",
+		.run = audit_auditd,
+	},
+	{
+		.id = "audit.rules",
+		.title = "audit rules watch identity, sudoers, time and modules",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS 4.1.3.x (L2)", "Lynis ACCT-9630", "SSG audit_rules_usergroup_modification"),
+		.remediation = NULL,
+		.description = "/etc/audit/rules.d/*.rules (comments aside) mention /etc/passwd, /etc/shadow, "
+			       "/etc/sudoers, settimeofday and init_module.",
+		.run = audit_rules,
+	},
+};
+
+CG_FAMILY(family_log, "log", "logging", log_checks);
+CG_FAMILY(family_audit, "audit", "kernel audit", audit_checks);

@@ -1,0 +1,343 @@
+/* os.*: where the image comes from and how long its release is supported: end of life from the
+ * shipped distro-info-data, package provenance from APT's lists, the Azure base image from IMDS. */
+#include "families.h"
+#include "distroinfo.h"
+#include "hsys.h"
+#include "imds.h"
+#include "imgfile.h"
+#include "osrelease.h"
+
+static int load_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease *os, struct distroinfo_release *rel)
+{
+	int e = osrelease_load(&ctx->fs, os);
+
+	if (e == -ENOENT) {
+		result_skip(r, "no /etc/os-release or /usr/lib/os-release in the image");
+		return e;
+	}
+	if (e < 0) {
+		result_add_error(r, "/etc/os-release", e, "cannot read");
+		return e;
+	}
+	e = distroinfo_find(os->id, os->version_id, os->version_codename, rel);
+	if (e == -EPROTONOSUPPORT)
+		result_skip(r, "no release data for '%s' (capgate ships Debian's and Ubuntu's)", os->id ? os->id : "?");
+	else if (e == -ENOENT)
+		result_add_finding(r, os->path, 0, "unknown-release", os->version_id,
+				   "'%s' %s is not in capgate's distro-info-data (%s); a newer capgate knows it, or the "
+				   "release is not an official one", os->id, os->version_id ? os->version_id : "",
+				   distroinfo_version);
+	if (e < 0)
+		osrelease_free(os);
+	return e;
+}
+
+static int os_release_eol(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct osrelease os;
+	struct distroinfo_release rel;
+	const char *until;
+	char today[11];
+
+	if (load_release(ctx, r, &os, &rel) < 0)
+		return 0;
+	distroinfo_today(today);
+	if (distroinfo_support(&rel, today, &until) == DISTRO_UNSUPPORTED)
+		result_add_finding(r, os.path, 0, rel.series, rel.version,
+				   "%s reached its end of life on %s (regular support ended %s); build on a supported "
+				   "release", os.pretty_name ? os.pretty_name : rel.codename, until, rel.eol);
+	osrelease_free(&os);
+	return 0;
+}
+
+static int os_release_extended_support(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct osrelease os;
+	struct distroinfo_release rel;
+	const char *until;
+	char today[11];
+
+	if (load_release(ctx, r, &os, &rel) < 0)
+		return 0;
+	distroinfo_today(today);
+	if (distroinfo_support(&rel, today, &until) == DISTRO_EXTENDED)
+		result_add_finding(r, os.path, 0, rel.series, rel.version,
+				   "%s left regular support on %s and is in extended support (%s) until %s; plan "
+				   "the move to the next release", os.pretty_name ? os.pretty_name : rel.codename,
+				   rel.eol, streq(os.id, "ubuntu") ? "ESM" : "LTS", until);
+	osrelease_free(&os);
+	return 0;
+}
+
+/* Every installed package against the newest version any downloaded index offers. */
+struct provenance {
+	const struct dpkg_db *db;
+	char **best; /* parallel to db->v: the highest version seen in the lists */
+	const char *prefix; /* only packages whose name starts so */
+};
+
+static void prov_visit(const char *name, size_t nlen, const char *ver, size_t vlen, void *ud)
+{
+	struct provenance *p = ud;
+	size_t lo = 0, hi = p->db->n;
+
+	/* lower bound by name, comparing the unterminated NAME */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(p->db->v[mid].name, name, nlen);
+		if (c == 0 && p->db->v[mid].name[nlen])
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->db->n && !strncmp(p->db->v[lo].name, name, nlen) && !p->db->v[lo].name[nlen]; lo++) {
+		_cleanup_free_ char *v = xstrndup(ver, vlen);
+		if (!p->best[lo] || dpkg_version_compare(v, p->best[lo]) > 0) {
+			free(p->best[lo]);
+			p->best[lo] = v;
+			v = NULL;
+		}
+	}
+}
+
+static void prov_file(const char *path, const char *text, size_t len, void *ud)
+{
+	struct provenance *p = ud;
+	dpkg_index_foreach(text, len, p->prefix, prov_visit, ud);
+}
+
+static int provenance_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db, struct provenance *p,
+			   const char *prefix)
+{
+	int n;
+
+	if (hsys_dpkg_load(ctx, r, db) < 0)
+		return -1;
+	*p = (struct provenance){.db = db, .best = xcalloc(db->n + 1, sizeof(char *)), .prefix = prefix};
+	n = hsys_lists_foreach(ctx, r, NULL, prov_file, p);
+	if (n == 0)
+		result_skip(r, "no package lists in /var/lib/apt/lists (apt-get update was never run, or they were "
+			       "removed); provenance cannot be judged");
+	return n;
+}
+
+static void provenance_free(struct dpkg_db *db, struct provenance *p)
+{
+	for (size_t i = 0; i < db->n; i++)
+		free(p->best[i]);
+	free(p->best);
+	dpkg_free(db);
+}
+
+/* Installed from a configured origin: the name is in some index with a version >= the installed. */
+static const char *foreign_reason(const struct dpkg_pkg *pkg, const char *best)
+{
+	if (!best)
+		return "is in no package list of the configured sources (a local .deb or a removed repository)";
+	if (pkg->version && dpkg_version_compare(pkg->version, best) > 0)
+		return "is newer than any version the configured sources offer (locally built?)";
+	return NULL;
+}
+
+static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct dpkg_db db = {0};
+	struct provenance p = {0};
+
+	if (provenance_load(ctx, r, &db, &p, NULL) > 0)
+		for (size_t i = 0; i < db.n; i++) {
+			const struct dpkg_pkg *pkg = &db.v[i];
+			const char *why = dpkg_is_installed_state(pkg) ? foreign_reason(pkg, p.best[i]) : NULL;
+			if (why && !hsys_cfg_list_match(ctx, "allow_packages", pkg->name))
+				result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
+						   "'%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
+		}
+	if (db.v || p.best)
+		provenance_free(&db, &p);
+	return 0;
+}
+
+static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct dpkg_db db;
+	struct provenance p;
+	struct strv boot = {0}, owned = {0};
+	int n = provenance_load(ctx, r, &db, &p, "linux-image-");
+
+	if (n < 0)
+		return 0;
+	for (size_t i = 0; i < db.n; i++) {
+		const struct dpkg_pkg *pkg = &db.v[i];
+		if (!startswith(pkg->name, "linux-image-") || !dpkg_is_installed_state(pkg))
+			continue;
+		/* the files the kernel package owns */
+		_cleanup_free_ char *list = xasprintf("/var/lib/dpkg/info/%s%s%s.list", pkg->name,
+						      pkg->arch && !streq(pkg->arch, "all") ? ":" : "", pkg->arch ? pkg->arch : "");
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		if (imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len) < 0) {
+			free(list);
+			list = xasprintf("/var/lib/dpkg/info/%s.list", pkg->name);
+			imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len);
+		}
+		char *cur = buf, *l;
+		while (buf && (l = imgfile_next_line(&cur)))
+			if (startswith(l, "/boot/vmlinuz-"))
+				strv_push(&owned, l + 6);
+		const char *why = n > 0 ? foreign_reason(pkg, p.best[i]) : NULL;
+		if (why)
+			result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
+					   "kernel package '%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
+	}
+	imgfile_list_dir(&ctx->fs, "/boot", &boot);
+	for (size_t i = 0; i < boot.n; i++) {
+		bool mine = false;
+		if (!startswith(boot.v[i], "vmlinuz-"))
+			continue;
+		for (size_t k = 0; k < owned.n && !mine; k++)
+			mine = streq(owned.v[k], boot.v[i]);
+		if (!mine) {
+			_cleanup_free_ char *path = xasprintf("/boot/%s", boot.v[i]);
+			result_add_finding(r, path, 0, "unpackaged", NULL,
+					   "kernel '%s' belongs to no installed package: built or copied by hand", path);
+		}
+	}
+	strv_free(&boot);
+	strv_free(&owned);
+	provenance_free(&db, &p);
+	return 0;
+}
+
+/* os.base-image: Azure IMDS, only on a VM that identifies as Azure or when config asks. */
+static int os_base_image(struct cg_ctx *ctx, struct cg_result *r)
+{
+	json_t *sect = ctx->cfg ? config_get(ctx->cfg, "base_image") : NULL;
+	const char *query = json_string_value(json_object_get(sect, "query"));
+	const char *url = json_string_value(json_object_get(sect, "imds_url"));
+	json_t *jt = json_object_get(sect, "timeout");
+	unsigned long long timeout_ms = 2000, max_age = 0;
+	struct strv allow = {0};
+	struct imds_image img;
+	_cleanup_free_ char *err = NULL;
+	json_t *doc = NULL, *it;
+	size_t i;
+	int e;
+
+	if (!query)
+		query = "auto";
+	if (ctx->mode != CG_MODE_LIVE) {
+		result_skip(r, "offline scan: the instance metadata service describes the running VM, not an image tree");
+		return 0;
+	}
+	if (streq(query, "never")) {
+		result_skip(r, "base_image.query is \"never\"");
+		return 0;
+	}
+	if (!streq(query, "always") && !imds_on_azure()) {
+		result_skip(r, "not an Azure VM (DMI chassis_asset_tag); set base_image.query to \"always\" to ask anyway");
+		return 0;
+	}
+	if (json_is_integer(jt))
+		timeout_ms = (unsigned long long)json_integer_value(jt) * 1000;
+	else if (json_is_string(jt))
+		util_parse_duration_ms(json_string_value(jt), &timeout_ms);
+	max_age = (unsigned long long)json_integer_value(json_object_get(sect, "max_age_days"));
+	json_array_foreach(json_object_get(sect, "allow"), i, it)
+		strv_push(&allow, json_string_value(it));
+	e = imds_fetch_compute(url ? url : IMDS_DEFAULT_URL, (long)timeout_ms, &doc, &err);
+	if (e < 0) {
+		result_add_error(r, "imds", e, "instance metadata: %s", err);
+		strv_free(&allow);
+		return 0;
+	}
+	switch (imds_judge(doc, &allow, max_age, time(NULL), &img)) {
+	case IMDS_TRUSTED:
+		break;
+	case IMDS_UNTRUSTED:
+		result_add_finding(r, "imds", 0, "untrusted", img.urn,
+				   "the VM was built from '%s', which base_image.allow does not list; build from an "
+				   "allowed publisher/offer/sku or gallery image", img.urn);
+		break;
+	case IMDS_TOO_OLD:
+		result_add_finding(r, "imds", 0, "too-old", img.urn,
+				   "base image '%s' dates from %s, %ld days ago; base_image.max_age_days is %llu: rebuild "
+				   "from a current image version", img.urn, img.date, img.age_days, max_age);
+		break;
+	case IMDS_NO_DATE:
+		result_add_finding(r, "imds", 0, "no-date", img.urn,
+				   "base image '%s' carries no date in its version, so its age (max %llu days) cannot "
+				   "be judged", img.urn, max_age);
+		break;
+	case IMDS_MALFORMED:
+		result_add_error(r, "imds", -EBADMSG, "instance metadata has no storageProfile.imageReference");
+		break;
+	}
+	imds_image_free(&img);
+	json_decref(doc);
+	strv_free(&allow);
+	return 0;
+}
+
+static const struct cg_check os_checks[] = {
+	{
+		.id = "os.release-eol",
+		.title = "the release is still supported",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("distro-info-data"),
+		.remediation = NULL,
+		.description = "os-release ID/VERSION_ID/VERSION_CODENAME against capgate's dated copy of "
+			       "distro-info-data: fails past the last free support date (Debian eol-lts, Ubuntu eol-esm).",
+		.run = os_release_eol,
+	},
+	{
+		.id = "os.release-extended-support",
+		.title = "the release is in regular support",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("distro-info-data"),
+		.remediation = NULL,
+		.description = "Fails when the release is past its regular end of life and lives on LTS (Debian) or ESM "
+			       "(Ubuntu) only.",
+		.run = os_release_extended_support,
+	},
+	{
+		.id = "os.kernel-from-distro",
+		.title = "the kernel comes from the distribution",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("ASB KernelCompiledFromApprovedSources", "Lynis KRNL-5788"),
+		.remediation = NULL,
+		.description = "Every installed linux-image-* package is offered by a configured source (APT lists) at "
+			       "its version or newer, and every /boot/vmlinuz-* belongs to such a package.",
+		.run = os_kernel_from_distro,
+	},
+	{
+		.id = "os.foreign-packages",
+		.title = "every package comes from a configured source",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("Lynis PKGS-7345"),
+		.remediation = NULL,
+		.description = "Installed packages that no downloaded package list offers, or that are newer than any "
+			       "list offers: local .debs, removed repositories. hardening.allow_packages exempts names.",
+		.run = os_foreign_packages,
+	},
+	{
+		.id = "os.base-image",
+		.title = "the VM was built from a trusted, recent base image",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_LIVE,
+		.refs = CG_REFS("Azure IMDS compute.storageProfile.imageReference"),
+		.remediation = NULL,
+		.description = "Live, on Azure (DMI chassis_asset_tag) or when base_image.query is \"always\": IMDS "
+			       "compute metadata (libcurl, Metadata: true, no proxy, base_image.timeout, default 2 s); "
+			       "imageReference publisher:offer:sku:version or gallery id against base_image.allow "
+			       "(globs) and the date in its version against base_image.max_age_days.",
+		.run = os_base_image,
+	},
+};
+
+CG_FAMILY(family_os, "os", "release support and provenance", os_checks);

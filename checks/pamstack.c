@@ -1,0 +1,216 @@
+/* PAM configuration parsing as libpam's pam_handlers.c: one rule per logical line, '#' comments,
+ * bracketed controls and arguments, "type include|substack file", and Debian's "@include file". */
+#include "pamstack.h"
+
+#include <ctype.h>
+
+#include "imgdir.h"
+
+#define PAM_MAX_FILE (1 << 20)
+#define PAM_MAX_DEPTH 16
+#define PAM_DIR "/etc/pam.d"
+
+struct pstate {
+	struct pamstack *st;
+	const struct safefs *fs;
+	unsigned depth;
+};
+
+static void diag(struct pamstack *st, const char *file, unsigned line, const char *what)
+{
+	_cleanup_free_ char *m = xasprintf("%s:%u: %s", file, line, what);
+	strv_push(&st->diags, m);
+}
+
+/* Next word; a word starting with '[' runs to the matching ']' (blanks inside kept). */
+static char *next_word(char **p)
+{
+	char *s = *p, *start;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s) {
+		*p = s;
+		return NULL;
+	}
+	start = s;
+	if (*s == '[') {
+		char *e = strchr(s, ']');
+		s = e ? e + 1 : s + strlen(s);
+		/* a bracketed argument may run on, as in "[foo]bar"; stop at the next blank */
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+	} else
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+	char *w = xstrndup(start, (size_t)(s - start));
+	*p = s;
+	return w;
+}
+
+static void parse_file(struct pstate *ps, const char *path, const char *only_type, const char *from, unsigned line);
+
+static char *pam_path(const char *name)
+{
+	return name[0] == '/' ? xstrdup(name) : xasprintf(PAM_DIR "/%s", name);
+}
+
+static void parse_line(struct pstate *ps, const char *path, unsigned lineno, char *line, const char *only_type)
+{
+	char *p = line;
+	_cleanup_free_ char *type = next_word(&p);
+	bool silent = false;
+
+	if (!type)
+		return;
+	if (streq(type, "@include")) {
+		_cleanup_free_ char *name = next_word(&p);
+		if (!name) {
+			diag(ps->st, path, lineno, "@include without a file");
+			return;
+		}
+		_cleanup_free_ char *target = pam_path(name);
+		parse_file(ps, target, only_type, path, lineno);
+		return;
+	}
+	_cleanup_free_ char *control = next_word(&p);
+	_cleanup_free_ char *module = next_word(&p);
+	const char *t = type;
+	if (*t == '-') {
+		silent = true;
+		t++;
+	}
+	if (!streq(t, "auth") && !streq(t, "account") && !streq(t, "password") && !streq(t, "session")) {
+		diag(ps->st, path, lineno, "unknown module type");
+		return;
+	}
+	if (!control || !module) {
+		diag(ps->st, path, lineno, "rule without a control or a module");
+		return;
+	}
+	if (only_type && !streq(t, only_type))
+		return;
+	if (streq(control, "include") || streq(control, "substack")) {
+		_cleanup_free_ char *target = pam_path(module);
+		parse_file(ps, target, t, path, lineno);
+		return;
+	}
+	ps->st->v = xreallocarray(ps->st->v, ps->st->n + 1, sizeof *ps->st->v);
+	struct pam_entry *e = &ps->st->v[ps->st->n++];
+	*e = (struct pam_entry){.file = xstrdup(path), .line = lineno, .type = xstrdup(t), .silent = silent,
+				.control = xstrdup(control), .module = xstrdup(module)};
+	for (char *w; (w = next_word(&p));) {
+		strv_push(&e->args, w);
+		free(w);
+	}
+}
+
+static void parse_text(struct pstate *ps, const char *path, const char *text, const char *only_type)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	struct strbuf logical = {0};
+	unsigned lineno = 0, start = 0;
+	char *next;
+
+	strv_push(&ps->st->files, path);
+	for (char *line = copy; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		size_t len = strlen(line);
+		if (!logical.len)
+			start = lineno;
+		if (len && line[len - 1] == '\\') {
+			strbuf_append(&logical, line, len - 1);
+			strbuf_append(&logical, " ", 1);
+			continue;
+		}
+		strbuf_append(&logical, line, len);
+		parse_line(ps, path, start, logical.buf, only_type);
+		strbuf_truncate(&logical, 0);
+	}
+	if (logical.len)
+		parse_line(ps, path, start, logical.buf, only_type);
+	strbuf_free(&logical);
+}
+
+static void parse_file(struct pstate *ps, const char *path, const char *only_type, const char *from, unsigned line)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	if (ps->depth >= PAM_MAX_DEPTH) {
+		diag(ps->st, from, line, "includes nested too deeply");
+		return;
+	}
+	r = imgdir_read_file(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
+	if (r < 0) {
+		_cleanup_free_ char *m = xasprintf("cannot read '%s': %s", path, safefs_strerror(r));
+		diag(ps->st, from, line, m);
+		return;
+	}
+	ps->depth++;
+	parse_text(ps, path, buf, only_type);
+	ps->depth--;
+}
+
+void pamstack_parse_text(struct pamstack *st, const struct safefs *fs, const char *path, const char *text,
+			 const char *only_type)
+{
+	struct pstate ps = {.st = st, .fs = fs};
+	parse_text(&ps, path, text, only_type);
+}
+
+int pamstack_load(const struct safefs *fs, const char *service, struct pamstack *st)
+{
+	struct pstate ps = {.st = st, .fs = fs};
+	_cleanup_free_ char *path = xasprintf(PAM_DIR "/%s", service);
+	_cleanup_free_ char *buf = NULL;
+	int r = imgdir_read_file(fs, path, PAM_MAX_FILE, &buf, NULL);
+
+	if (r < 0)
+		return r;
+	parse_text(&ps, path, buf, NULL);
+	return 0;
+}
+
+const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		const char *m = strrchr(st->v[i].module, '/');
+		m = m ? m + 1 : st->v[i].module;
+		if (streq(st->v[i].type, type) && streq(m, module))
+			return &st->v[i];
+	}
+	return NULL;
+}
+
+const char *pamstack_arg(const struct pam_entry *e, const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t i = 0; i < e->args.n; i++) {
+		const char *a = e->args.v[i];
+		if (strncmp(a, key, n) == 0 && (a[n] == '\0' || a[n] == '='))
+			return a[n] ? a + n + 1 : a + n;
+	}
+	return NULL;
+}
+
+void pamstack_free(struct pamstack *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->v[i].file);
+		free(st->v[i].type);
+		free(st->v[i].control);
+		free(st->v[i].module);
+		strv_free(&st->v[i].args);
+	}
+	free(st->v);
+	strv_free(&st->files);
+	strv_free(&st->diags);
+	*st = (struct pamstack){0};
+}

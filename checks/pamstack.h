@@ -1,0 +1,34 @@
+/* A PAM service's stack as libpam assembles it from /etc/pam.d (includes and substacks expanded). */
+#pragma once
+#include <stdbool.h>
+
+#include "safefs.h"
+#include "util.h"
+
+struct pam_entry {
+	char *file;
+	unsigned line;
+	char *type;      /* auth, account, password, session */
+	bool silent;     /* "-type": a missing module is not logged */
+	char *control;   /* "required", "[success=1 default=ignore]", ... */
+	char *module;    /* as written */
+	struct strv args;
+};
+
+struct pamstack {
+	struct pam_entry *v;
+	size_t n;
+	struct strv files;
+	struct strv diags; /* "file:line: reason" */
+};
+
+/* Assemble /etc/pam.d/SERVICE. -ENOENT when the service file is missing. */
+int pamstack_load(const struct safefs *fs, const char *service, struct pamstack *st);
+/* Parse TEXT as PATH (ONLY_TYPE limits to one type, for include/substack; NULL for all). */
+void pamstack_parse_text(struct pamstack *st, const struct safefs *fs, const char *path, const char *text,
+			 const char *only_type);
+/* The first entry of TYPE whose module's file name is MODULE ("pam_unix.so"). */
+const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module);
+/* An argument "KEY" or "KEY=value": NULL when absent, "" for a bare flag, else the value. */
+const char *pamstack_arg(const struct pam_entry *e, const char *key);
+void pamstack_free(struct pamstack *st);

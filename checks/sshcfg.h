@@ -1,0 +1,64 @@
+/* sshd's effective configuration as OpenSSH computes it, read from the image without running sshd. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "safefs.h"
+#include "util.h"
+
+#define SSHCFG_MAIN "/etc/ssh/sshd_config"
+
+/* One keyword's value: from a file (FILE:LINE), from the compiled-in defaults (FILE NULL), or
+ * from `sshd -T` (live cross-check). */
+struct sshcfg_opt {
+	char *kw;     /* canonical lowercase keyword (aliases folded) */
+	char *value;  /* arguments joined by one space; algorithm lists already resolved */
+	char *file;
+	unsigned line;
+	char *match;  /* the Match criteria this value is scoped to, NULL for the global config */
+	bool from_sshd_t;
+};
+
+/* Something sshd would reject or warn about, with where it is. */
+struct sshcfg_diag {
+	char *file;
+	unsigned line;
+	char *msg;
+	bool fatal; /* sshd refuses to start */
+};
+
+struct sshcfg {
+	unsigned version;       /* major*100+minor, e.g. 902; 0 when unknown */
+	char *version_source;   /* where the version was read */
+	struct sshcfg_opt *opts; /* global values, first occurrence of a keyword first */
+	size_t nopts;
+	struct sshcfg_opt *scoped; /* values set inside Match blocks (not applied to the global result) */
+	size_t nscoped;
+	struct sshcfg_diag *diags;
+	size_t ndiags;
+	struct strv files;      /* every file read, in reading order */
+};
+
+/* Parse "1:9.2p1-2+deb12u10" or "OpenSSH_9.2p1" into 902; -EINVAL when no version is there. */
+int sshcfg_parse_version(const char *s, unsigned *ver);
+/* Find the installed OpenSSH version: dpkg status of openssh-server, else the sshd binary. */
+int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source);
+
+/* The whole evaluation: version, /etc/ssh/sshd_config with its Includes, compiled-in defaults.
+ * -ENOENT when the image has no sshd_config; other read errors land in diags. */
+int sshcfg_load(const struct safefs *fs, struct sshcfg *c);
+/* Parse TEXT as if it were the file PATH (Includes are resolved through FS; may be NULL). */
+void sshcfg_parse_text(struct sshcfg *c, const struct safefs *fs, const char *path, const char *text);
+/* Fill in the defaults of c->version (9.2 when unknown) for keywords not set; resolve +/-/^
+ * algorithm lists. Call once after parsing. */
+void sshcfg_finish(struct sshcfg *c);
+/* Overlay the output of `sshd -T`: where it differs, its value wins and is marked. Returns how
+ * many global values changed. */
+size_t sshcfg_apply_dump(struct sshcfg *c, const char *dump);
+
+/* The effective global value of KW (lowercase), or NULL. */
+const struct sshcfg_opt *sshcfg_find(const struct sshcfg *c, const char *kw);
+const char *sshcfg_get(const struct sshcfg *c, const char *kw);
+/* Parse a time value as sshd does ("90", "1m30s", "2h"); -EINVAL on garbage. */
+int sshcfg_parse_time(const char *s, long *seconds);
+void sshcfg_free(struct sshcfg *c);

@@ -1,0 +1,489 @@
+/* The action table: every remediation step capgate can take, how findings map onto it, and how
+ * it changes the image (only through safefs; research/deprovision.md for the why of each). */
+#include "remediate.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include "gen_checks.h"
+#include "sudoedit.h"
+
+#define SHADOW_MAX (16 << 20)
+
+extern char **environ;
+
+static bool image_has(struct cg_ctx *ctx, const char *path)
+{
+	struct stat st;
+	return safefs_lstat(&ctx->fs, path, &st) == 0;
+}
+
+static const struct stat *expect(const struct rem_item *it)
+{
+	return it->have_st ? &it->st : NULL;
+}
+
+/* ---- plain file actions ---- */
+
+static int apply_remove_file(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	int r = safefs_unlink(&ctx->fs, it->path, expect(it));
+	if (r == 0)
+		it->files = 1;
+	return r;
+}
+
+static int apply_remove_tree(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	return safefs_remove_tree(&ctx->fs, it->path, expect(it), false, &it->files, &it->bytes);
+}
+
+static int apply_empty_dir(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	return safefs_remove_tree(&ctx->fs, it->path, expect(it), true, &it->files, &it->bytes);
+}
+
+static int apply_truncate(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	return safefs_truncate(&ctx->fs, it->path, expect(it));
+}
+
+/* apt-get clean: the downloaded packages, not the lock, not the directories */
+static int apply_apt_clean(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	static const char *const dirs[] = {"/var/cache/apt/archives", "/var/cache/apt/archives/partial"};
+	int first = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		_cleanup_close_ int dfd = safefs_open_dir(&ctx->fs, dirs[i]);
+		DIR *d;
+		struct dirent *de;
+		if (dfd < 0)
+			continue;
+		d = fdopendir(dfd);
+		if (!d)
+			return -errno;
+		dfd = -1;
+		while ((de = readdir(d))) {
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+			    streq(de->d_name, "lock"))
+				continue;
+			_cleanup_free_ char *p = xasprintf("%s/%s", dirs[i], de->d_name);
+			int r = safefs_unlink(&ctx->fs, p, &st);
+			if (r < 0 && !first)
+				first = r;
+			if (r == 0) {
+				it->files++;
+				it->bytes += (unsigned long long)st.st_size;
+			}
+		}
+		closedir(d);
+	}
+	return first;
+}
+
+/* ---- machine id ---- */
+
+static int apply_reset_machine_id(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	/* systemd: an empty file means "generate at boot", no first-boot preset run (machine-id(5));
+	 * without systemd, dbus-uuidgen --ensure creates a missing file */
+	if (image_has(ctx, "/usr/lib/systemd/systemd") || image_has(ctx, "/lib/systemd/systemd"))
+		return safefs_write_atomic(&ctx->fs, it->path, "", 0, 0444, 0, 0, expect(it));
+	return safefs_unlink(&ctx->fs, it->path, expect(it));
+}
+
+static int apply_link_dbus_machine_id(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	/* a copy re-seeds the old id (uyuni sumaform#179); Debian's dbus makes it a link */
+	return safefs_symlink_atomic(&ctx->fs, "/etc/machine-id", it->path, expect(it));
+}
+
+static void plan_machine_id(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (streq(f->path, "/var/lib/dbus/machine-id"))
+		rem_plan_add(p, "link-dbus-machine-id", f->path, NULL);
+	else
+		rem_plan_add(p, "reset-machine-id", f->path, NULL);
+}
+
+/* ---- rewrites that keep every other byte: /etc/shadow, sudoers ---- */
+
+/* Read a file for rewriting: the planned inode, regular, one link. */
+static int read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *st, char **buf, size_t *len)
+{
+	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, it->path, st);
+
+	if (fd < 0)
+		return fd;
+	if (it->have_st && (st->st_ino != it->st.st_ino || st->st_dev != it->st.st_dev))
+		return -SAFEFS_EMOVED;
+	if (st->st_nlink > 1)
+		return -SAFEFS_ENLINK;
+	return safefs_read_fd(fd, SHADOW_MAX, buf, len);
+}
+
+static int apply_lock_root(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	struct strbuf out = {0};
+	bool found = false;
+	int r = read_for_rewrite(ctx, it, &st, &buf, &len);
+
+	if (r < 0)
+		return r;
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		if (!found && end - pos > 5 && memcmp(buf + pos, "root:", 5) == 0) {
+			const char *f = buf + pos + 5;
+			const char *fe = memchr(f, ':', end - pos - 5);
+			if (!fe)
+				fe = buf + end - (nl ? 1 : 0);
+			/* "*": no password can match; every other field (aging included) stays */
+			strbuf_append(&out, buf + pos, 5);
+			strbuf_puts(&out, "*");
+			strbuf_append(&out, fe, (size_t)(buf + end - fe));
+			found = true;
+		} else
+			strbuf_append(&out, buf + pos, end - pos);
+		pos = end;
+	}
+	if (!found) {
+		it->reason = xstrdup("no root line in the file");
+		r = -ENOENT;
+	} else
+		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, st.st_mode, st.st_uid, st.st_gid, expect(it));
+	explicit_bzero(buf, len);
+	if (out.buf)
+		explicit_bzero(out.buf, out.len);
+	free(buf);
+	strbuf_free(&out);
+	return r;
+}
+
+static void plan_lock_root(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (streq(f->path, "/etc/shadow"))
+		rem_plan_add(p, "lock-root-password", f->path, NULL);
+	else
+		rem_plan_add(p, "remove-file", f->path, NULL); /* the backup: shadow- keeps the old hash */
+}
+
+static int apply_sudoers(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	struct strbuf out = {0};
+	int r = read_for_rewrite(ctx, it, &st, &buf, &len);
+
+	if (r < 0)
+		return r;
+	if (sudoedit_remove_user(buf, len, it->arg, &out) > 0)
+		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, st.st_mode, st.st_uid, st.st_gid, expect(it));
+	free(buf);
+	strbuf_free(&out);
+	return r;
+}
+
+static void plan_build_user(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && startswith(f->rule, "sudoers:"))
+		rem_plan_add(p, "remove-sudoers-lines", f->path, f->rule + strlen("sudoers:"));
+	else if (f->rule && startswith(f->rule, "authorized_keys:"))
+		rem_plan_add(p, "remove-file", f->path, NULL);
+	else
+		rem_plan_refuse(p, "remove-file", f->path, "unknown finding kind");
+}
+
+/* ---- identity: host keys only where first boot regenerates them ---- */
+
+static void plan_host_keys(struct rem_planner *p, const struct cg_finding *f)
+{
+	_cleanup_free_ char *regen = gen_access_hostkey_regenerator(p->ctx);
+
+	if (!regen && !p->opts->force)
+		rem_plan_refuse(p, "remove-file", f->path,
+				"nothing regenerates SSH host keys at first boot (no cloud-init ssh module, no waagent "
+				"RegenerateSshHostKeyPair=y, no sshd-keygen unit, no ssh-keygen -A in the ssh unit); "
+				"--force removes them anyway");
+	else
+		rem_plan_add(p, "remove-file", f->path, NULL);
+}
+
+/* ---- logs and the journal ---- */
+
+static int run_cmd(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -errno ? -errno : -ENOEXEC;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+static int apply_vacuum_journal(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	if (ctx->mode == CG_MODE_LIVE) {
+		/* live: journald owns the files; rotate, then drop every archived file */
+		char prog[] = "/usr/bin/journalctl", rot[] = "--rotate", vac[] = "--vacuum-time=1s";
+		char *rotate[] = {prog, rot, NULL};
+		char *vacuum[] = {prog, vac, NULL};
+		int r = run_cmd(rotate);
+		if (r == 0)
+			r = run_cmd(vacuum);
+		if (r < 0)
+			it->reason = xstrdup("journalctl --rotate/--vacuum-time failed");
+		return r;
+	}
+	return safefs_unlink(&ctx->fs, it->path, expect(it));
+}
+
+static void plan_logs(struct rem_planner *p, const struct cg_finding *f)
+{
+	const char *rule = f->rule ? f->rule : "";
+
+	if (streq(rule, "journal")) {
+		struct rem_item *it = p->ctx->mode == CG_MODE_LIVE ? rem_plan_add(p, "vacuum-journal", "/var/log/journal", NULL)
+								      : rem_plan_add(p, "vacuum-journal", f->path, NULL);
+		it->order = 2;
+	} else if (streq(rule, "rotated"))
+		rem_plan_add(p, "remove-file", f->path, NULL);
+	else if (streq(rule, "log"))
+		rem_plan_add(p, "truncate-file", f->path, NULL);
+	else
+		rem_plan_refuse(p, "truncate-file", f->path, "%s", f->message);
+}
+
+static void plan_caches(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && streq(f->rule, "apt-archives"))
+		rem_plan_add(p, "apt-clean", f->path, NULL);
+	else
+		rem_plan_add(p, "remove-tree", f->path, NULL);
+}
+
+/* ---- the Azure agent: stopped before its state goes ---- */
+
+static void plan_agent_state(struct rem_planner *p, const struct cg_finding *f)
+{
+	static const char *const units[] = {"walinuxagent.service", "waagent.service"};
+
+	if (p->ctx->mode == CG_MODE_LIVE)
+		for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+			_cleanup_free_ char *a = xasprintf("/lib/systemd/system/%s", units[i]);
+			_cleanup_free_ char *b = xasprintf("/usr/lib/systemd/system/%s", units[i]);
+			if (image_has(p->ctx, a) || image_has(p->ctx, b)) {
+				_cleanup_free_ char *path = xasprintf("/etc/systemd/system/%s", units[i]);
+				rem_plan_add(p, "stop-unit", path, units[i])->order = 0;
+				break;
+			}
+		}
+	rem_plan_add(p, "remove-tree", f->path, NULL);
+}
+
+/* ---- snakeoil: removed, and regenerated at first boot by make-ssl-cert ---- */
+
+static const char snakeoil_unit[] =
+	"# Installed by capgate: the image's snakeoil key was removed before capture.\n"
+	"[Unit]\n"
+	"Description=Generate this machine's snakeoil TLS key pair\n"
+	"ConditionPathExists=!/etc/ssl/private/ssl-cert-snakeoil.key\n"
+	"Before=apache2.service nginx.service postfix.service exim4.service dovecot.service\n"
+	"\n[Service]\nType=oneshot\nExecStart=/usr/sbin/make-ssl-cert generate-default-snakeoil\n"
+	"\n[Install]\nWantedBy=multi-user.target\n";
+
+#define SNAKEOIL_UNIT "/etc/systemd/system/capgate-snakeoil.service"
+#define SNAKEOIL_WANTS "/etc/systemd/system/multi-user.target.wants/capgate-snakeoil.service"
+
+static int apply_snakeoil_hook(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	return safefs_write_atomic(&ctx->fs, it->path, snakeoil_unit, sizeof snakeoil_unit - 1, 0644, 0, 0, NULL);
+}
+
+/* what `systemctl --root enable` does for a unit with WantedBy=multi-user.target */
+static int apply_snakeoil_enable(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	int r = safefs_mkdir_p(&ctx->fs, "/etc/systemd/system/multi-user.target.wants", 0755);
+	return r < 0 ? r : safefs_symlink_atomic(&ctx->fs, SNAKEOIL_UNIT, it->path, NULL);
+}
+
+static void plan_snakeoil(struct rem_planner *p, const struct cg_finding *f)
+{
+	rem_plan_add(p, "remove-file", f->path, NULL);
+	if (image_has(p->ctx, "/usr/sbin/make-ssl-cert")) {
+		rem_plan_add(p, "install-snakeoil-hook", SNAKEOIL_UNIT, NULL)->order = 2;
+		rem_plan_add(p, "enable-snakeoil-hook", SNAKEOIL_WANTS, NULL)->order = 2;
+	}
+}
+
+/* ---- units: the name comes from the check's action argument, the finding's rule or path ---- */
+
+static bool looks_like_unit(const char *s)
+{
+	static const char *const suffixes[] = {".service", ".socket", ".timer", ".path", ".mount", ".target"};
+	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
+		if (endswith(s, suffixes[i]) && !strchr(s, '/'))
+			return true;
+	return false;
+}
+
+static void plan_unit(struct rem_planner *p, const struct cg_finding *f, const char *action)
+{
+	const char *unit = NULL, *slash = strrchr(f->path, '/');
+
+	if (p->action_arg && looks_like_unit(p->action_arg))
+		unit = p->action_arg;
+	else if (f->rule && looks_like_unit(f->rule))
+		unit = f->rule;
+	else if (slash && looks_like_unit(slash + 1))
+		unit = slash + 1;
+	if (!unit) {
+		rem_plan_refuse(p, action, f->path, "the finding names no unit (rule or path ending in .service, .socket, ...)");
+		return;
+	}
+	_cleanup_free_ char *path = xasprintf("/etc/systemd/system/%s", unit);
+	rem_plan_add(p, action, path, unit);
+}
+
+static void plan_disable(struct rem_planner *p, const struct cg_finding *f) { plan_unit(p, f, "disable-unit"); }
+static void plan_mask(struct rem_planner *p, const struct cg_finding *f) { plan_unit(p, f, "mask-unit"); }
+static void plan_stop(struct rem_planner *p, const struct cg_finding *f)
+{
+	plan_unit(p, f, "stop-unit");
+}
+
+/* ---- the table ---- */
+
+const struct rem_action rem_actions[] = {
+	{"remove-file", "unlink the file or link (a link's target is kept)", NULL, apply_remove_file},
+	{"remove-tree", "remove a file or a directory and everything below it, on its own file system", NULL, apply_remove_tree},
+	{"empty-dir", "remove a directory's contents, keep the directory", NULL, apply_empty_dir},
+	{"truncate-file", "truncate to zero bytes, keeping owner and mode; never a file with several links", NULL, apply_truncate},
+	{"clean-logs", "truncate current logs, remove rotated ones, vacuum the journal", plan_logs, NULL},
+	{"vacuum-journal", "live: journalctl --rotate then --vacuum-time; offline: remove the journal file", NULL, apply_vacuum_journal},
+	{"clean-caches", "apt-get clean and per-user package caches", plan_caches, NULL},
+	{"apt-clean", "remove downloaded packages from /var/cache/apt/archives", NULL, apply_apt_clean},
+	{"reset-machine-id", "empty /etc/machine-id (systemd generates one at boot); link the D-Bus copy", plan_machine_id, apply_reset_machine_id},
+	{"link-dbus-machine-id", "make /var/lib/dbus/machine-id a link to /etc/machine-id", NULL, apply_link_dbus_machine_id},
+	{"lock-root-password", "replace root's hash with '*' by an atomic rewrite of /etc/shadow", plan_lock_root, apply_lock_root},
+	{"revoke-build-user", "remove the build user's authorized_keys and sudoers lines", plan_build_user, NULL},
+	{"remove-sudoers-lines", "drop the lines naming a user exactly, atomically, mode and owner kept", NULL, apply_sudoers},
+	{"remove-host-keys", "remove SSH host keys where first boot regenerates them", plan_host_keys, NULL},
+	{"remove-agent-state", "stop the Azure agent (live), then remove its state", plan_agent_state, NULL},
+	{"remove-snakeoil", "remove the snakeoil pair, install a first-boot make-ssl-cert unit", plan_snakeoil, NULL},
+	{"install-snakeoil-hook", "write capgate-snakeoil.service (runs make-ssl-cert at first boot)", NULL, apply_snakeoil_hook},
+	{"enable-snakeoil-hook", "link it into multi-user.target.wants, as systemctl enable does", NULL, apply_snakeoil_enable},
+	{"remove-swap-file", "remove a swap file (guarded)", NULL, apply_remove_file},
+	{"sshd-dropin", "set sshd keywords in /etc/ssh/sshd_config.d/00-capgate.conf", dropin_plan_sshd, dropin_apply},
+	{"sysctl-dropin", "set sysctl keys in /etc/sysctl.d/99-zz-capgate.conf", dropin_plan_sysctl, dropin_apply},
+	{"disable-unit", "live: DisableUnitFiles over D-Bus; offline: the symlinks systemctl --root disable removes", plan_disable, units_disable},
+	{"mask-unit", "live: MaskUnitFiles and StopUnit; offline: link /etc/systemd/system/UNIT to /dev/null", plan_mask, units_mask},
+	{"stop-unit", "live: StopUnit over D-Bus; offline: nothing runs", plan_stop, units_stop},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct rem_action *remediate_action_find(const char *id, size_t len)
+{
+	for (const struct rem_action *a = rem_actions; a->id; a++)
+		if (strlen(a->id) == len && memcmp(a->id, id, len) == 0)
+			return a;
+	return NULL;
+}
+
+/* ---- applying ---- */
+
+static void capture_before(struct cg_ctx *ctx, struct rem_item *it)
+{
+	struct stat st;
+
+	if (safefs_lstat(&ctx->fs, it->path, &st) < 0)
+		return;
+	it->have_meta = true;
+	it->size = (long long)st.st_size;
+	it->mode = st.st_mode;
+	it->uid = st.st_uid;
+	it->gid = st.st_gid;
+	/* hash only the planned inode; never open something swapped in */
+	if (S_ISREG(st.st_mode) && (!it->have_st || (st.st_ino == it->st.st_ino && st.st_dev == it->st.st_dev))) {
+		_cleanup_close_ int fd = safefs_open(&ctx->fs, it->path, O_RDONLY);
+		struct stat fst;
+		if (fd >= 0 && fstat(fd, &fst) == 0 && fst.st_ino == st.st_ino && S_ISREG(fst.st_mode) &&
+		    safefs_sha256_fd(fd, it->sha256) == 0)
+			it->have_sha = true;
+	}
+}
+
+static const char *item_why(const struct rem_item *it, int r)
+{
+	if (r == -SAFEFS_EMOVED)
+		return "changed since the plan (another file is there now); left untouched";
+	return safefs_strerror(r);
+}
+
+static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item *it, const struct rem_opts *o)
+{
+	int r;
+
+	capture_before(ctx, it);
+	r = it->action->apply(ctx, it, o);
+	if (r < 0) {
+		_cleanup_free_ char *detail = it->reason;
+		it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));
+		it->state = REM_FAILED;
+	} else {
+		free(it->reason);
+		it->reason = NULL;
+		it->state = REM_DONE;
+	}
+	if (o->manifest) {
+		int m = remediate_manifest_write(ctx, plan, o->manifest);
+		if (m < 0)
+			fprintf(stderr, "capgate: cannot write manifest '%s': %s\n", o->manifest, strerror(-m));
+	}
+	return r;
+}
+
+size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct rem_opts *o)
+{
+	size_t failed = 0, *retry = xcalloc(plan->n + 1, sizeof *retry), nretry = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct rem_item *it = &plan->v[i];
+
+		if (it->state != REM_PLANNED || !it->selected)
+			continue;
+		if (o->cancel && *o->cancel) {
+			it->reason = xstrdup("cancelled");
+			continue;
+		}
+		/* a rewrite refused for a second hard link gets one more try at the end: another
+		 * item (a history that is a link to /etc/shadow) may remove that name */
+		if (apply_one(ctx, plan, it, o) == -SAFEFS_ENLINK)
+			retry[nretry++] = i;
+	}
+	for (size_t k = 0; k < nretry && !(o->cancel && *o->cancel); k++) {
+		struct rem_item *it = &plan->v[retry[k]];
+		free(it->reason);
+		it->reason = NULL;
+		it->have_meta = it->have_sha = false;
+		apply_one(ctx, plan, it, o);
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->v[i].state == REM_FAILED) {
+			failed++;
+			fprintf(stderr, "capgate: %s '%s' failed: %s\n", plan->v[i].action->id, plan->v[i].path, plan->v[i].reason);
+		}
+	free(retry);
+	return failed;
+}

@@ -1,0 +1,223 @@
+/* Drop-ins for hardening checks with a safe fix: sshd_config.d and sysctl.d. The setting comes
+ * from the check (remediation "sshd-dropin:Key value"), the finding's rule ("Key=value"), or
+ * the table below for the catalog ids of research/hardening.md §5. */
+#include "remediate.h"
+
+#include <ctype.h>
+
+#define SSHD_DROPIN "/etc/ssh/sshd_config.d/00-capgate.conf"     /* sshd: the first value wins */
+#define SYSCTL_DROPIN "/etc/sysctl.d/99-zz-capgate.conf"          /* sysctl: the last file wins */
+#define DROPIN_MAX (1 << 20)
+
+static const struct {
+	const char *check;
+	const char *settings; /* ';'-separated */
+} known[] = {
+	{"ssh.permit-root-login", "PermitRootLogin no"},
+	{"ssh.permit-empty-passwords", "PermitEmptyPasswords no"},
+	{"ssh.password-authentication", "PasswordAuthentication no;KbdInteractiveAuthentication no"},
+	{"ssh.hostbased-auth", "HostbasedAuthentication no"},
+	{"ssh.ignore-rhosts", "IgnoreRhosts yes"},
+	{"ssh.permit-user-environment", "PermitUserEnvironment no"},
+	{"ssh.max-auth-tries", "MaxAuthTries 4"},
+	{"ssh.log-level", "LogLevel VERBOSE"},
+	{"ssh.x11-forwarding", "X11Forwarding no"},
+	{"ssh.idle-timeouts", "ClientAliveInterval 300;ClientAliveCountMax 3;LoginGraceTime 60"},
+	{"kernel.aslr", "kernel.randomize_va_space = 2"},
+	{"kernel.core-dumps", "fs.suid_dumpable = 0"},
+	{"kernel.info-leaks", "kernel.kptr_restrict = 1;kernel.dmesg_restrict = 1;kernel.yama.ptrace_scope = 1;"
+			      "fs.protected_hardlinks = 1;fs.protected_symlinks = 1"},
+	{"net.ip-forwarding", "net.ipv4.ip_forward = 0;net.ipv6.conf.all.forwarding = 0"},
+	{"net.redirects", "net.ipv4.conf.all.accept_redirects = 0;net.ipv4.conf.default.accept_redirects = 0;"
+			  "net.ipv4.conf.all.secure_redirects = 0;net.ipv4.conf.default.secure_redirects = 0;"
+			  "net.ipv4.conf.all.send_redirects = 0;net.ipv4.conf.default.send_redirects = 0;"
+			  "net.ipv6.conf.all.accept_redirects = 0;net.ipv6.conf.default.accept_redirects = 0"},
+	{"net.source-route", "net.ipv4.conf.all.accept_source_route = 0;net.ipv4.conf.default.accept_source_route = 0;"
+			     "net.ipv6.conf.all.accept_source_route = 0;net.ipv6.conf.default.accept_source_route = 0"},
+	{"net.ipv4-hygiene", "net.ipv4.conf.all.rp_filter = 1;net.ipv4.conf.default.rp_filter = 1;"
+			     "net.ipv4.tcp_syncookies = 1;net.ipv4.conf.all.log_martians = 1;"
+			     "net.ipv4.conf.default.log_martians = 1;net.ipv4.icmp_echo_ignore_broadcasts = 1;"
+			     "net.ipv4.icmp_ignore_bogus_error_responses = 1"},
+};
+
+static bool key_ok(const char *k, size_t n, bool sysctl)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)k[i]) || (sysctl && strchr("._/-*", k[i]))))
+			return false;
+	return true;
+}
+
+/* Normalise "Key=value", "Key value" or "key = value" lists (';' or newline separated) into
+ * one "Key value" (sshd) or "key = value" (sysctl) per line. NULL when any item is not a setting. */
+static char *normalise(const char *in, bool sysctl)
+{
+	struct strbuf sb = {0};
+	const char *p = in;
+
+	while (*p) {
+		size_t n = strcspn(p, ";\n");
+		const char *e = p + n, *k = p, *ke, *v;
+		while (k < e && isspace((unsigned char)*k))
+			k++;
+		ke = k;
+		while (ke < e && !isspace((unsigned char)*ke) && *ke != '=')
+			ke++;
+		v = ke;
+		while (v < e && (isspace((unsigned char)*v) || *v == '='))
+			v++;
+		const char *ve = e;
+		while (ve > v && isspace((unsigned char)ve[-1]))
+			ve--;
+		if (k < e) {
+			if (!key_ok(k, (size_t)(ke - k), sysctl) || ve == v || memchr(v, '#', (size_t)(ve - v))) {
+				strbuf_free(&sb);
+				return NULL;
+			}
+			strbuf_append(&sb, k, (size_t)(ke - k));
+			strbuf_puts(&sb, sysctl ? " = " : " ");
+			strbuf_append(&sb, v, (size_t)(ve - v));
+			strbuf_puts(&sb, "\n");
+		}
+		p = *e ? e + 1 : e;
+	}
+	return sb.buf;
+}
+
+static char *settings_for(struct rem_planner *p, const struct cg_finding *f, bool sysctl)
+{
+	if (p->action_arg)
+		return normalise(p->action_arg, sysctl);
+	if (f->rule && (strchr(f->rule, '=') || strchr(f->rule, ' '))) {
+		char *s = normalise(f->rule, sysctl);
+		if (s)
+			return s;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(known); i++)
+		if (streq(known[i].check, p->result->check->id))
+			return normalise(known[i].settings, sysctl);
+	return NULL;
+}
+
+static bool line_includes_dropins(const char *l, void *ud)
+{
+	return strncasecmp(l, "Include", 7) == 0 && strstr(l, "sshd_config.d");
+}
+
+void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f)
+{
+	_cleanup_free_ char *s = settings_for(p, f, false);
+	_cleanup_free_ char *cfg = NULL;
+	bool includes = false;
+
+	if (!s) {
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "no safe value known for '%s'", p->result->check->id);
+		return;
+	}
+	if (safefs_read_file(&p->ctx->fs, "/etc/ssh/sshd_config", DROPIN_MAX, &cfg, NULL) == 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(cfg, "\n", &save); l && !includes; l = strtok_r(NULL, "\n", &save)) {
+			while (isspace((unsigned char)*l))
+				l++;
+			includes = line_includes_dropins(l, NULL);
+		}
+	}
+	if (!includes) {
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "sshd_config does not include sshd_config.d; a drop-in would not be read");
+		return;
+	}
+	rem_plan_add(p, "sshd-dropin", SSHD_DROPIN, s);
+}
+
+void dropin_plan_sysctl(struct rem_planner *p, const struct cg_finding *f)
+{
+	_cleanup_free_ char *s = settings_for(p, f, true);
+
+	if (!s) {
+		rem_plan_refuse(p, "sysctl-dropin", SYSCTL_DROPIN, "no safe value known for '%s'", p->result->check->id);
+		return;
+	}
+	rem_plan_add(p, "sysctl-dropin", SYSCTL_DROPIN, s);
+}
+
+/* Key of a "Key value" / "key = value" line, its length; 0 for comments and blanks. */
+static size_t line_key(const char *l, size_t n, const char **k)
+{
+	size_t i = 0, s;
+	while (i < n && isspace((unsigned char)l[i]))
+		i++;
+	if (i == n || l[i] == '#' || l[i] == ';')
+		return 0;
+	s = i;
+	while (i < n && !isspace((unsigned char)l[i]) && l[i] != '=')
+		i++;
+	*k = l + s;
+	return i - s;
+}
+
+int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
+{
+	bool sysctl = streq(it->action->id, "sysctl-dropin");
+	_cleanup_free_ char *old = NULL;
+	struct strbuf out = {0};
+	size_t len = 0;
+	struct stat st;
+	int r;
+
+	r = safefs_lstat(&ctx->fs, it->path, &st);
+	if (r == 0) {
+		r = safefs_read_file(&ctx->fs, it->path, DROPIN_MAX, &old, &len);
+		if (r < 0)
+			return r;
+	} else if (r != -ENOENT)
+		return r;
+	else
+		old = xstrdup(sysctl ? "# Written by capgate: hardening with a safe fix. The last file wins.\n"
+				     : "# Written by capgate: hardening with a safe fix. sshd uses the first value.\n");
+	len = strlen(old);
+	/* keep every line, replacing the value of a key we set; append the keys not there yet */
+	const char *settings = it->arg;
+	bool *used = xcalloc(strlen(settings) + 1, 1);
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(old + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - old) + 1 : len;
+		const char *k;
+		size_t kl = line_key(old + pos, end - pos, &k);
+		bool replaced = false;
+		for (const char *s = settings; kl && *s && !replaced;) {
+			size_t sn = strcspn(s, "\n");
+			const char *sk;
+			size_t skl = line_key(s, sn, &sk);
+			if (skl == kl && (sysctl ? memcmp(sk, k, kl) == 0 : strncasecmp(sk, k, kl) == 0)) {
+				strbuf_append(&out, s, sn);
+				strbuf_puts(&out, "\n");
+				used[s - settings] = true;
+				replaced = true;
+			}
+			s += sn + (s[sn] ? 1 : 0);
+		}
+		if (!replaced) {
+			strbuf_append(&out, old + pos, end - pos);
+			if (!nl)
+				strbuf_puts(&out, "\n");
+		}
+		pos = end;
+	}
+	for (const char *s = settings; *s;) {
+		size_t sn = strcspn(s, "\n");
+		if (!used[s - settings]) {
+			strbuf_append(&out, s, sn);
+			strbuf_puts(&out, "\n");
+		}
+		s += sn + (s[sn] ? 1 : 0);
+	}
+	free(used);
+	r = safefs_mkdir_p(&ctx->fs, sysctl ? "/etc/sysctl.d" : "/etc/ssh/sshd_config.d", 0755);
+	if (r == 0)
+		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, sysctl ? 0644 : 0600, 0, 0,
+					it->have_st ? &it->st : NULL);
+	strbuf_free(&out);
+	return r;
+}

@@ -1,0 +1,110 @@
+/* Remediation: a plan built from a scan, applied through safefs only, recorded as a manifest. */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+
+/* Phases (CHECKS.md): when a fix is safe while Packer still drives the VM over SSH. */
+enum {
+	REM_PHASE_ANY = 1 << 0,  /* session-neutral: caches, credentials, cloud-init state */
+	REM_PHASE_LATE = 1 << 1, /* logs (after journald rotation), tmp, machine-id, leases */
+	REM_PHASE_LAST = 1 << 2, /* host keys, the build user's keys and sudoers lines */
+	REM_PHASES_RUN = REM_PHASE_ANY | REM_PHASE_LATE,
+	REM_PHASES_ALL = REM_PHASE_ANY | REM_PHASE_LATE | REM_PHASE_LAST,
+};
+
+/* "any" -> any; "late" -> any+late; "last" -> all: a phase includes the ones before it. */
+int remediate_phase_parse(const char *s, unsigned *mask);
+const char *remediate_phase_name(unsigned phase);
+
+enum rem_state { REM_PLANNED, REM_REFUSED, REM_DONE, REM_FAILED };
+
+struct rem_action;
+
+struct rem_item {
+	const struct rem_action *action;
+	const char *check_id; /* static, from the registry */
+	char *path;           /* inside the image */
+	char *arg;            /* user name, "Key value" lines, unit name; or NULL */
+	unsigned phase;
+	int order;            /* within a phase: stop agents first, vacuum the journal last */
+	bool have_st;
+	struct stat st;       /* the entry as planned; apply refuses another inode */
+	enum rem_state state;
+	char *reason;         /* why refused, failed or not selected */
+	bool selected;        /* its phase is being applied */
+	/* the entry before the change, for the manifest (never its content) */
+	bool have_meta, have_sha;
+	long long size;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	char sha256[65];
+	unsigned long long files, bytes; /* what a tree removal or a unit change removed */
+};
+
+struct rem_plan {
+	struct rem_item *v;
+	size_t n;
+	unsigned phases;
+};
+
+struct rem_opts {
+	unsigned phases;       /* 0: REM_PHASES_ALL offline, REM_PHASES_RUN live */
+	bool force;            /* override identity-safety refusals and guards */
+	volatile int *cancel;
+	const char *manifest;  /* rewritten atomically after every action, or NULL */
+};
+
+/* Build the plan for every failing check that names an action. */
+int remediate_plan(struct cg_ctx *ctx, const struct cg_report *rep, const struct rem_opts *o, struct rem_plan *plan);
+/* The plan as people read it; `--dry-run` prints exactly this and a real run prints it first. */
+void remediate_plan_print(const struct rem_plan *plan, FILE *out);
+/* Apply the selected items in phase order; one failure does not stop the others. Returns the
+ * number of failed items. */
+size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct rem_opts *o);
+/* The report's "actions" array (DESIGN.md); DRY_RUN marks planned items "planned". */
+json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run);
+/* The manifest document (capgate.manifest/v1), written atomically to FILE on the host. */
+int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file);
+void remediate_plan_free(struct rem_plan *plan);
+
+/* ---- the action table (actions.c) ---- */
+
+struct rem_planner {
+	struct cg_ctx *ctx;
+	struct rem_plan *plan;
+	const struct rem_opts *opts;
+	const struct cg_result *result;
+	const char *action_arg; /* the part after ':' in the check's remediation id */
+	unsigned phase;
+	const char *refuse;     /* set: every item of this check is refused with this reason */
+};
+
+struct rem_action {
+	const char *id;
+	const char *summary;
+	/* Turn one finding into items (rem_plan_add); NULL: the item is the finding's path. */
+	void (*plan)(struct rem_planner *p, const struct cg_finding *f);
+	/* Change the image; 0 or -errno, with it->reason set when the errno alone does not say it. */
+	int (*apply)(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+};
+
+extern const struct rem_action rem_actions[];
+const struct rem_action *remediate_action_find(const char *id, size_t len);
+/* Add an item for ACTION on PATH; duplicates (same action, path, arg) are merged. */
+struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const char *path, const char *arg);
+/* Add an item that will not be applied, with the reason. */
+void rem_plan_refuse(struct rem_planner *p, const char *action, const char *path, const char *fmt, ...) _printf_(4, 5);
+
+/* units.c */
+int units_disable(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+int units_mask(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+int units_stop(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+/* dropin.c */
+void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_sysctl(struct rem_planner *p, const struct cg_finding *f);
+int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);

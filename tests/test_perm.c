@@ -1,0 +1,152 @@
+/* perm.* on fixture trees: groups that are allowed, links and sticky directories, walks. */
+#include "testutil.h"
+
+static char *root;
+
+static void setup(void)
+{
+	root = tu_scratch();
+	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\n", 0644);
+	tu_write(root, "etc/group", "root:x:0:\nshadow:x:42:\nutmp:x:43:\n", 0644);
+}
+
+static void teardown(void)
+{
+	tu_rm_rf(root);
+	free(root);
+}
+
+static const struct cg_result *one(struct tu_scan *t, const char *id)
+{
+	tu_scan(t, root, id);
+	const struct cg_result *r = tu_result(&t->rep, id);
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+START_TEST(shadow_modes_and_groups)
+{
+	struct tu_scan t;
+	_cleanup_free_ char *p = tu_path(root, "etc/shadow");
+	tu_write(root, "etc/shadow", "root:*:1:0:99999:7:::\n", 0640);
+	ck_assert_int_eq(chown(p, 0, 42), 0);
+	tu_write(root, "etc/gshadow", "root:*::\n", 0400);
+	const struct cg_result *r = one(&t, "perm.shadow-files");
+	ck_assert_int_eq(r->status, CG_PASS);
+	tu_scan_free(&t);
+	ck_assert_int_eq(chown(p, 0, 43), 0); /* utmp is not an allowed group */
+	tu_symlink(root, "etc/gshadow-", "/etc/gshadow");
+	r = one(&t, "perm.shadow-files");
+	ck_assert_uint_eq(r->nfindings, 2);
+	ck_assert_str_eq(r->findings[0].path, "/etc/shadow");
+	ck_assert_str_eq(r->findings[0].evidence, "0640 0:43");
+	ck_assert_str_eq(r->findings[1].rule, "type");
+	tu_scan_free(&t);
+}
+END_TEST
+
+START_TEST(world_writable_walk)
+{
+	struct tu_scan t;
+	tu_mkdir(root, "tmp", 01777);
+	tu_write(root, "tmp/anything", "x", 0666);      /* gen.tmp-files' business */
+	tu_mkdir(root, "var/tmp", 0777);                /* not sticky: a finding */
+	tu_mkdir(root, "srv/drop", 01777);              /* sticky: fine */
+	tu_write(root, "srv/drop/file", "x", 0666);     /* world-writable file: a finding */
+	tu_symlink(root, "etc/link", "/tmp/anything");  /* links are 0777 by nature */
+	tu_mkdir(root, "proc", 0555);
+	const struct cg_result *r = one(&t, "perm.world-writable");
+	ck_assert_uint_eq(r->nfindings, 2);
+	ck_assert(tu_has_finding(r, "/var/tmp"));
+	ck_assert(tu_has_finding(r, "/srv/drop/file"));
+	tu_scan_free(&t);
+}
+END_TEST
+
+START_TEST(unowned_and_suid)
+{
+	struct tu_scan t;
+	tu_write(root, "opt/a", "x", 0644);
+	_cleanup_free_ char *a = tu_path(root, "opt/a");
+	ck_assert_int_eq(chown(a, 0, 777), 0);
+	const struct cg_result *r = one(&t, "perm.unowned-files");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].rule, "gid");
+	tu_scan_free(&t);
+
+	/* no dpkg database: only the denylist judges */
+	tu_write(root, "usr/bin/helper", "x", 04755);
+	tu_write(root, "usr/bin/vim", "x", 04755);
+	r = one(&t, "perm.suid-sgid-inventory");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/usr/bin/vim");
+	tu_scan_free(&t);
+	/* with dpkg: /bin/helper listed, found at /usr/bin/helper (merged /usr) */
+	tu_write(root, "var/lib/dpkg/info/helper.list", "/.\n/bin\n/bin/helper\n", 0644);
+	tu_write(root, "usr/sbin/stray", "x", 02755);
+	r = one(&t, "perm.suid-sgid-inventory");
+	ck_assert_uint_eq(r->nfindings, 2);
+	ck_assert(tu_has_finding(r, "/usr/sbin/stray"));
+	ck_assert(!tu_has_finding(r, "/usr/bin/helper"));
+	tu_scan_free(&t);
+}
+END_TEST
+
+START_TEST(banners_boot_logs_cron)
+{
+	struct tu_scan t;
+	tu_write(root, "etc/os-release", "NAME=\"Debian GNU/Linux\"\nID=debian\n", 0644);
+	tu_write(root, "etc/issue", "Authorized uses only. \\n \\l\n", 0644);
+	tu_write(root, "etc/issue.net", "Kernel \\r on \\m\n", 0644);
+	const struct cg_result *r = one(&t, "perm.banner-files");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/etc/issue.net");
+	tu_scan_free(&t);
+
+	r = one(&t, "perm.bootloader-cfg");
+	ck_assert_int_eq(r->status, CG_PASS);
+	tu_scan_free(&t);
+	tu_write(root, "boot/efi/EFI/debian/grub.cfg", "x", 0700);
+	r = one(&t, "perm.bootloader-cfg");
+	ck_assert(tu_has_finding(r, "/boot/efi/EFI/debian/grub.cfg"));
+	tu_scan_free(&t);
+
+	tu_write(root, "var/log/wtmp", "", 0664);
+	tu_write(root, "var/log/syslog", "", 0640);
+	tu_write(root, "var/log/apt/history.log", "", 0644);
+	tu_write(root, "etc/rsyslog.conf", "", 0666);
+	r = one(&t, "perm.log-files");
+	ck_assert_uint_eq(r->nfindings, 2);
+	ck_assert(tu_has_finding(r, "/var/log/apt/history.log"));
+	ck_assert(tu_has_finding(r, "/etc/rsyslog.conf"));
+	tu_scan_free(&t);
+
+	r = one(&t, "perm.cron-at");
+	ck_assert_int_eq(r->status, CG_SKIP);
+	tu_scan_free(&t);
+	tu_write(root, "etc/crontab", "", 0600);
+	tu_mkdir(root, "etc/cron.d", 0700);
+	tu_write(root, "etc/cron.allow", "root\n", 0640);
+	r = one(&t, "perm.cron-at");
+	ck_assert_int_eq(r->status, CG_PASS);
+	tu_scan_free(&t);
+	tu_write(root, "etc/cron.deny", "", 0640);
+	r = one(&t, "perm.cron-at");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].rule, "deny");
+	tu_scan_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("perm");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, shadow_modes_and_groups);
+	tcase_add_test(tc, world_writable_walk);
+	tcase_add_test(tc, unowned_and_suid);
+	tcase_add_test(tc, banners_boot_logs_cron);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}

@@ -1,0 +1,129 @@
+/* Offline unit enablement compared with the real `systemctl --root=DIR is-enabled` on fixtures:
+ * enabled by .wants links, disabled, static, masked, aliases, templates, vendor links. */
+#include "testutil.h"
+#include "units.h"
+
+static char *root;
+
+static void setup(void)
+{
+	root = tu_scratch();
+	tu_write(root, "usr/lib/systemd/system/avahi-daemon.service",
+		 "[Unit]\nDescription=Avahi\n[Service]\nExecStart=/usr/sbin/avahi-daemon -s\n"
+		 "[Install]\nWantedBy=multi-user.target\nAlias=dbus-org.freedesktop.Avahi.service\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/cups.service",
+		 "[Service]\nExecStart=/usr/sbin/cupsd\n[Install]\nWantedBy=multi-user.target\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/static.service", "[Service]\nExecStart=/bin/true\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/masked.service",
+		 "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/ssh.service",
+		 "[Service]\nExecStart=/usr/sbin/sshd -D\n[Install]\nWantedBy=multi-user.target\nAlias=sshd.service\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/getty@.service",
+		 "[Service]\nExecStart=/sbin/agetty %I\n[Install]\nWantedBy=getty.target\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/multi-user.target", "[Unit]\nDescription=MU\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/getty.target", "[Unit]\nDescription=G\n", 0644);
+	/* enabled the way `systemctl enable` leaves it */
+	tu_symlink(root, "etc/systemd/system/multi-user.target.wants/avahi-daemon.service",
+		   "/lib/systemd/system/avahi-daemon.service");
+	tu_symlink(root, "etc/systemd/system/dbus-org.freedesktop.Avahi.service",
+		   "/lib/systemd/system/avahi-daemon.service");
+	tu_symlink(root, "etc/systemd/system/multi-user.target.wants/ssh.service", "/lib/systemd/system/ssh.service");
+	tu_symlink(root, "etc/systemd/system/sshd.service", "/lib/systemd/system/ssh.service");
+	tu_symlink(root, "etc/systemd/system/getty.target.wants/getty@tty1.service", "/lib/systemd/system/getty@.service");
+	tu_symlink(root, "etc/systemd/system/masked.service", "/dev/null");
+	tu_symlink(root, "lib", "usr/lib");
+}
+
+static void teardown(void)
+{
+	tu_rm_rf(root);
+	free(root);
+}
+
+static enum unit_state ours(const char *name)
+{
+	struct safefs fs;
+	struct units u;
+	struct unit_info info;
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(units_load(&fs, &u), 0);
+	ck_assert_int_eq(units_query(&fs, &u, name, &info), 0);
+	enum unit_state s = info.state;
+	unit_info_free(&info);
+	units_free(&u);
+	safefs_done(&fs);
+	return s;
+}
+
+/* systemctl's word, mapped onto ours: alias counts as the unit it names */
+static char *theirs(const char *name)
+{
+	_cleanup_free_ char *rootarg = xasprintf("--root=%s", root);
+	const char *argv[] = {"systemctl", rootarg, "is-enabled", name, NULL};
+	char *out = NULL;
+	tu_run(argv, &out, NULL);
+	if (out)
+		out[strcspn(out, "\n")] = 0;
+	return out;
+}
+
+START_TEST(matches_systemctl)
+{
+	static const struct {
+		const char *name;
+		enum unit_state want;
+	} cases[] = {
+		{"avahi-daemon.service", UNIT_ENABLED}, {"cups.service", UNIT_DISABLED}, {"static.service", UNIT_STATIC},
+		{"masked.service", UNIT_MASKED},        {"ssh.service", UNIT_ENABLED},   {"getty@tty1.service", UNIT_ENABLED},
+		{"nonexistent.service", UNIT_NOT_FOUND},
+	};
+	bool have_systemctl = access("/usr/bin/systemctl", X_OK) == 0 || access("/bin/systemctl", X_OK) == 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		enum unit_state s = ours(cases[i].name);
+		ck_assert_msg(s == cases[i].want, "%s: %s", cases[i].name, units_state_name(s));
+		if (!have_systemctl || cases[i].want == UNIT_NOT_FOUND)
+			continue;
+		_cleanup_free_ char *t = theirs(cases[i].name);
+		ck_assert_msg(t && streq(t, units_state_name(s)), "%s: systemctl says '%s', capgate '%s'", cases[i].name,
+			      t ? t : "(nothing)", units_state_name(s));
+	}
+}
+END_TEST
+
+START_TEST(aliases_and_enabled_by)
+{
+	struct safefs fs;
+	struct units u;
+	struct unit_info info;
+
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(units_load(&fs, &u), 0);
+	/* an alias name judges the unit it names */
+	ck_assert_int_eq(units_query(&fs, &u, "sshd.service", &info), 0);
+	ck_assert_int_eq(info.state, UNIT_ENABLED);
+	ck_assert_str_eq(info.real_name, "ssh.service");
+	unit_info_free(&info);
+	ck_assert_int_eq(units_query(&fs, &u, "avahi-daemon.service", &info), 0);
+	ck_assert_str_eq(info.enabled_by, "/etc/systemd/system/multi-user.target.wants/avahi-daemon.service");
+	ck_assert(!info.vendor_only);
+	unit_info_free(&info);
+	units_free(&u);
+	safefs_done(&fs);
+
+	/* a vendor .wants link starts the unit too, though systemctl words it differently */
+	tu_symlink(root, "usr/lib/systemd/system/multi-user.target.wants/cups.service", "../cups.service");
+	ck_assert_int_eq(ours("cups.service"), UNIT_ENABLED);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("units");
+	TCase *tc = tcase_create("units");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, matches_systemctl);
+	tcase_add_test(tc, aliases_and_enabled_by);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
