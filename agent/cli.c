@@ -12,7 +12,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids or globs, e.g. 'secrets.*')"},
 	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids or globs)"},
 	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
-	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text or json"},
+	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text, json (capgate.report/v1), sarif (SARIF 2.1.0) or junit (JUnit XML)"},
 	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
 	[OPT_HELP] = {"help", 'h', NULL, "show this help"},
 	[OPT_DRY_RUN] = {"dry-run", 'n', NULL, "print the plan and change nothing"},
@@ -20,6 +20,12 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_FORCE] = {"force", 0, NULL, "apply fixes a safety rule refuses (host keys without a regenerator, guarded fixes)"},
 	[OPT_MANIFEST] = {"manifest", 'm', "FILE", "record every change (path, size, mode, owner, SHA-256 before) in FILE"},
 	[OPT_REMEDIATE] = {"remediate", 0, NULL, "fix what has a safe fix (phases any and late), then scan again"},
+	[OPT_LISTEN] = {"listen", 'l', "ADDR", "API address: 127.0.0.1:PORT, [::1]:PORT or unix:/PATH (default 127.0.0.1:7463)"},
+	[OPT_RUNTIME_DIR] = {"runtime-dir", 0, "DIR", "where the API token lives (default /run/capgate; env CAPGATE_RUNTIME_DIR)"},
+	[OPT_URL] = {"url", 'u', "URL", "the daemon: http://127.0.0.1:PORT or unix:/PATH (default: what the daemon wrote in the runtime dir)"},
+	[OPT_TIMEOUT] = {"timeout", 't', "DURATION", "give up after DURATION, e.g. 90s or 10m (default 10m); exit 3"},
+	[OPT_TRIGGER] = {"trigger", 0, NULL, "start a run first (waits for a run in progress to end)"},
+	[OPT_SIGNAL] = {"signal", 0, "URL", "POST the final report to URL, signed (X-Capgate-Signature)"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -104,6 +110,12 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_FORCE: a->force = true; break;
 		case OPT_MANIFEST: a->manifest = optarg; break;
 		case OPT_REMEDIATE: a->remediate = true; break;
+		case OPT_LISTEN: a->listen = optarg; break;
+		case OPT_RUNTIME_DIR: a->runtime_dir = optarg; break;
+		case OPT_URL: a->url = optarg; break;
+		case OPT_TIMEOUT: a->timeout = optarg; break;
+		case OPT_TRIGGER: a->trigger = true; break;
+		case OPT_SIGNAL: a->signal = optarg; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {

@@ -23,6 +23,12 @@ enum cli_opt {
 	OPT_FORCE,
 	OPT_MANIFEST,
 	OPT_REMEDIATE,
+	OPT_LISTEN,
+	OPT_RUNTIME_DIR,
+	OPT_URL,
+	OPT_TIMEOUT,
+	OPT_TRIGGER,
+	OPT_SIGNAL,
 	OPT_COUNT,
 };
 
@@ -53,6 +59,8 @@ struct cli_args {
 	bool help;
 	bool dry_run, force, remediate; /* fix, run */
 	const char *phase, *manifest;
+	const char *listen, *runtime_dir, *url, *timeout, *signal; /* daemon, wait, run --signal */
+	bool trigger;
 	char **rest;
 	int nrest;
 };

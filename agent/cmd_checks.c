@@ -34,7 +34,7 @@ int cmd_checks(const struct cli_verb *verb, int argc, char **argv)
 		cli_args_free(&a);
 		return 0;
 	}
-	if ((a.format && report_format_from_string(a.format, &fmt) < 0) || a.nrest) {
+	if ((a.format && (report_format_from_string(a.format, &fmt) < 0 || fmt > REPORT_JSON)) || a.nrest) {
 		fprintf(stderr, "capgate checks: expected '--format text' or '--format json' and no arguments\n");
 		cli_args_free(&a);
 		return EXIT_USAGE;

@@ -14,7 +14,7 @@ int cmd_scan_prepare(const struct cli_verb *verb, const struct cli_args *a, stru
 		return EXIT_USAGE;
 	}
 	if (a->format && report_format_from_string(a->format, &fmt) < 0) {
-		fprintf(stderr, "capgate %s: --format '%s': expected text or json\n", verb->name, a->format);
+		fprintf(stderr, "capgate %s: --format '%s': expected %s\n", verb->name, a->format, report_format_list());
 		return EXIT_USAGE;
 	}
 	r = cli_load_config(a, cfg);

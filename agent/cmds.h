@@ -7,6 +7,8 @@ int cmd_fix(const struct cli_verb *verb, int argc, char **argv);
 int cmd_run(const struct cli_verb *verb, int argc, char **argv);
 int cmd_checks(const struct cli_verb *verb, int argc, char **argv);
 int cmd_explain(const struct cli_verb *verb, int argc, char **argv);
+int cmd_daemon(const struct cli_verb *verb, int argc, char **argv);
+int cmd_wait(const struct cli_verb *verb, int argc, char **argv);
 int cmd_version(const struct cli_verb *verb, int argc, char **argv);
 
 /* Shared by scan, fix and run: validate options, load config, open the image. */

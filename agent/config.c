@@ -61,6 +61,23 @@ static const struct key {
 	{"remediate.allow", K_STRLIST},       /* check ids (globs) whose guarded fix may run */
 	{"remediate.skip", K_STRLIST},        /* check ids (globs) never fixed */
 	{"remediate.exclude", K_STRLIST},     /* image paths (globs) never touched */
+	/* capgate daemon (agent/daemon.c) */
+	{"daemon", K_OBJECT},
+	{"daemon.listen", K_STRING},
+	{"daemon.runtime_dir", K_STRING},
+	{"daemon.run_at_start", K_BOOL},
+	{"daemon.remediate", K_BOOL},
+	{"daemon.max_connections", K_UINT},
+	{"daemon.timeout", K_DURATION},
+	{"daemon.stop_timeout", K_DURATION},
+	/* the signed report POST (agent/callback.c) */
+	{"callback", K_OBJECT},
+	{"callback.url", K_STRING},
+	{"callback.secret_file", K_STRING},
+	{"callback.ca_file", K_STRING},
+	{"callback.attempts", K_UINT},
+	{"callback.backoff", K_DURATION},
+	{"callback.timeout", K_DURATION},
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds
@@ -525,4 +542,16 @@ const struct cg_check_config *config_for_check(const struct cg_config *cfg, cons
 			glob = &cfg->checks[i];
 	}
 	return glob;
+}
+
+void config_foreach_key(void (*fn)(const char *path, const char *type, void *ud), void *ud)
+{
+	static const char *const names[] = {
+		[K_OBJECT] = "object", [K_MAP] = "object of named entries", [K_STRING] = "string",
+		[K_BOOL] = "boolean", [K_UINT] = "unsigned integer", [K_STRLIST] = "list of strings",
+		[K_SIZE] = "size (\"64M\", \"2G\" or bytes)", [K_SEVERITY] = "severity",
+		[K_DURATION] = "duration (\"30s\", \"5m\", \"500ms\")", [K_CHECKID] = "object keyed by check id or glob",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(schema); i++)
+		fn(schema[i].path, names[schema[i].type], ud);
 }

@@ -44,5 +44,8 @@ int config_settle(struct cg_config *cfg, char **err);
 
 /* The per-check settings that apply to ID (exact entries win over globs); NULL when none. */
 const struct cg_check_config *config_for_check(const struct cg_config *cfg, const char *id);
+/* Call FN for every key of the schema table: dotted path ('*' for any key of a map) and a type
+ * name ("string", "severity", ...). The man page capgate.json(5) is generated from it. */
+void config_foreach_key(void (*fn)(const char *path, const char *type, void *ud), void *ud);
 /* A section of the merged document by dotted path ("daemon.listen"), or NULL. Borrowed. */
 json_t *config_get(const struct cg_config *cfg, const char *path);

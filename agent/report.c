@@ -1,20 +1,48 @@
-/* Rendering a scan as text or as the capgate.report/v1 JSON document. */
+/* Rendering a scan as text or as the capgate.report/v1 JSON document; the table of every format. */
 #include "report.h"
 
 #include "registry.h"
 
-static const char *const format_names[REPORT_FORMAT_COUNT] = {
-	[REPORT_TEXT] = "text", [REPORT_JSON] = "json",
+static int write_text(const struct cg_report *rep, FILE *out, bool colour);
+static int write_json(const struct cg_report *rep, FILE *out, bool colour);
+
+/* Every report format: its --format name and its writer. */
+static const struct {
+	const char *name;
+	int (*write)(const struct cg_report *rep, FILE *out, bool colour);
+} formats[REPORT_FORMAT_COUNT] = {
+	[REPORT_TEXT] = {"text", write_text},
+	[REPORT_JSON] = {"json", write_json},
+	[REPORT_SARIF] = {"sarif", report_write_sarif},
+	[REPORT_JUNIT] = {"junit", report_write_junit},
 };
 
 int report_format_from_string(const char *s, enum report_format *out)
 {
 	for (int i = 0; i < REPORT_FORMAT_COUNT; i++)
-		if (streq(s, format_names[i])) {
+		if (streq(s, formats[i].name)) {
 			*out = (enum report_format)i;
 			return 0;
 		}
 	return -EINVAL;
+}
+
+const char *report_format_name(enum report_format f)
+{
+	return f < REPORT_FORMAT_COUNT ? formats[f].name : "?";
+}
+
+const char *report_format_list(void)
+{
+	static char list[64];
+	if (!list[0]) {
+		struct strbuf sb = {0};
+		for (int i = 0; i < REPORT_FORMAT_COUNT; i++)
+			strbuf_printf(&sb, "%s%s", i == 0 ? "" : i == REPORT_FORMAT_COUNT - 1 ? " or " : ", ", formats[i].name);
+		snprintf(list, sizeof list, "%s", sb.buf);
+		strbuf_free(&sb);
+	}
+	return list;
 }
 
 static json_t *refs_json(const char *const *refs)
@@ -26,7 +54,7 @@ static json_t *refs_json(const char *const *refs)
 }
 
 /* Jansson refuses invalid UTF-8; image paths may hold any bytes, so escape those as \xNN. */
-static json_t *json_bytes(const char *s)
+json_t *report_json_bytes(const char *s)
 {
 	json_t *j;
 	struct strbuf sb = {0};
@@ -69,11 +97,11 @@ json_t *report_to_json(const struct cg_report *rep)
 		for (size_t k = 0; k < r->nfindings; k++) {
 			const struct cg_finding *f = &r->findings[k];
 			json_array_append_new(findings, json_pack("{s:o, s:o, s:o, s:o, s:o}",
-				"path", json_bytes(f->path),
+				"path", report_json_bytes(f->path),
 				"line", f->line ? json_integer(f->line) : json_null(),
-				"rule", json_bytes(f->rule),
-				"evidence", json_bytes(f->evidence),
-				"message", json_bytes(f->message)));
+				"rule", report_json_bytes(f->rule),
+				"evidence", report_json_bytes(f->evidence),
+				"message", report_json_bytes(f->message)));
 		}
 		jc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
 			"id", c->id, "title", c->title, "severity", severity_name(r->severity),
@@ -83,13 +111,13 @@ json_t *report_to_json(const struct cg_report *rep)
 		if (r->omitted)
 			json_object_set_new(jc, "findings_omitted", json_integer((json_int_t)r->omitted));
 		if (r->skip_reason && r->status == CG_SKIP)
-			json_object_set_new(jc, "reason", json_bytes(r->skip_reason));
+			json_object_set_new(jc, "reason", report_json_bytes(r->skip_reason));
 		if (r->nerrors) {
 			json_t *errs = json_array();
 			for (size_t k = 0; k < r->nerrors; k++)
 				json_array_append_new(errs, json_pack("{s:o, s:o}",
-					"path", json_bytes(r->errors[k].path),
-					"message", json_bytes(r->errors[k].message)));
+					"path", report_json_bytes(r->errors[k].path),
+					"message", report_json_bytes(r->errors[k].message)));
 			json_object_set_new(jc, "errors", errs);
 		}
 		json_object_set_new(jc, "duration_ms", json_integer((json_int_t)r->duration_ms));
@@ -103,7 +131,7 @@ json_t *report_to_json(const struct cg_report *rep)
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o}",
 		"schema", REPORT_SCHEMA,
 		"tool", "name", "capgate", "version", CAPGATE_VERSION,
-		"root", json_bytes(rep->root), "mode", rep->mode, "profile", rep->profile,
+		"root", report_json_bytes(rep->root), "mode", rep->mode, "profile", rep->profile,
 		"started_at", ts, "duration_ms", (json_int_t)rep->duration_ms,
 		"verdict", scan_verdict_name(rep->verdict), "fail_on", severity_name(rep->fail_on),
 		"summary", "checks", (json_int_t)rep->n, "pass", (json_int_t)pass, "fail", (json_int_t)fail,
@@ -217,16 +245,21 @@ static int write_text(const struct cg_report *rep, FILE *out, bool colour)
 	return ferror(out) ? -EIO : 0;
 }
 
-int report_write(const struct cg_report *rep, enum report_format format, FILE *out, bool colour)
+static int write_json(const struct cg_report *rep, FILE *out, bool colour)
 {
 	json_t *doc;
 	int r;
 
-	if (format == REPORT_TEXT)
-		return write_text(rep, out, colour);
 	doc = report_to_json(rep);
 	r = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0 ? -EIO : 0;
 	fputc('\n', out);
 	json_decref(doc);
 	return r < 0 || ferror(out) ? -EIO : 0;
+}
+
+int report_write(const struct cg_report *rep, enum report_format format, FILE *out, bool colour)
+{
+	if (format >= REPORT_FORMAT_COUNT)
+		return -EINVAL;
+	return formats[format].write(rep, out, colour);
 }

@@ -1,4 +1,4 @@
-/* Report writers: text for people, JSON (capgate.report/v1) for pipelines. */
+/* Report writers: text for people, JSON (capgate.report/v1), SARIF 2.1.0 and JUnit XML for pipelines. */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
@@ -8,12 +8,22 @@
 
 #define REPORT_SCHEMA "capgate.report/v1"
 
-enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FORMAT_COUNT };
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_SARIF, REPORT_JUNIT, REPORT_FORMAT_COUNT };
 
 /* -EINVAL for an unknown name. */
 int report_format_from_string(const char *s, enum report_format *out);
+const char *report_format_name(enum report_format f);
+/* "text, json, sarif or junit", for messages and generated docs. */
+const char *report_format_list(void);
 /* The whole report as a JSON document (new reference). */
 json_t *report_to_json(const struct cg_report *rep);
+/* A JSON string of S; bytes that are not UTF-8 become \xNN (image paths may hold any bytes). */
+json_t *report_json_bytes(const char *s);
+/* SARIF 2.1.0: one rule per check run, one result per finding (report_sarif.c). */
+json_t *report_sarif_json(const struct cg_report *rep);
+int report_write_sarif(const struct cg_report *rep, FILE *out, bool colour);
+/* JUnit XML: one testcase per check, failures list the findings (report_junit.c). */
+int report_write_junit(const struct cg_report *rep, FILE *out, bool colour);
 /* Write REP to OUT in FORMAT; COLOUR only matters for text. */
 int report_write(const struct cg_report *rep, enum report_format format, FILE *out, bool colour);
 /* Whether text output to FD should be coloured (a TTY, NO_COLOR unset). */

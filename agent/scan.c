@@ -64,16 +64,19 @@ static bool selected(const struct pick *pk, const struct cg_check *c)
 {
 	const struct cg_check_config *cc = pk->cfg ? config_for_check(pk->cfg, c->id) : NULL;
 
+	if (strv_match_glob(&pk->sel->skip, c->id))
+		return false;
+	/* --only naming a check exactly runs it whatever the profile or config say; globs narrow */
+	for (size_t i = 0; i < pk->sel->only.n; i++)
+		if (streq(pk->sel->only.v[i], c->id))
+			return true;
 	if (pk->p_only.n && !strv_match_glob(&pk->p_only, c->id))
 		return false;
 	if (strv_match_glob(&pk->p_skip, c->id))
 		return false;
 	if (pk->sel->only.n && !strv_match_glob(&pk->sel->only, c->id))
 		return false;
-	if (strv_match_glob(&pk->sel->skip, c->id))
-		return false;
-	/* an explicit --only wins over "enabled": false in config */
-	if (cc && cc->enabled == 0 && !pk->sel->only.n)
+	if (cc && cc->enabled == 0)
 		return false;
 	return true;
 }

@@ -14,6 +14,10 @@ const struct cli_verb cli_verbs[] = {
 	{"checks", "list the check catalog", NULL, OPTS(OPT_FORMAT, OPT_HELP), cmd_checks},
 	{"explain", "describe one check: what it finds, why, references, remediation", "ID",
 	 OPTS(OPT_HELP), cmd_explain},
+	{"daemon", "serve the HTTP API (runs, readiness) for provisioners; sd_notify, journal", NULL,
+	 OPTS(OPT_LISTEN, OPT_ROOT, OPT_CONFIG, OPT_RUNTIME_DIR, OPT_HELP), cmd_daemon},
+	{"wait", "ask the daemon whether the image is ready; exit 0 ready, 1 blocked, 3 error or timeout", NULL,
+	 OPTS(OPT_URL, OPT_TIMEOUT, OPT_TRIGGER, OPT_REMEDIATE, OPT_PROFILE, OPT_ONLY, OPT_RUNTIME_DIR, OPT_HELP), cmd_wait},
 	{"version", "print the version", NULL, OPTS(OPT_HELP), cmd_version},
 	{NULL, NULL, NULL, NULL, NULL},
 };

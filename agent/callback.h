@@ -1,0 +1,27 @@
+/* The final report, POSTed to a callback URL with an HMAC-SHA256 signature, retried with backoff. */
+#pragma once
+#include <stddef.h>
+
+#include "config.h"
+
+struct callback_opts {
+	const char *url;
+	char *secret;                  /* HMAC key; NULL: unsigned (a warning is logged) */
+	const char *ca_file;           /* extra CA bundle for TLS verification, or NULL */
+	unsigned attempts;             /* total tries, at least 1 */
+	unsigned long long backoff_ms; /* first pause; doubles each time, capped at 60 s */
+	unsigned long long timeout_ms; /* per attempt */
+	const char *run_id;            /* for the log */
+	volatile int *cancel;          /* set non-zero to stop retrying, or NULL */
+};
+
+/* Fill O from config callback.* (URL overrides callback.url when given). The secret comes from
+ * $CAPGATE_CALLBACK_SECRET or callback.secret_file. Returns 0 with o->url NULL when no callback
+ * is configured, or -errno with *ERR set (unreadable secret file). */
+int callback_opts_from_config(const struct cg_config *cfg, const char *url, struct callback_opts *o, char **err);
+void callback_opts_free(struct callback_opts *o);
+/* "sha256=<hex>" of HMAC-SHA256(SECRET, BODY). OUT holds 7 + 64 + 1 bytes. */
+int callback_sign(const char *secret, const char *body, size_t len, char out[72]);
+/* POST BODY (JSON). Retries on connection errors, timeouts, 408, 429 and 5xx; gives up on other
+ * answers. Returns 0 when the receiver answered 2xx, else -errno (-EPROTO: refused). Logs. */
+int callback_post(const struct callback_opts *o, const char *body, size_t len);

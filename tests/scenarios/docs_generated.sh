@@ -1,0 +1,70 @@
+#!/bin/sh
+# The generated capgate(8), capgate.json(5) and bash completion cover every verb, option, format,
+# check and config key that the built binary itself reports (its --help, checks), render without
+# groff warnings, and the completion completes verbs, options, formats and check ids in bash.
+set -eu
+: "${CAPGATE_BIN:?}" "${CAPGATE_SRC:?}"
+gen=$(dirname "$CAPGATE_BIN")/packaging
+man8="$gen/capgate.8" man5="$gen/capgate.json.5" comp="$gen/capgate.bash-completion"
+for f in "$man8" "$man5" "$comp"; do [ -s "$f" ] || { echo "'$f' was not generated"; exit 1; }; done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+miss() { echo "missing from $1: $2"; fail=1; }
+# roff writes '-' as '\-'; compare against the text with that undone
+sed 's/\\-/-/g' "$man8" >"$work/man8"
+sed 's/\\-/-/g' "$man5" >"$work/man5"
+
+verbs=$("$CAPGATE_BIN" --help | awk '/^verbs:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
+[ -n "$verbs" ] || { echo "no verbs in capgate --help"; exit 1; }
+for v in $verbs; do
+	grep -q "^\.SS $v\b" "$work/man8" || miss capgate.8 "verb $v"
+	grep -q "^\.B capgate $v\$" "$work/man8" || miss "capgate.8 SYNOPSIS" "verb $v"
+	grep -q "local verbs='.*\b$v\b" "$comp" || miss completion "verb $v"
+	# every option the verb's own --help lists
+	for o in $("$CAPGATE_BIN" "$v" --help | grep -oE '^  (-[a-z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
+		grep -q -- "\\\\fB$o\\\\fR\|\\\\fB\\\\-\\\\-${o#--}\\\\fR\|--${o#--}" "$work/man8" || miss capgate.8 "option $o of $v"
+		grep -qE "^        $v\)" "$comp" || miss completion "verb case $v"
+		sed -n "/^        $v)/,/;;/p" "$comp" | grep -q -- "$o\b" || miss completion "option $o of $v"
+	done
+done
+for id in $("$CAPGATE_BIN" checks --format json | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)))'); do
+	grep -qF "$id" "$work/man8" || miss capgate.8 "check $id"
+	grep -qF "$id" "$work/man5" || miss capgate.json.5 "check $id"
+	grep -q "local checks='.* $id\b" "$comp" || miss completion "check $id"
+done
+for fmt in text json sarif junit; do
+	grep -q "^\\\\fB$fmt\\\\fR" "$work/man8" || miss capgate.8 "format $fmt"
+done
+# capgate.json(5) lists the key table (config_foreach_key); the keys the README documents are there,
+# and a key outside the table is rejected by the binary, so the page is the whole grammar
+keys=$(sed -n 's/^\\fB\([a-z_.*]*\)\\fR (.*/\1/p' "$work/man5")
+for k in profile fail_on scan.exclude scan.max_file_size checks.*.severity profiles.*.only; do
+	echo "$keys" | grep -qxF "$k" || miss capgate.json.5 "key $k"
+done
+mkdir -p "$work/conf"
+echo '{"no_such_key": 1}' >"$work/conf/bad.json"
+"$CAPGATE_BIN" scan --root "$work" --config "$work/conf/bad.json" 2>"$work/err" >/dev/null && { echo "unknown key accepted"; exit 1; }
+grep -q no_such_key "$work/err"
+
+# groff finds no problems in either page
+for page in "$man8" "$man5"; do
+	groff -man -ww -z "$page" 2>"$work/groff" ; [ ! -s "$work/groff" ] || { cat "$work/groff"; echo "groff warns about $page"; fail=1; }
+done
+
+# the completion works in bash: verbs, a verb's options, formats, check ids
+cat >"$work/try.sh" <<EOS
+. "$comp"
+try() { COMP_WORDS=("\$@"); COMP_CWORD=\$((\${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _capgate; echo "\${COMPREPLY[*]}"; }
+try capgate sc
+try capgate scan --fo
+try capgate scan --format ''
+try capgate explain gen.m
+EOS
+bash "$work/try.sh" >"$work/compl"
+sed -n 1p "$work/compl" | grep -qx scan || { echo "verb completion: $(sed -n 1p "$work/compl")"; fail=1; }
+sed -n 2p "$work/compl" | grep -qx -- "--format" || { echo "option completion: $(sed -n 2p "$work/compl")"; fail=1; }
+sed -n 3p "$work/compl" | grep -qx "text json sarif junit" || { echo "format completion: $(sed -n 3p "$work/compl")"; fail=1; }
+sed -n 4p "$work/compl" | grep -qx "gen.machine-id" || { echo "check id completion: $(sed -n 4p "$work/compl")"; fail=1; }
+[ "$fail" -eq 0 ] && echo "docs: ok ($(echo $verbs | wc -w) verbs, $(echo $keys | wc -w) config keys)"
+exit $fail

@@ -1,0 +1,88 @@
+/* report_junit.c: failures only for blocking checks, <error> for checks that could not complete,
+ * and XML that stays well-formed whatever bytes a path holds. */
+#include "report.h"
+#include "testutil.h"
+
+static char *root;
+
+static void setup(void)
+{
+	root = tu_scratch();
+	tu_write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644);
+	tu_write(root, "etc/machine-id", "4c4c4544004d3510804bb7c04f4e3232\n", 0444);
+	tu_write(root, "tmp/<x>&\"q'\001\377.sh", "x", 0644);
+}
+
+static void teardown(void)
+{
+	tu_rm_rf(root);
+	free(root);
+}
+
+static char *junit_of(const struct cg_report *rep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write(rep, REPORT_JUNIT, f, false), 0);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(junit_failures_and_escaping)
+{
+	struct tu_scan t;
+	tu_scan(&t, root, "gen.*");
+	_cleanup_free_ char *xml = junit_of(&t.rep);
+	/* machine-id (high) blocks: a failure; tmp-files (low) is below medium: system-out only */
+	ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"capgate\" tests=\"3\" failures=\"1\" errors=\"0\""));
+	char *mid = strstr(xml, "name=\"gen.machine-id");
+	ck_assert_ptr_nonnull(mid);
+	ck_assert_ptr_nonnull(strstr(mid, "<failure type=\"high\""));
+	char *tmp = strstr(xml, "name=\"gen.tmp-files");
+	ck_assert_ptr_nonnull(tmp);
+	ck_assert_ptr_null(strstr(tmp, "<failure"));
+	ck_assert_ptr_nonnull(strstr(tmp, "<system-out>"));
+	/* markup escaped; a control byte and a non-UTF-8 byte become visible text */
+	ck_assert_ptr_nonnull(strstr(tmp, "/tmp/&lt;x&gt;&amp;&quot;q&apos;\\x01\\xff.sh"));
+	for (const unsigned char *p = (const unsigned char *)xml; *p; p++)
+		ck_assert_msg(*p >= 0x20 || *p == '\n', "raw control byte 0x%02x in the XML", *p);
+	tu_scan_free(&t);
+}
+END_TEST
+
+START_TEST(junit_error_and_fail_on)
+{
+	struct tu_scan t;
+	tu_scan(&t, root, "gen.*");
+	/* a check that could not complete is an <error>, and counted */
+	struct cg_result *r = NULL;
+	for (size_t i = 0; i < t.rep.n; i++)
+		if (streq(t.rep.results[i].check->id, "gen.shell-history"))
+			r = &t.rep.results[i];
+	ck_assert_ptr_nonnull(r);
+	result_add_error(r, "/root/.bash_history", -EACCES, "cannot read '%s'", "/root/.bash_history");
+	result_finish(r, 0);
+	ck_assert_int_eq(r->status, CG_ERROR);
+	/* with --fail-on low, the tmp leftovers block too */
+	t.rep.fail_on = CG_SEV_LOW;
+	scan_settle_verdict(&t.rep);
+	_cleanup_free_ char *xml = junit_of(&t.rep);
+	ck_assert_ptr_nonnull(strstr(xml, "failures=\"2\" errors=\"1\""));
+	char *hist = strstr(xml, "name=\"gen.shell-history");
+	ck_assert_ptr_nonnull(strstr(hist, "<error type=\"error\" message=\"1 path could not be judged\">/root/.bash_history: "));
+	ck_assert_ptr_nonnull(strstr(strstr(xml, "name=\"gen.tmp-files"), "<failure type=\"low\""));
+	tu_scan_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report_junit");
+	TCase *tc = tcase_create("junit");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, junit_failures_and_escaping);
+	tcase_add_test(tc, junit_error_and_fail_on);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}

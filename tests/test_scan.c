@@ -1,0 +1,99 @@
+/* scan: selection (profile, --only, --skip, config enabled), verdict against --fail-on. */
+#include "testutil.h"
+
+static char *root;
+
+static void setup(void)
+{
+	root = tu_scratch();
+	tu_write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644);
+	tu_write(root, "etc/machine-id", "4c4c4544004d3510804bb7c04f4e3232\n", 0444);
+}
+
+static void teardown(void)
+{
+	tu_rm_rf(root);
+	free(root);
+}
+
+/* Run with OPTIONS applied and say whether check ID ran. */
+static bool ran(const char *profile, const char *only, const char *skip, const char *config, const char *id)
+{
+	struct cg_config cfg;
+	struct cg_ctx ctx;
+	struct cg_report rep;
+	struct cg_selection sel = {.profile = profile, .fail_on = -1};
+	char *err = NULL;
+	bool r;
+
+	config_init(&cfg);
+	if (config)
+		ck_assert_int_eq(config_load_text(&cfg, "t.json", config, strlen(config), &err), 0);
+	ck_assert_int_eq(config_settle(&cfg, &err), 0);
+	if (only)
+		strv_split_commas(&sel.only, only);
+	if (skip)
+		strv_split_commas(&sel.skip, skip);
+	ck_assert_int_eq(scan_validate_selection(&cfg, &sel, &err), 0);
+	ck_assert_int_eq(ctx_init(&ctx, root, &cfg), 0);
+	scan_run(&ctx, &sel, &rep);
+	r = tu_result(&rep, id) != NULL;
+	scan_report_free(&rep);
+	ctx_done(&ctx);
+	config_free(&cfg);
+	strv_free(&sel.only);
+	strv_free(&sel.skip);
+	return r;
+}
+
+START_TEST(selection_rules)
+{
+	/* baseline leaves CIS-only items out; a glob narrows within it, an exact id brings one back */
+	ck_assert(!ran(NULL, NULL, NULL, NULL, "acct.pam-pwquality"));
+	ck_assert(ran("cis-l1", NULL, NULL, NULL, "acct.pam-pwquality"));
+	ck_assert(!ran(NULL, "acct.*", NULL, NULL, "acct.pam-pwquality"));
+	ck_assert(ran(NULL, "acct.pam-pwquality", NULL, NULL, "acct.pam-pwquality"));
+	ck_assert(!ran(NULL, "gen.*", NULL, NULL, "acct.empty-password"));
+	/* --skip wins over everything */
+	ck_assert(!ran(NULL, "gen.machine-id", "gen.*", NULL, "gen.machine-id"));
+	/* config: enabled false removes a check unless --only names it */
+	const char *off = "{\"checks\": {\"gen.machine-id\": {\"enabled\": false}}}";
+	ck_assert(!ran(NULL, NULL, NULL, off, "gen.machine-id"));
+	ck_assert(!ran(NULL, "gen.*", NULL, off, "gen.machine-id"));
+	ck_assert(ran(NULL, "gen.machine-id", NULL, off, "gen.machine-id"));
+	/* custom profile from config */
+	const char *custom = "{\"profiles\": {\"mine\": {\"only\": [\"gen.*\"], \"skip\": [\"gen.tmp-files\"]}}}";
+	ck_assert(ran("mine", NULL, NULL, custom, "gen.machine-id"));
+	ck_assert(!ran("mine", NULL, NULL, custom, "gen.tmp-files"));
+	ck_assert(!ran("mine", NULL, NULL, custom, "acct.empty-password"));
+}
+END_TEST
+
+START_TEST(verdict_and_fail_on)
+{
+	struct tu_scan t;
+	tu_scan(&t, root, "gen.machine-id");
+	ck_assert_int_eq(t.rep.verdict, CG_BLOCKED); /* high >= medium */
+	ck_assert_int_eq(scan_exit_code(&t.rep), 1);
+	t.rep.fail_on = CG_SEV_CRITICAL;
+	scan_settle_verdict(&t.rep);
+	ck_assert_int_eq(t.rep.verdict, CG_READY);
+	ck_assert_int_eq(scan_exit_code(&t.rep), 0);
+	/* a failed action makes the whole run an error */
+	t.rep.actions = json_pack("[{s:s}]", "result", "failed");
+	scan_settle_verdict(&t.rep);
+	ck_assert_int_eq(scan_exit_code(&t.rep), 3);
+	tu_scan_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, selection_rules);
+	tcase_add_test(tc, verdict_and_fail_on);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
