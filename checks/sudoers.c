@@ -10,11 +10,14 @@
 
 #define SUDOERS_MAX_FILE (1 << 20)
 #define SUDOERS_MAX_DEPTH 128 /* sudo's own include depth limit */
+/* Files read per load: a file that includes itself twice would otherwise be read 2^128 times. */
+#define SUDOERS_MAX_FILES 256
 
 struct pstate {
 	struct sudoers *s;
 	const struct safefs *fs;
 	unsigned depth;
+	unsigned files;
 };
 
 static void diag(struct sudoers *s, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
@@ -357,8 +360,14 @@ static void parse_text(struct pstate *ps, const char *path, const char *text)
 static void parse_file(struct pstate *ps, const char *path)
 {
 	_cleanup_free_ char *buf = NULL;
-	int r = imgdir_read_file(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
+	int r;
 
+	if (++ps->files > SUDOERS_MAX_FILES) {
+		if (ps->files == SUDOERS_MAX_FILES + 1)
+			diag(ps->s, path, 0, "more than %d included files read: an include loop; not read", SUDOERS_MAX_FILES);
+		return;
+	}
+	r = imgdir_read_file(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
 	if (r < 0) {
 		diag(ps->s, path, 0, "cannot read: %s", safefs_strerror(r));
 		return;
