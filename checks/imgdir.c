@@ -27,6 +27,12 @@ int imgdir_list(const struct safefs *fs, const char *dir, struct strv *names)
 	for (struct dirent *de; (errno = 0, de = readdir(d));)
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
+	if (errno) {
+		/* a listing cut short is an error, not a shorter directory */
+		int r = -errno;
+		closedir(d);
+		return r;
+	}
 	closedir(d);
 	qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
 	return 0;
