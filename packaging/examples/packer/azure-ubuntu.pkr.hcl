@@ -1,6 +1,7 @@
 # An Azure image build gated by capgate (Packer >= 1.7 with the azure plugin).
 # Flow: install capgate -> start its daemon -> your provisioning -> gate (remediate, re-check, fail the
-# build unless ready) -> fetch the SARIF/JUnit reports -> final check -> waagent deprovision -> capture.
+# build unless ready) -> fetch the SARIF/JUnit reports -> last-phase fixes -> waagent deprovision ->
+# final check -> capture.
 packer {
   required_plugins {
     azure = {
@@ -76,13 +77,18 @@ build {
     destination = "${var.report_dir}/"
   }
 
-  # last steps: capgate's final check (build-user access, identity), then Azure's generalize
+  # last steps, in one script (the SSH session outlives the build user): stop the daemon for good,
+  # fix what may only go last (build-user access, host keys), generalize with waagent, and run
+  # capgate's read-only final check on what will be captured; a blocked image fails the build here
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
-    inline_shebang  = "/bin/sh -x"
+    inline_shebang  = "/bin/sh -ex"
     inline = [
-      "systemctl start capgate-final.service",
-      "/usr/sbin/waagent -force -deprovision+user && export HISTSIZE=0 && sync",
+      "systemctl disable --now capgate.service capgate.socket",
+      "capgate fix --phase last",
+      "/usr/sbin/waagent -force -deprovision+user",
+      "systemctl start capgate-final.service || { journalctl -u capgate-final --no-pager; exit 1; }",
+      "export HISTSIZE=0 && sync",
     ]
   }
 }
