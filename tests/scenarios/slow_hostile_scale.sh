@@ -8,6 +8,10 @@ img=$scratch/img
 mkdir -p "$img/etc" "$img/tmp/million" "$img/var/tmp" "$img/root" "$img/home/builder"
 : >"$img/etc/machine-id"
 printf 'root:x:0:0:root:/root:/bin/bash\nbuilder:x:1000:1000::/home/builder:/bin/bash\n' >"$img/etc/passwd"
+printf 'root:*:19000:0:99999:7:::\nbuilder:!:19000:0:99999:7:::\n' >"$img/etc/shadow"
+printf 'root:x:0:\nbuilder:x:1000:\n' >"$img/etc/group"
+printf 'root:*::\nbuilder:!::\n' >"$img/etc/gshadow"
+chmod 0640 "$img/etc/shadow" "$img/etc/gshadow"
 
 # measure PROG ARGS: wall seconds and peak RSS (KiB) of one child, on fd 3 as "SECONDS KIB"
 measure() {
