@@ -3,27 +3,12 @@
  * Invariants: a JSON object always comes back with a 1xx-5xx status, and nothing but
  * /v1/health answers 2xx without exactly the bearer token. */
 #include "api.h"
-#include "config.h"
 #include "fuzz.h"
-#include "pipeline.h"
 
 #define FUZZ_TOKEN "00000000000000000000000000000000000000000000000000000000000000ff"
 
-static struct cg_config cfg;
-
-/* runs finish at once with an empty report: the fuzzer judges the handlers, not the scan */
-static int instant_pipeline(struct cg_ctx *ctx, const struct cg_selection *sel, const struct pipeline_opts *o,
-			    struct cg_report *rep)
-{
-	*rep = (struct cg_report){0};
-	return 0;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	fuzz_root();
-	fuzz_root_write("etc/passwd", "root:x:0:0::/root:/bin/sh\n", 26);
-	config_init(&cfg);
 	return 0;
 }
 
@@ -45,9 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (nf == 4)
 				body_len = size - i; /* the body may hold NULs */
 		}
-	fuzz_root();
-	runner_init(&rn, fuzz_root_dir, &cfg);
-	rn.pipeline = instant_pipeline;
+	/* a run is a child process; /bin/true ends at once (with no report: the run is in error) */
+	runner_init(&rn, "/bin/true");
 	struct api api = {.runner = &rn, .token = FUZZ_TOKEN};
 	struct api_request rq = {.method = f[0], .path = f[1], .authorization = f[2], .body = f[3], .body_len = body_len};
 
