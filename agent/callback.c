@@ -13,18 +13,6 @@
 
 #define CALLBACK_MAX_BACKOFF_MS 60000ULL
 
-static unsigned long long cfg_duration(const struct cg_config *cfg, const char *key, unsigned long long dflt)
-{
-	json_t *v = config_get(cfg, key);
-	unsigned long long ms;
-
-	if (json_is_integer(v))
-		return (unsigned long long)json_integer_value(v) * 1000ULL;
-	if (json_is_string(v) && util_parse_duration_ms(json_string_value(v), &ms) == 0)
-		return ms;
-	return dflt;
-}
-
 static int read_secret(const char *path, char **out)
 {
 	_cleanup_close_ int fd = -1;
@@ -72,8 +60,8 @@ int callback_opts_from_config(const struct cg_config *cfg, const char *url, stru
 	o->ca_file = json_string_value(config_get(cfg, "callback.ca_file"));
 	if ((v = config_get(cfg, "callback.attempts")) && json_integer_value(v) > 0)
 		o->attempts = (unsigned)json_integer_value(v);
-	o->backoff_ms = cfg_duration(cfg, "callback.backoff", o->backoff_ms);
-	o->timeout_ms = cfg_duration(cfg, "callback.timeout", o->timeout_ms);
+	o->backoff_ms = config_duration_ms(cfg, "callback.backoff", o->backoff_ms);
+	o->timeout_ms = config_duration_ms(cfg, "callback.timeout", o->timeout_ms);
 	if (env && *env)
 		o->secret = xstrdup(env);
 	else if ((v = config_get(cfg, "callback.secret_file"))) {
@@ -218,5 +206,26 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 		journal_log(LOG_ERR, JEV_CALLBACK_FAILED, &jf, "callback '%s': giving up; the report was not delivered", o->url);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
+	return r;
+}
+
+int callback_send_report(const struct cg_config *cfg, const char *url, const char *run_id, json_t *report, char **err)
+{
+	struct callback_opts o;
+	char *body;
+	int r;
+
+	r = callback_opts_from_config(cfg, url, &o, err);
+	if (r < 0)
+		return r;
+	if (!o.url) {
+		*err = xstrdup("no callback URL: set callback.url in the configuration or pass one");
+		return -ENOENT;
+	}
+	o.run_id = run_id;
+	body = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
+	r = body ? callback_post(&o, body, strlen(body)) : -ENOMEM;
+	free(body);
+	callback_opts_free(&o);
 	return r;
 }

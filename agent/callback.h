@@ -1,5 +1,6 @@
 /* The final report, POSTed to a callback URL with an HMAC-SHA256 signature, retried with backoff. */
 #pragma once
+#include <jansson.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -25,3 +26,9 @@ int callback_sign(const char *secret, const char *body, size_t len, char out[72]
 /* POST BODY (JSON). Retries on connection errors, timeouts, 408, 429 and 5xx; gives up on other
  * answers. Returns 0 when the receiver answered 2xx, else -errno (-EPROTO: refused). Logs. */
 int callback_post(const struct callback_opts *o, const char *body, size_t len);
+
+/* The whole signal step for a finished run: options from CFG (URL overrides callback.url), the
+ * report as compact JSON, the POST with its retries. 0 delivered; -ENOENT when no URL is
+ * configured; other -errno with *ERR set or the failure logged. `capgate signal` and
+ * `capgate run --signal` call this. */
+int callback_send_report(const struct cg_config *cfg, const char *url, const char *run_id, json_t *report, char **err);

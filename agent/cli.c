@@ -8,7 +8,7 @@
 const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ROOT] = {"root", 'r', "DIR", "judge the image tree mounted at DIR (offline mode); default /"},
 	[OPT_CONFIG] = {"config", 'c', "FILE", "read FILE after /etc/capgate/capgate.json and conf.d/*.json"},
-	[OPT_PROFILE] = {"profile", 'p', "NAME", "check bundle: baseline (default), azure, cis-l1, or one from config"},
+	[OPT_PROFILE] = {"profile", 'p', "NAME", "check bundle: baseline (default), azure, cis-l1, full, or one from config"},
 	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids or globs, e.g. 'secrets.*')"},
 	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids or globs)"},
 	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
@@ -26,6 +26,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_TIMEOUT] = {"timeout", 't', "DURATION", "give up after DURATION, e.g. 90s or 10m (default 10m); exit 3"},
 	[OPT_TRIGGER] = {"trigger", 0, NULL, "start a run first (waits for a run in progress to end)"},
 	[OPT_SIGNAL] = {"signal", 0, "URL", "POST the final report to URL, signed (X-Capgate-Signature)"},
+	[OPT_RUN_ID] = {"run-id", 0, "ID", "the run the report belongs to (sent as X-Capgate-Run)"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -116,6 +117,7 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_TIMEOUT: a->timeout = optarg; break;
 		case OPT_TRIGGER: a->trigger = true; break;
 		case OPT_SIGNAL: a->signal = optarg; break;
+		case OPT_RUN_ID: a->run_id = optarg; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {
@@ -132,6 +134,25 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 	}
 	a->rest = argv + optind;
 	a->nrest = argc - optind;
+	return 0;
+}
+
+int cli_parse_options_only(const struct cli_verb *verb, int argc, char **argv, struct cli_args *a)
+{
+	int r = cli_parse(verb, argc, argv, a);
+
+	if (r)
+		return r;
+	if (a->help) {
+		cli_usage(verb, stdout);
+		cli_args_free(a);
+		return -1;
+	}
+	if (a->nrest > 0) {
+		fprintf(stderr, "capgate %s: unexpected argument '%s'\n", verb->name, a->rest[0]);
+		cli_args_free(a);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -29,6 +29,7 @@ enum cli_opt {
 	OPT_TIMEOUT,
 	OPT_TRIGGER,
 	OPT_SIGNAL,
+	OPT_RUN_ID,
 	OPT_COUNT,
 };
 
@@ -59,7 +60,7 @@ struct cli_args {
 	bool help;
 	bool dry_run, force, remediate; /* fix, run */
 	const char *phase, *manifest;
-	const char *listen, *runtime_dir, *url, *timeout, *signal; /* daemon, wait, run --signal */
+	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
 	bool trigger;
 	char **rest;
 	int nrest;
@@ -71,6 +72,9 @@ enum { EXIT_READY = 0, EXIT_BLOCKED = 1, EXIT_USAGE = 2, EXIT_ERROR = 3 };
 /* Parse ARGV for VERB. Returns 0, or EXIT_USAGE after printing the reason. */
 int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_args *a);
 void cli_args_free(struct cli_args *a);
+/* cli_parse for a verb without positional arguments that answers --help itself. Returns 0 to go
+ * on, or the exit code (0 after --help) with A already freed. */
+int cli_parse_options_only(const struct cli_verb *verb, int argc, char **argv, struct cli_args *a);
 void cli_usage(const struct cli_verb *verb, FILE *out);
 void cli_usage_all(FILE *out);
 

@@ -1,6 +1,8 @@
 /* capgate fix and capgate run: scan, plan, apply through safefs, rescan, report. */
+#include "callback.h"
 #include "cmds.h"
 #include "pipeline.h"
+#include "journal.h"
 #include "remediate.h"
 
 /* What was done, after the plan: one line per change, failures with their reason. */
@@ -72,6 +74,18 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 			print_results(rep.actions, po.plan_out);
 		int w = cli_write_report(&a, &rep);
 		r = r < 0 || w ? EXIT_ERROR : scan_exit_code(&rep);
+		/* run --signal URL: the signed POST of the final report (agent/callback.c) */
+		if (is_run && a.signal) {
+			json_t *doc = report_to_json(&rep);
+			_cleanup_free_ char *err = NULL;
+			journal_init(false);
+			if (callback_send_report(&cfg, a.signal, NULL, doc, &err) < 0) {
+				fprintf(stderr, "capgate run: the report was not delivered to '%s'%s%s\n", a.signal,
+					err ? ": " : "", err ? err : "");
+				r = EXIT_ERROR;
+			}
+			json_decref(doc);
+		}
 		scan_report_free(&rep);
 	}
 	ctx_done(&ctx);

@@ -324,19 +324,9 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 	unsigned long long timeout_ms = WAIT_DEFAULT_TIMEOUT_MS;
 	int r;
 
-	r = cli_parse(verb, argc, argv, &a);
+	r = cli_parse_options_only(verb, argc, argv, &a);
 	if (r)
-		return r;
-	if (a.help) {
-		cli_usage(verb, stdout);
-		cli_args_free(&a);
-		return 0;
-	}
-	if (a.nrest > 0) {
-		fprintf(stderr, "capgate wait: unexpected argument '%s'\n", a.rest[0]);
-		cli_args_free(&a);
-		return EXIT_USAGE;
-	}
+		return r < 0 ? 0 : r;
 	if (a.timeout && util_parse_duration_ms(a.timeout, &timeout_ms) < 0) {
 		fprintf(stderr, "capgate wait: --timeout '%s': expected a duration such as 90s or 10m\n", a.timeout);
 		cli_args_free(&a);

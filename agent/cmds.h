@@ -8,6 +8,7 @@ int cmd_run(const struct cli_verb *verb, int argc, char **argv);
 int cmd_checks(const struct cli_verb *verb, int argc, char **argv);
 int cmd_explain(const struct cli_verb *verb, int argc, char **argv);
 int cmd_daemon(const struct cli_verb *verb, int argc, char **argv);
+int cmd_signal(const struct cli_verb *verb, int argc, char **argv);
 int cmd_wait(const struct cli_verb *verb, int argc, char **argv);
 int cmd_version(const struct cli_verb *verb, int argc, char **argv);
 

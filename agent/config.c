@@ -481,6 +481,18 @@ json_t *config_get(const struct cg_config *cfg, const char *path)
 	return cur;
 }
 
+unsigned long long config_duration_ms(const struct cg_config *cfg, const char *path, unsigned long long dflt)
+{
+	json_t *v = config_get(cfg, path);
+	unsigned long long ms;
+
+	if (json_is_integer(v))
+		return (unsigned long long)json_integer_value(v) * 1000ULL;
+	if (json_is_string(v) && util_parse_duration_ms(json_string_value(v), &ms) == 0)
+		return ms;
+	return dflt;
+}
+
 static unsigned long long size_value(json_t *v)
 {
 	unsigned long long n = 0;

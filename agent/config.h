@@ -44,6 +44,8 @@ int config_settle(struct cg_config *cfg, char **err);
 
 /* The per-check settings that apply to ID (exact entries win over globs); NULL when none. */
 const struct cg_check_config *config_for_check(const struct cg_config *cfg, const char *id);
+/* A K_DURATION value by dotted path in milliseconds (integers are seconds), or DFLT when unset. */
+unsigned long long config_duration_ms(const struct cg_config *cfg, const char *path, unsigned long long dflt);
 /* Call FN for every key of the schema table: dotted path ('*' for any key of a map) and a type
  * name ("string", "severity", ...). The man page capgate.json(5) is generated from it. */
 void config_foreach_key(void (*fn)(const char *path, const char *type, void *ud), void *ud);

@@ -23,6 +23,7 @@ int ctx_init(struct cg_ctx *ctx, const char *root, const struct cg_config *cfg)
 
 void ctx_done(struct cg_ctx *ctx)
 {
+	ctx_memo_clear(ctx);
 	safefs_done(&ctx->fs);
 	users_free(&ctx->users);
 	free(ctx->root);
@@ -46,6 +47,41 @@ const struct users *ctx_users(struct cg_ctx *ctx, int *err)
 const char *ctx_mode_name(const struct cg_ctx *ctx)
 {
 	return ctx->mode == CG_MODE_LIVE ? "live" : "offline";
+}
+
+struct ctx_memo {
+	char *key;
+	void *data;
+	void (*free_fn)(void *);
+	struct ctx_memo *next;
+};
+
+void *ctx_memo_get(const struct cg_ctx *ctx, const char *key)
+{
+	for (const struct ctx_memo *m = ctx->memo; m; m = m->next)
+		if (streq(m->key, key))
+			return m->data;
+	return NULL;
+}
+
+void ctx_memo_put(struct cg_ctx *ctx, const char *key, void *data, void (*free_fn)(void *))
+{
+	struct ctx_memo *m = xmalloc(sizeof *m);
+
+	*m = (struct ctx_memo){.key = xstrdup(key), .data = data, .free_fn = free_fn, .next = ctx->memo};
+	ctx->memo = m;
+}
+
+void ctx_memo_clear(struct cg_ctx *ctx)
+{
+	while (ctx->memo) {
+		struct ctx_memo *m = ctx->memo;
+		ctx->memo = m->next;
+		if (m->free_fn)
+			m->free_fn(m->data);
+		free(m->key);
+		free(m);
+	}
 }
 
 void ctx_walk_defaults(const struct cg_ctx *ctx, struct safefs_walk_ops *ops)

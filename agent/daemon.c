@@ -1,27 +1,21 @@
-/* capgate daemon: libmicrohttpd carries api.c; sockets (own or systemd's), token, sd_notify, signals. */
+/* capgate daemon: check everything a user can get wrong, make the token (OpenSSL's RNG) and the
+ * socket (own, or systemd's), then exec the small capgate-daemon server with them. */
 #include "daemon.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
-#include <signal.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <systemd/sd-daemon.h>
 
-#include "api.h"
 #include "callback.h"
 #include "cmds.h"
-#include "journal.h"
+#include "scan.h"
 #include "token.h"
-
-/* Limits against clients that would hold the daemon: a gate must keep answering. */
-#define DAEMON_MAX_CONNECTIONS 64
-#define DAEMON_CONN_TIMEOUT_S 10
-#define DAEMON_CONN_MEMORY (32 * 1024)  /* request line + headers; beyond it MHD answers 431 */
-#define DAEMON_STOP_TIMEOUT_MS 10000
 
 int daemon_parse_addr(const char *s, struct daemon_addr *a, char **err)
 {
@@ -150,164 +144,6 @@ int daemon_listen(const struct daemon_addr *a)
 	return fd;
 }
 
-/* ---- the daemon's state ---- */
-
-struct daemon {
-	struct runner runner;
-	struct api api;
-	char token[TOKEN_HEX + 1];
-	const char *runtime_dir;
-	struct callback_opts cb;
-	struct cg_config cfg;
-};
-
-struct conn {
-	struct strbuf body;
-	bool too_big;
-};
-
-static void daemon_on_state(struct runner *rn, enum runner_state st, const char *run_id, void *ud)
-{
-	json_t *report = NULL;
-	enum runner_state now;
-	char id[33];
-
-	(void)ud;
-	if (st == RUNNER_RUNNING) {
-		sd_notifyf(0, "STATUS=running (run %s)", run_id);
-		return;
-	}
-	runner_snapshot(rn, &now, id, &report, NULL);
-	json_t *sum = json_object_get(report, "summary");
-	if (sum)
-		sd_notifyf(0, "STATUS=%s: %lld checks, %lld failed, %lld errors (run %s)", runner_state_name(st),
-			   json_integer_value(json_object_get(sum, "checks")), json_integer_value(json_object_get(sum, "fail")),
-			   json_integer_value(json_object_get(sum, "error")), run_id);
-	else
-		sd_notifyf(0, "STATUS=%s (run %s)", runner_state_name(st), run_id);
-	json_decref(report);
-}
-
-static void daemon_on_report(struct runner *rn, const char *run_id, json_t *report, void *ud)
-{
-	struct daemon *d = ud;
-	struct callback_opts o = d->cb;
-	char *body;
-
-	if (!d->cb.url)
-		return;
-	o.run_id = run_id;
-	o.cancel = &rn->cancel;
-	body = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (body) {
-		callback_post(&o, body, strlen(body));
-		free(body);
-	}
-}
-
-static enum MHD_Result send_response(struct MHD_Connection *con, struct api_response *rs)
-{
-	char *text = json_dumps(rs->body, JSON_COMPACT | JSON_ENSURE_ASCII);
-	size_t len = text ? strlen(text) : 0;
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	if (text) {
-		text = xrealloc(text, len + 2);
-		text[len++] = '\n';
-		text[len] = '\0';
-	}
-	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (rs->retry_after) {
-		char v[16];
-		snprintf(v, sizeof v, "%u", rs->retry_after);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
-	}
-	if (rs->allow)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rs->allow);
-	if (rs->authenticate)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"capgate\"");
-	ret = MHD_queue_response(con, rs->status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static enum MHD_Result daemon_on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
-					 const char *version, const char *upload_data, size_t *upload_data_size,
-					 void **con_cls)
-{
-	struct daemon *d = cls;
-	struct conn *cc = *con_cls;
-	struct api_response rs = {0};
-	enum MHD_Result ret;
-
-	(void)version;
-	if (!cc) {
-		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		cc = xcalloc(1, sizeof *cc);
-		*con_cls = cc;
-		/* refuse a declared oversized body before reading it */
-		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY) {
-			cc->too_big = true;
-			api_error(&rs, 413, "request body larger than %d bytes", API_MAX_BODY);
-			ret = send_response(con, &rs);
-			api_response_free(&rs);
-			return ret;
-		}
-		return MHD_YES;
-	}
-	if (*upload_data_size) {
-		if (!cc->too_big && cc->body.len + *upload_data_size <= API_MAX_BODY)
-			strbuf_append(&cc->body, upload_data, *upload_data_size);
-		else
-			cc->too_big = true;
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
-	if (cc->too_big)
-		api_error(&rs, 413, "request body larger than %d bytes", API_MAX_BODY);
-	else {
-		struct api_request rq = {
-			.method = method, .path = url,
-			.authorization = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-			.body = cc->body.buf, .body_len = cc->body.len,
-		};
-		api_handle(&d->api, &rq, &rs);
-	}
-	ret = send_response(con, &rs);
-	api_response_free(&rs);
-	return ret;
-}
-
-static void daemon_on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	struct conn *cc = *con_cls;
-
-	(void)cls, (void)con, (void)toe;
-	if (cc) {
-		strbuf_free(&cc->body);
-		free(cc);
-		*con_cls = NULL;
-	}
-}
-
-static void daemon_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	_cleanup_free_ char *msg = NULL;
-
-	(void)cls;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		return;
-	msg[strcspn(msg, "\n")] = '\0';
-	journal_log(LOG_WARNING, JEV_API, NULL, "http: %s", msg);
-}
-
 /* What `capgate wait` reads to find us when it is given no --url. */
 static char *daemon_url_text(const struct daemon_addr *a, int fd)
 {
@@ -358,90 +194,85 @@ static int daemon_systemd_socket(char **err)
 	return SD_LISTEN_FDS_START;
 }
 
-static bool cfg_bool(const struct cg_config *cfg, const char *key)
+/* A fresh token: 32 bytes from OpenSSL's RNG as hex. */
+static int daemon_new_token(char out[TOKEN_HEX + 1])
 {
-	return json_is_true(config_get(cfg, key));
-}
+	unsigned char raw[TOKEN_BYTES];
+	static const char hex[] = "0123456789abcdef";
 
-static unsigned cfg_uint(const struct cg_config *cfg, const char *key, unsigned dflt)
-{
-	json_t *v = config_get(cfg, key);
-	return json_is_integer(v) && json_integer_value(v) > 0 ? (unsigned)json_integer_value(v) : dflt;
-}
-
-static unsigned long long cfg_ms(const struct cg_config *cfg, const char *key, unsigned long long dflt)
-{
-	json_t *v = config_get(cfg, key);
-	unsigned long long ms;
-
-	if (json_is_integer(v))
-		return (unsigned long long)json_integer_value(v) * 1000ULL;
-	if (json_is_string(v) && util_parse_duration_ms(json_string_value(v), &ms) == 0)
-		return ms;
-	return dflt;
-}
-
-/* Block until SIGTERM/SIGINT, pinging the watchdog when systemd asked for one. Without a
- * watchdog this sleeps in sigwaitinfo: no timer wakes an idle daemon. */
-static int daemon_wait_for_signal(const sigset_t *set)
-{
-	uint64_t usec = 0;
-	bool watchdog = sd_watchdog_enabled(0, &usec) > 0 && usec > 0;
-
-	for (;;) {
-		siginfo_t si;
-		int sig;
-		if (watchdog) {
-			struct timespec ts = {.tv_sec = (time_t)(usec / 2 / 1000000), .tv_nsec = (long)(usec / 2 % 1000000) * 1000};
-			sig = sigtimedwait(set, &si, &ts);
-			if (sig < 0 && errno == EAGAIN) {
-				sd_notify(0, "WATCHDOG=1");
-				continue;
-			}
-		} else
-			sig = sigwaitinfo(set, &si);
-		if (sig < 0)
-			continue; /* EINTR */
-		return sig;
+	if (RAND_bytes(raw, sizeof raw) != 1)
+		return -EIO;
+	for (size_t i = 0; i < sizeof raw; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
 	}
+	out[TOKEN_HEX] = '\0';
+	OPENSSL_cleanse(raw, sizeof raw);
+	return 0;
+}
+
+/* The server executable: $CAPGATE_DAEMON_BIN, else beside this binary (a build tree), else in
+ * the libexec directory it was installed to. */
+static char *daemon_server_path(void)
+{
+	const char *env = getenv("CAPGATE_DAEMON_BIN");
+	char self[4096];
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			char *p = xasprintf("%.*s/capgate-daemon", (int)(slash - self), self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup(CAPGATE_LIBEXECDIR "/capgate-daemon");
+}
+
+static void profile_names(const struct cg_config *cfg, struct strv *out)
+{
+	const char *key;
+	json_t *v;
+
+	for (const struct cg_profile *p = scan_profiles; p->name; p++)
+		strv_push(out, p->name);
+	json_object_foreach(config_get(cfg, "profiles"), key, v)
+		strv_push(out, key);
 }
 
 int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 {
 	struct cli_args a;
-	struct daemon d = {0};
+	struct cg_config cfg = {0};
 	struct daemon_addr addr = {0};
-	struct MHD_Daemon *mhd = NULL;
-	_cleanup_free_ char *err = NULL, *url_text = NULL, *token_path = NULL, *url_path = NULL;
-	const char *root, *listen_s;
-	sigset_t set;
-	int r, fd = -1, rc = EXIT_ERROR, sig;
-	bool own_socket = false;
+	struct callback_opts cb = {0};
+	struct strv sargv = {0}, names = {0};
+	_cleanup_free_ char *err = NULL, *url_text = NULL, *server = NULL, *fdtext = NULL;
+	char token[TOKEN_HEX + 1] = "", self[4096];
+	const char *root, *listen_s, *runtime_dir;
+	bool token_written = false, own_socket = false;
+	int r, fd = -1, rc = EXIT_ERROR;
+	ssize_t n;
 
-	r = cli_parse(verb, argc, argv, &a);
+	r = cli_parse_options_only(verb, argc, argv, &a);
 	if (r)
-		return r;
-	if (a.help) {
-		cli_usage(verb, stdout);
-		cli_args_free(&a);
-		return 0;
-	}
-	if (a.nrest > 0) {
-		fprintf(stderr, "capgate daemon: unexpected argument '%s'\n", a.rest[0]);
-		cli_args_free(&a);
-		return EXIT_USAGE;
-	}
-	r = cli_load_config(&a, &d.cfg);
+		return r < 0 ? 0 : r;
+	r = cli_load_config(&a, &cfg);
 	if (r) {
 		cli_args_free(&a);
 		return r;
 	}
-	journal_init(false);
 	root = a.root ? a.root : "/";
-	listen_s = a.listen ? a.listen : json_string_value(config_get(&d.cfg, "daemon.listen"));
+	listen_s = a.listen ? a.listen : json_string_value(config_get(&cfg, "daemon.listen"));
 	if (!listen_s)
 		listen_s = DAEMON_DEFAULT_LISTEN;
-	d.runtime_dir = token_runtime_dir(a.runtime_dir, json_string_value(config_get(&d.cfg, "daemon.runtime_dir")));
+	runtime_dir = token_runtime_dir(a.runtime_dir, json_string_value(config_get(&cfg, "daemon.runtime_dir")));
 
 	/* everything a user can get wrong is checked before anything is created */
 	{
@@ -453,7 +284,7 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 		}
 	}
 	fd = daemon_systemd_socket(&err);
-	if (fd == -EINVAL || (fd < 0 && fd != -1)) {
+	if (fd < -1) {
 		fprintf(stderr, "capgate daemon: %s\n", err ? err : strerror(-fd));
 		goto out;
 	}
@@ -465,24 +296,37 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 			goto out;
 		}
 	}
-	r = callback_opts_from_config(&d.cfg, NULL, &d.cb, &err);
+	/* the callback's settings are read by `capgate signal` after each run; check them now */
+	r = callback_opts_from_config(&cfg, NULL, &cb, &err);
 	if (r < 0) {
 		fprintf(stderr, "capgate daemon: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	server = daemon_server_path();
+	if (access(server, X_OK) < 0) {
+		fprintf(stderr, "capgate daemon: the server program '%s' is missing: %m\n", server);
+		goto out;
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0) {
+		fprintf(stderr, "capgate daemon: cannot find this program's path: %m\n");
+		goto out;
+	}
+	self[n] = '\0';
 
-	r = token_prepare_dir(d.runtime_dir);
+	r = token_prepare_dir(runtime_dir);
 	if (r < 0) {
-		fprintf(stderr, "capgate daemon: runtime directory '%s': %s\n", d.runtime_dir,
+		fprintf(stderr, "capgate daemon: runtime directory '%s': %s\n", runtime_dir,
 			r == -EPERM ? "must be owned by us and not writable by group or others" : strerror(-r));
 		goto out;
 	}
-	if (token_generate(d.token) < 0 || (r = token_write_file(d.runtime_dir, "token", d.token)) < 0) {
-		fprintf(stderr, "capgate daemon: cannot write the token into '%s': %s\n", d.runtime_dir, strerror(-r));
+	if (daemon_new_token(token) < 0 || (r = token_write_file(runtime_dir, "token", token)) < 0) {
+		fprintf(stderr, "capgate daemon: cannot write the token into '%s': %s\n", runtime_dir, strerror(-r));
 		goto out;
 	}
-	token_path = xasprintf("%s/token", d.runtime_dir);
+	token_written = true;
+	token_wipe(token, sizeof token);
 
 	if (fd < 0) {
 		fd = daemon_listen(&addr);
@@ -493,84 +337,81 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 		own_socket = true;
 	}
 	url_text = daemon_url_text(own_socket ? &addr : NULL, fd);
-	if (url_text && token_write_file(d.runtime_dir, "url", url_text) == 0)
-		url_path = xasprintf("%s/url", d.runtime_dir);
-
-	/* signals are taken synchronously by this thread; the others never see them */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	runner_init(&d.runner, root, &d.cfg);
-	d.runner.on_state = daemon_on_state;
-	d.runner.on_report = daemon_on_report;
-	d.runner.ud = &d;
-	d.api = (struct api){.runner = &d.runner, .token = d.token, .remediate_default = cfg_bool(&d.cfg, "daemon.remediate")};
-
-	mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-			       daemon_on_request, &d,
-			       MHD_OPTION_EXTERNAL_LOGGER, daemon_mhd_log, &d,
-			       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg_uint(&d.cfg, "daemon.max_connections", DAEMON_MAX_CONNECTIONS),
-			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg_ms(&d.cfg, "daemon.timeout", DAEMON_CONN_TIMEOUT_S * 1000ULL) / 1000 ?: 1),
-			       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)DAEMON_CONN_MEMORY,
-			       MHD_OPTION_NOTIFY_COMPLETED, daemon_on_completed, &d,
-			       MHD_OPTION_END);
-	if (!mhd) {
-		fprintf(stderr, "capgate daemon: cannot start the HTTP server on '%s'\n", listen_s);
-		runner_done(&d.runner);
+	if (!url_text || (r = token_write_file(runtime_dir, "url", url_text)) < 0) {
+		fprintf(stderr, "capgate daemon: cannot write the address into '%s'\n", runtime_dir);
 		goto out;
 	}
-	fd = -1; /* MHD owns it now */
+	url_text[strcspn(url_text, "\n")] = '\0';
 
-	journal_log(LOG_INFO, JEV_DAEMON_START, NULL, "listening on %s (image root '%s', token in '%s')",
-		    url_text ? strtok(url_text, "\n") : listen_s, root, token_path);
-	sd_notify(0, "READY=1\nSTATUS=idle: no run yet");
-
-	if (cfg_bool(&d.cfg, "daemon.run_at_start")) {
-		struct run_request req = {.remediate = d.api.remediate_default, .fail_on = -1};
-		char id[33];
-		_cleanup_free_ char *rerr = NULL;
-		if (runner_start(&d.runner, &req, id, &rerr) < 0)
-			journal_log(LOG_ERR, JEV_RUN_START, NULL, "cannot start the first run: %s", rerr ? rerr : "busy");
-		run_request_free(&req);
+	/* the socket crosses exec; nothing else does */
+	if (fcntl(fd, F_SETFD, 0) < 0) {
+		fprintf(stderr, "capgate daemon: %m\n");
+		goto out;
 	}
-
-	sig = daemon_wait_for_signal(&set);
-
-	/* stop: no new requests, cancel the run between checks, wait for it, remove the token */
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
-	journal_log(LOG_INFO, JEV_DAEMON_STOP, NULL, "stopping on signal %s", sigabbrev_np(sig));
-	MHD_stop_daemon(mhd);
-	if (runner_stop(&d.runner, cfg_ms(&d.cfg, "daemon.stop_timeout", DAEMON_STOP_TIMEOUT_MS)) < 0) {
-		/* the worker still uses the config and the image: leave without freeing under it */
-		journal_log(LOG_ERR, JEV_DAEMON_STOP, NULL, "the run did not stop in time; exiting anyway");
-		unlink(token_path);
-		if (url_path)
-			unlink(url_path);
-		if (addr.is_unix)
-			unlink(addr.path);
-		fflush(NULL);
-		_exit(EXIT_ERROR);
+	fdtext = xasprintf("%d", fd);
+	strv_push(&sargv, server);
+	strv_push(&sargv, "--fd");
+	strv_push(&sargv, fdtext);
+	strv_push(&sargv, "--runtime-dir");
+	strv_push(&sargv, runtime_dir);
+	strv_push(&sargv, "--capgate");
+	strv_push(&sargv, self);
+	strv_push(&sargv, "--root");
+	strv_push(&sargv, root);
+	if (a.config) {
+		strv_push(&sargv, "--config");
+		strv_push(&sargv, a.config);
 	}
-	runner_done(&d.runner);
-	rc = 0;
+	profile_names(&cfg, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		strv_push(&sargv, "--profile-name");
+		strv_push(&sargv, names.v[i]);
+	}
+	if (json_is_true(config_get(&cfg, "daemon.run_at_start")))
+		strv_push(&sargv, "--run-at-start");
+	if (json_is_true(config_get(&cfg, "daemon.remediate")))
+		strv_push(&sargv, "--remediate");
+	if (cb.url)
+		strv_push(&sargv, "--signal");
+	{
+		json_t *v = config_get(&cfg, "daemon.max_connections");
+		_cleanup_free_ char *t1 = xasprintf("%u", json_is_integer(v) && json_integer_value(v) > 0
+								  ? (unsigned)json_integer_value(v) : DAEMON_MAX_CONNECTIONS);
+		_cleanup_free_ char *t2 = xasprintf("%llu", config_duration_ms(&cfg, "daemon.timeout", DAEMON_CONN_TIMEOUT_S * 1000ULL) / 1000);
+		_cleanup_free_ char *t3 = xasprintf("%llu", config_duration_ms(&cfg, "daemon.stop_timeout", DAEMON_STOP_TIMEOUT_MS));
+		strv_push(&sargv, "--max-connections");
+		strv_push(&sargv, t1);
+		strv_push(&sargv, "--timeout-s");
+		strv_push(&sargv, t2);
+		strv_push(&sargv, "--stop-timeout-ms");
+		strv_push(&sargv, t3);
+	}
+	if (own_socket && addr.is_unix) {
+		strv_push(&sargv, "--unix-path");
+		strv_push(&sargv, addr.path);
+	}
+	strv_push(&sargv, "--address");
+	strv_push(&sargv, url_text);
+	fflush(NULL);
+	execv(server, sargv.v);
+	fprintf(stderr, "capgate daemon: cannot run '%s': %m\n", server);
 out:
-	if (token_path)
-		unlink(token_path);
-	if (url_path)
-		unlink(url_path);
-	if (own_socket && addr.is_unix && mhd)
+	if (token_written) {
+		_cleanup_free_ char *p = xasprintf("%s/token", runtime_dir);
+		_cleanup_free_ char *u = xasprintf("%s/url", runtime_dir);
+		unlink(p);
+		unlink(u);
+	}
+	if (own_socket && addr.is_unix)
 		unlink(addr.path);
-	if (fd >= 0 && own_socket)
+	if (fd >= 0)
 		close(fd);
-	token_wipe(d.token, sizeof d.token);
-	callback_opts_free(&d.cb);
+	token_wipe(token, sizeof token);
+	strv_free(&sargv);
+	strv_free(&names);
+	callback_opts_free(&cb);
 	daemon_addr_free(&addr);
-	config_free(&d.cfg);
+	config_free(&cfg);
 	cli_args_free(&a);
 	return rc;
 }

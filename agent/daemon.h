@@ -4,6 +4,15 @@
 
 #define DAEMON_DEFAULT_LISTEN "127.0.0.1:7463"
 
+/* Limits against clients that would hold the daemon: a gate must keep answering. */
+#define DAEMON_MAX_CONNECTIONS 64
+#define DAEMON_CONN_TIMEOUT_S 10
+#define DAEMON_CONN_MEMORY (32 * 1024)  /* request line + headers; beyond it MHD answers 431 */
+#define DAEMON_STOP_TIMEOUT_MS 10000
+/* exit codes of the server, the same as capgate's (cli.h is not linked into it) */
+#define EXIT_USAGE_DAEMON 2
+#define EXIT_ERROR_DAEMON 3
+
 /* A parsed --listen address. */
 struct daemon_addr {
 	bool is_unix;
@@ -18,3 +27,5 @@ int daemon_parse_addr(const char *s, struct daemon_addr *a, char **err);
 void daemon_addr_free(struct daemon_addr *a);
 /* Create, bind and listen. Returns the fd or -errno. */
 int daemon_listen(const struct daemon_addr *a);
+/* The server program's main (capgate-daemon), started by `capgate daemon` with exec. */
+int daemon_server_main(int argc, char **argv);

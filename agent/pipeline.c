@@ -33,7 +33,7 @@ int pipeline_run(struct cg_ctx *ctx, const struct cg_selection *sel, const struc
 	remediate_apply(ctx, &plan, &ro);
 	/* the manifest exists after every fix, also when there was nothing to do */
 	if (o->manifest)
-		r = remediate_manifest_write(ctx, &plan, o->manifest);
+		r = remediate_manifest_write(ctx, &plan, o->manifest, true);
 
 	/* verify: the verdict after the fix is what counts */
 	scan_run(ctx, sel, &after);

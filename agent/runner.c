@@ -1,10 +1,20 @@
-/* The daemon's worker: runs pipeline_run() on its own thread and keeps the state machine. */
+/* The daemon's worker: one run at a time as a child capgate process; the state machine. */
 #include "runner.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <systemd/sd-id128.h>
 
 #include "journal.h"
-#include "report.h"
+#include "severity.h"
+
+#define RUNNER_MAX_REPORT (256u << 20)
+#define RUNNER_MAX_STDERR (64u << 10)
+
+extern char **environ;
 
 const char *runner_state_name(enum runner_state st)
 {
@@ -26,14 +36,158 @@ void run_request_free(struct run_request *req)
 	*req = (struct run_request){.fail_on = -1};
 }
 
-void runner_init(struct runner *rn, const char *root, const struct cg_config *cfg)
+void runner_init(struct runner *rn, const char *capgate)
 {
-	*rn = (struct runner){.root = root, .cfg = cfg, .pipeline = pipeline_run, .req.fail_on = -1};
+	*rn = (struct runner){.capgate = capgate, .req.fail_on = -1};
 	pthread_mutex_init(&rn->lock, NULL);
 	pthread_cond_init(&rn->idle_cond, NULL);
 }
 
-/* Log what the run found: one event per failing check and finding, so the journal can be
+static void push_joined(struct strv *argv, const char *flag, const struct strv *l)
+{
+	struct strbuf sb = {0};
+	if (!l->n)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_puts(&sb, ",");
+		strbuf_puts(&sb, l->v[i]);
+	}
+	strv_push(argv, flag);
+	strv_push(argv, sb.buf);
+	strbuf_free(&sb);
+}
+
+void runner_run_argv(const struct runner *rn, const struct run_request *req, struct strv *argv)
+{
+	strv_push(argv, rn->capgate);
+	/* remediation is the run verb's job (scan, fix, rescan); a plain run only judges */
+	strv_push(argv, req->remediate ? "run" : "scan");
+	if (req->remediate)
+		strv_push(argv, "--remediate");
+	strv_push(argv, "--format");
+	strv_push(argv, "json");
+	for (size_t i = 0; i < rn->base_args.n; i++)
+		strv_push(argv, rn->base_args.v[i]);
+	if (req->profile) {
+		strv_push(argv, "--profile");
+		strv_push(argv, req->profile);
+	}
+	push_joined(argv, "--only", &req->only);
+	push_joined(argv, "--skip", &req->skip);
+	if (req->fail_on >= 0) {
+		strv_push(argv, "--fail-on");
+		strv_push(argv, severity_name((enum cg_severity)req->fail_on));
+	}
+}
+
+/* Read FD to its end into SB, at most MAX bytes; -EFBIG beyond. */
+static int read_all(int fd, struct strbuf *sb, size_t max)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (sb->len + (size_t)n > max)
+			return -EFBIG;
+		strbuf_append(sb, buf, (size_t)n);
+	}
+}
+
+/* Spawn ARGV with stdin from IN_FD (or /dev/null), stdout to a pipe (returned in *OUT_FD) and
+ * stderr to a memfd (*ERR_FD), and record the child for runner_stop. Returns the pid or -errno. */
+static pid_t runner_spawn(struct runner *rn, char **argv, int in_fd, int *out_fd, int *err_fd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, deflt;
+	int out[2], efd, r;
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -errno;
+	efd = memfd_create("capgate-run-stderr", MFD_CLOEXEC);
+	if (efd < 0) {
+		r = -errno;
+		close(out[0]);
+		close(out[1]);
+		return r;
+	}
+	posix_spawn_file_actions_init(&fa);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
+	else
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, efd, STDERR_FILENO);
+	/* the daemon blocks its stop signals and ignores SIGPIPE; a run must not inherit either */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigemptyset(&deflt);
+	sigaddset(&deflt, SIGTERM);
+	sigaddset(&deflt, SIGINT);
+	sigaddset(&deflt, SIGHUP);
+	sigaddset(&deflt, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &deflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+	pthread_mutex_lock(&rn->lock);
+	if (rn->cancel)
+		r = ECANCELED;
+	else
+		r = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
+	if (r == 0)
+		rn->child = pid;
+	pthread_mutex_unlock(&rn->lock);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(out[1]);
+	if (r != 0) {
+		close(out[0]);
+		close(efd);
+		return -r;
+	}
+	*out_fd = out[0];
+	*err_fd = efd;
+	return pid;
+}
+
+static int runner_reap(struct runner *rn, pid_t pid)
+{
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&rn->lock);
+	rn->child = 0;
+	pthread_mutex_unlock(&rn->lock);
+	return status;
+}
+
+/* The child's stderr, relayed line by line to our log; the first line is kept for messages. */
+static char *relay_stderr(int efd, const char *run_id)
+{
+	struct strbuf sb = {0};
+	struct journal_fields jf = {.run = run_id};
+	char *first = NULL, *save = NULL;
+
+	lseek(efd, 0, SEEK_SET);
+	read_all(efd, &sb, RUNNER_MAX_STDERR);
+	for (char *line = sb.buf ? strtok_r(sb.buf, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		if (!first)
+			first = xstrdup(line);
+		journal_log(LOG_WARNING, JEV_RUN_DONE, &jf, "run %s: %s", run_id, line);
+	}
+	strbuf_free(&sb);
+	return first;
+}
+
+/* Log what the run found: one event per finding and per check error, so the journal can be
  * queried by check and severity. Evidence is already redacted by the checks. */
 static void log_findings(const char *run_id, json_t *report)
 {
@@ -64,47 +218,131 @@ static void log_findings(const char *run_id, json_t *report)
 	}
 }
 
+/* Run the pipeline process; sets *DOC (the report) or *ERROR. */
+static enum runner_state runner_execute(struct runner *rn, const char *run_id, json_t **doc, char **error)
+{
+	struct strv argv = {0};
+	struct strbuf out = {0};
+	_cleanup_free_ char *first_err = NULL;
+	int ofd = -1, efd = -1, status, r;
+	bool remediate;
+	pid_t pid;
+
+	pthread_mutex_lock(&rn->lock);
+	runner_run_argv(rn, &rn->req, &argv);
+	remediate = rn->req.remediate;
+	pthread_mutex_unlock(&rn->lock);
+
+	pid = runner_spawn(rn, argv.v, -1, &ofd, &efd);
+	strv_free(&argv);
+	if (pid < 0) {
+		*error = pid == -ECANCELED ? xstrdup("the run was stopped before it started")
+					   : xasprintf("cannot start '%s': %s", rn->capgate, strerror((int)-pid));
+		return RUNNER_ERROR;
+	}
+	r = read_all(ofd, &out, RUNNER_MAX_REPORT);
+	if (r < 0)
+		kill(pid, SIGKILL); /* a report that large is not one */
+	close(ofd);
+	status = runner_reap(rn, pid);
+	first_err = relay_stderr(efd, run_id);
+	close(efd);
+
+	if (WIFSIGNALED(status)) {
+		strbuf_free(&out);
+		*error = rn->cancel ? xstrdup("the run was stopped before it completed")
+				    : xasprintf("the run crashed (%s)", sigabbrev_np(WTERMSIG(status)) ?: "signal");
+		return RUNNER_ERROR;
+	}
+	if (WEXITSTATUS(status) == 2) {
+		strbuf_free(&out);
+		/* a usage error from our own arguments: in practice, a build without remediation */
+		if (remediate && first_err && strstr(first_err, "unknown verb"))
+			*error = xstrdup("remediation is not available in this build of capgate");
+		else
+			*error = xasprintf("the run refused its settings: %s", first_err ? first_err : "exit 2");
+		return RUNNER_ERROR;
+	}
+	*doc = r == 0 && out.len ? json_loadb(out.buf, out.len, 0, NULL) : NULL;
+	strbuf_free(&out);
+	if (!json_is_object(*doc) || !json_is_string(json_object_get(*doc, "verdict"))) {
+		json_decref(*doc);
+		*doc = NULL;
+		*error = xasprintf("the run ended (exit %d) without a report%s%s", WEXITSTATUS(status),
+				   first_err ? ": " : "", first_err ? first_err : "");
+		return RUNNER_ERROR;
+	}
+	const char *v = json_string_value(json_object_get(*doc, "verdict"));
+	if (streq(v, "ready") && WEXITSTATUS(status) == 0)
+		return RUNNER_READY;
+	if (streq(v, "blocked") && WEXITSTATUS(status) == 1)
+		return RUNNER_BLOCKED;
+	*error = xstrdup("a check or action could not complete (see the report)");
+	return RUNNER_ERROR;
+}
+
+/* `capgate signal` with the report on its stdin: the signed callback POST, with its retries. */
+static void runner_signal(struct runner *rn, const char *run_id, json_t *doc)
+{
+	struct strv argv = {0};
+	_cleanup_free_ char *body = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	_cleanup_free_ char *first_err = NULL;
+	int in[2], ofd = -1, efd = -1;
+	size_t off = 0, len = body ? strlen(body) : 0;
+	pid_t pid;
+
+	if (!body || pipe2(in, O_CLOEXEC) < 0)
+		return;
+	strv_push(&argv, rn->capgate);
+	strv_push(&argv, "signal");
+	strv_push(&argv, "--run-id");
+	strv_push(&argv, run_id);
+	for (size_t i = 0; i + 1 < rn->base_args.n; i++)
+		if (streq(rn->base_args.v[i], "--config")) {
+			strv_push(&argv, "--config");
+			strv_push(&argv, rn->base_args.v[i + 1]);
+		}
+	pid = runner_spawn(rn, argv.v, in[0], &ofd, &efd);
+	strv_free(&argv);
+	close(in[0]);
+	if (pid < 0) {
+		close(in[1]);
+		return;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	while (off < len) {
+		ssize_t n = write(in[1], body + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(in[1]);
+	{
+		struct strbuf discard = {0};
+		read_all(ofd, &discard, 1 << 20);
+		strbuf_free(&discard);
+	}
+	close(ofd);
+	runner_reap(rn, pid);
+	first_err = relay_stderr(efd, run_id);
+	close(efd);
+}
+
 static void *runner_worker(void *arg)
 {
 	struct runner *rn = arg;
-	struct cg_ctx ctx = {.fs.root_fd = -1};
-	struct cg_selection sel;
-	struct cg_report rep = {0};
-	struct pipeline_opts po = {0};
-	enum runner_state st = RUNNER_ERROR;
+	enum runner_state st;
 	json_t *doc = NULL;
 	char *error = NULL;
 	char run_id[33];
-	int r;
 
 	pthread_mutex_lock(&rn->lock);
 	memcpy(run_id, rn->run_id, sizeof run_id);
-	sel = (struct cg_selection){.only = rn->req.only, .skip = rn->req.skip, .profile = rn->req.profile,
-				    .fail_on = rn->req.fail_on};
-	po = (struct pipeline_opts){.remediate = rn->req.remediate, .cancel = &rn->cancel};
 	pthread_mutex_unlock(&rn->lock);
 
-	r = ctx_init(&ctx, rn->root, rn->cfg);
-	if (r < 0)
-		error = xasprintf("cannot open image root '%s': %s", rn->root, strerror(-r));
-	else {
-		r = rn->pipeline(&ctx, &sel, &po, &rep);
-		if (r == -EOPNOTSUPP)
-			error = xstrdup("remediation is not available in this build of capgate");
-		else if (r < 0)
-			error = xasprintf("the run failed: %s", strerror(-r));
-		else if (rn->cancel)
-			error = xstrdup("the run was stopped before it completed");
-		else {
-			doc = report_to_json(&rep);
-			st = rep.verdict == CG_READY ? RUNNER_READY : rep.verdict == CG_BLOCKED ? RUNNER_BLOCKED : RUNNER_ERROR;
-			if (st == RUNNER_ERROR)
-				error = xstrdup("a check or action could not complete (see the report)");
-		}
-		scan_report_free(&rep);
-		ctx_done(&ctx);
-	}
-
+	st = runner_execute(rn, run_id, &doc, &error);
 	if (doc)
 		log_findings(run_id, doc);
 	{
@@ -133,8 +371,8 @@ static void *runner_worker(void *arg)
 	if (rn->on_state)
 		rn->on_state(rn, st, run_id, rn->ud);
 	/* the signal is part of the run: a new run waits until it is sent (or given up) */
-	if (doc && rn->on_report && !rn->cancel)
-		rn->on_report(rn, run_id, doc, rn->ud);
+	if (doc && rn->signal && !rn->cancel)
+		runner_signal(rn, run_id, doc);
 	json_decref(doc);
 
 	pthread_mutex_lock(&rn->lock);
@@ -147,13 +385,16 @@ static void *runner_worker(void *arg)
 
 int runner_start(struct runner *rn, struct run_request *req, char run_id[33], char **err)
 {
-	struct cg_selection sel = {.profile = req->profile};
 	sd_id128_t id;
-	bool remediate;
+	bool remediate, known = rn->profiles.n == 0 || !req->profile;
 	int r;
 
-	if (scan_validate_selection(rn->cfg, &sel, err) < 0)
+	for (size_t i = 0; !known && i < rn->profiles.n; i++)
+		known = streq(rn->profiles.v[i], req->profile);
+	if (!known) {
+		*err = xasprintf("unknown profile '%s'", req->profile);
 		return -EINVAL;
+	}
 	if (sd_id128_randomize(&id) < 0)
 		return -EIO;
 
@@ -173,7 +414,7 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 	*req = (struct run_request){.fail_on = -1};
 	rn->state = RUNNER_RUNNING;
 	rn->busy = true;
-	rn->cancel = 0;
+	rn->cancel = false;
 	remediate = rn->req.remediate;
 	pthread_mutex_unlock(&rn->lock);
 
@@ -216,27 +457,41 @@ void runner_snapshot(struct runner *rn, enum runner_state *st, char run_id[33], 
 	pthread_mutex_unlock(&rn->lock);
 }
 
-int runner_stop(struct runner *rn, unsigned long long timeout_ms)
+static int wait_idle(struct runner *rn, unsigned long long ms)
 {
 	struct timespec deadline;
 	int r = 0;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += (time_t)(timeout_ms / 1000);
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	deadline.tv_sec += (time_t)(ms / 1000);
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (deadline.tv_nsec >= 1000000000L) {
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&rn->lock);
-	rn->cancel = 1;
 	while (rn->busy && r == 0)
 		r = pthread_cond_timedwait(&rn->idle_cond, &rn->lock, &deadline);
+	return rn->busy ? -ETIMEDOUT : 0;
+}
+
+int runner_stop(struct runner *rn, unsigned long long timeout_ms)
+{
+	int r;
+
+	pthread_mutex_lock(&rn->lock);
+	rn->cancel = true;
+	/* the run's process gets SIGTERM, then SIGKILL when it outlives the timeout */
+	if (rn->child > 0)
+		kill(rn->child, SIGTERM);
+	r = wait_idle(rn, timeout_ms);
+	if (r < 0 && rn->child > 0) {
+		kill(rn->child, SIGKILL);
+		r = wait_idle(rn, 2000);
+	}
 	if (!rn->busy && rn->thread_joinable) {
 		pthread_join(rn->thread, NULL);
 		rn->thread_joinable = false;
 	}
-	r = rn->busy ? -ETIMEDOUT : 0;
 	pthread_mutex_unlock(&rn->lock);
 	return r;
 }
@@ -246,6 +501,8 @@ void runner_done(struct runner *rn)
 	json_decref(rn->report);
 	free(rn->error);
 	run_request_free(&rn->req);
+	strv_free(&rn->base_args);
+	strv_free(&rn->profiles);
 	pthread_mutex_destroy(&rn->lock);
 	pthread_cond_destroy(&rn->idle_cond);
 }

@@ -669,6 +669,30 @@ static char *tmp_name(const char *name)
 	return xasprintf(".%s.capgate-tmp", name);
 }
 
+/* Whether NAME in DFD may be replaced: absent (unless a planned entry is expected), or the
+ * expected entry; FILE_ONLY demands a regular file with one link. */
+static int may_replace(int dfd, const char *name, const struct stat *expect, bool file_only)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno != ENOENT ? -errno : expect ? -SAFEFS_EMOVED : 0;
+	if (file_only && !S_ISREG(st.st_mode))
+		return -SAFEFS_ENOTREG;
+	if (file_only && st.st_nlink > 1)
+		return -SAFEFS_ENLINK;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return same_entry(&st, expect);
+}
+
+/* The temp name for NAME, with whatever a killed run left there removed. */
+static int stale_tmp(int dfd, const char *name, char **tmp)
+{
+	*tmp = tmp_name(name);
+	return unlinkat(dfd, *tmp, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -704,27 +728,13 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *tmp = NULL;
-	struct stat st;
 	bool named = false;
 	int r;
 
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!S_ISREG(st.st_mode))
-			return -SAFEFS_ENOTREG;
-		if (st.st_nlink > 1)
-			return -SAFEFS_ENLINK;
-		if ((r = same_entry(&st, expect)) < 0)
-			return r;
-	} else if (errno != ENOENT)
-		return -errno;
-	else if (expect)
-		return -SAFEFS_EMOVED;
-
-	tmp = tmp_name(name);
-	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
-		return -errno;
+	if ((r = may_replace(dfd, name, expect, true)) < 0 || (r = stale_tmp(dfd, name, &tmp)) < 0)
+		return r;
 	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
@@ -746,8 +756,7 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
-		if (named || r != -ENOENT)
-			unlinkat(dfd, tmp, 0);
+		unlinkat(dfd, tmp, 0);
 		return r;
 	}
 	return fsync(dfd) < 0 ? -errno : 0;
@@ -758,23 +767,12 @@ int safefs_symlink_atomic(const struct safefs *fs, const char *target, const cha
 	const char *name;
 	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
 	_cleanup_free_ char *tmp = NULL;
-	struct stat st;
 	int r;
 
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return -EISDIR;
-		if ((r = same_entry(&st, expect)) < 0)
-			return r;
-	} else if (errno != ENOENT)
-		return -errno;
-	else if (expect)
-		return -SAFEFS_EMOVED;
-	tmp = tmp_name(name);
-	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT)
-		return -errno;
+	if ((r = may_replace(dfd, name, expect, false)) < 0 || (r = stale_tmp(dfd, name, &tmp)) < 0)
+		return r;
 	if (symlinkat(target, dfd, tmp) < 0)
 		return -errno;
 	if (renameat(dfd, tmp, dfd, name) < 0) {
@@ -813,9 +811,7 @@ int safefs_truncate(const struct safefs *fs, const char *path, const struct stat
 		return -SAFEFS_ENOTREG;
 	if (st.st_nlink > 1)
 		return -SAFEFS_ENLINK;
-	if (ftruncate(fd, 0) < 0)
-		return -errno;
-	return fsync(fd) < 0 ? -errno : 0;
+	return ftruncate(fd, 0) < 0 ? -errno : 0;
 }
 
 int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *expect)
@@ -833,9 +829,7 @@ int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *
 		return -EISDIR;
 	if ((r = same_entry(&st, expect)) < 0)
 		return r;
-	if (unlinkat(dfd, name, 0) < 0)
-		return -errno;
-	return fsync(dfd) < 0 ? -errno : 0;
+	return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 }
 
 /* Entries the tree removal gave up on, so it does not find them again and again. */
@@ -994,7 +988,7 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 			(*files)++;
 		if (bytes && S_ISREG(st.st_mode))
 			*bytes += (unsigned long long)st.st_size;
-		return fsync(dfd) < 0 ? -errno : 0;
+		return 0;
 	}
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -1010,9 +1004,16 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 	r = tree_empty(fd, st.st_dev, files, bytes);
 	if (r < 0)
 		return r;
-	if (!keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+	return !keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+int safefs_sync(const struct safefs *fs)
+{
+	_cleanup_close_ int fd = openat(fs->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
 		return -errno;
-	return fsync(dfd) < 0 ? -errno : 0;
+	return syncfs(fd) < 0 ? -errno : 0;
 }
 
 int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)

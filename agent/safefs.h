@@ -87,6 +87,11 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 			uid_t uid, gid_t gid, const struct stat *expect);
 /* Replace (or create) PATH with a symlink to TARGET, atomically. */
 int safefs_symlink_atomic(const struct safefs *fs, const char *target, const char *path, const struct stat *expect);
+/* Truncate, unlink and tree removal do not fsync each change: a kill cannot undo them, only a
+ * machine crash can, and the rescan sees that; fsync per removal cost 5 ms each here, and a
+ * syncfs flushes the whole host file system under --root. safefs_sync() is there for callers
+ * that want a batch durable. */
+int safefs_sync(const struct safefs *fs);
 /* Truncate the regular file PATH to zero bytes, keeping owner and mode; one link only. */
 int safefs_truncate(const struct safefs *fs, const char *path, const struct stat *expect);
 /* unlink(2) the last component of PATH (never a directory); the target of a symlink is kept. */

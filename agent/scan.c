@@ -115,6 +115,7 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 	if (sel->fail_on >= 0)
 		rep->fail_on = (enum cg_severity)sel->fail_on;
 	profile_lists(&pk, pname);
+	ctx_memo_clear(ctx); /* a rescan must not reuse what the previous scan computed */
 
 	rep->results = xcalloc(registry_count(), sizeof *rep->results);
 	for (const struct cg_family *const *f = registry_families; *f; f++) {
@@ -143,6 +144,7 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 			r->duration_ms = util_now_ms() - t1;
 		}
 	}
+	ctx_memo_clear(ctx);
 	strv_free(&pk.p_only);
 	strv_free(&pk.p_skip);
 	rep->duration_ms = util_now_ms() - t0;

@@ -12,8 +12,6 @@
 const char *token_runtime_dir(const char *flag, const char *configured);
 /* Make DIR (mode 0700 if created; an existing one must not be group- or world-writable). */
 int token_prepare_dir(const char *dir);
-/* Create a fresh token in OUT (NUL-terminated hex) with OpenSSL's RNG. */
-int token_generate(char out[TOKEN_HEX + 1]);
 /* Write DIR/NAME atomically with mode 0600 (temp file, fsync, rename). */
 int token_write_file(const char *dir, const char *name, const char *text);
 /* Read DIR/token; -ENOENT when absent, -EBADMSG when it is not a token. */

@@ -10,7 +10,7 @@ const struct cli_verb cli_verbs[] = {
 	{"fix", "plan the fixes for what a scan finds, apply them safely, scan again", NULL,
 	 OPTS(SELECTION, OPT_DRY_RUN, OPT_PHASE, OPT_FORCE, OPT_MANIFEST, OPT_HELP), cmd_fix},
 	{"run", "the whole gate for Packer's last step: scan, fix (with --remediate), scan again, report", NULL,
-	 OPTS(SELECTION, OPT_REMEDIATE, OPT_DRY_RUN, OPT_PHASE, OPT_FORCE, OPT_MANIFEST, OPT_HELP), cmd_run},
+	 OPTS(SELECTION, OPT_REMEDIATE, OPT_DRY_RUN, OPT_PHASE, OPT_FORCE, OPT_MANIFEST, OPT_SIGNAL, OPT_HELP), cmd_run},
 	{"checks", "list the check catalog", NULL, OPTS(OPT_FORMAT, OPT_HELP), cmd_checks},
 	{"explain", "describe one check: what it finds, why, references, remediation", "ID",
 	 OPTS(OPT_HELP), cmd_explain},
@@ -18,6 +18,8 @@ const struct cli_verb cli_verbs[] = {
 	 OPTS(OPT_LISTEN, OPT_ROOT, OPT_CONFIG, OPT_RUNTIME_DIR, OPT_HELP), cmd_daemon},
 	{"wait", "ask the daemon whether the image is ready; exit 0 ready, 1 blocked, 3 error or timeout", NULL,
 	 OPTS(OPT_URL, OPT_TIMEOUT, OPT_TRIGGER, OPT_REMEDIATE, OPT_PROFILE, OPT_ONLY, OPT_RUNTIME_DIR, OPT_HELP), cmd_wait},
+	{"signal", "POST a JSON report (stdin) to the callback URL, signed, with retries", NULL,
+	 OPTS(OPT_URL, OPT_CONFIG, OPT_RUN_ID, OPT_HELP), cmd_signal},
 	{"version", "print the version", NULL, OPTS(OPT_HELP), cmd_version},
 	{NULL, NULL, NULL, NULL, NULL},
 };

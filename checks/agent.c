@@ -6,30 +6,13 @@
 
 #include <fcntl.h>
 
-static bool enabled(struct cg_ctx *ctx, const struct units *u, const char *name)
-{
-	struct unit_info info;
-	if (!hsys_unit_starts(ctx, u, name, &info))
-		return false;
-	unit_info_free(&info);
-	return true;
-}
-
 /* cloud-init uses Azure unless a datasource_list excludes it (cloud.cfg, then cloud.cfg.d) */
 static bool cloudinit_has_azure(struct cg_ctx *ctx)
 {
 	struct strv names = {0};
 	bool azure = true;
 
-	strv_push(&names, "/etc/cloud/cloud.cfg");
-	struct strv d = {0};
-	imgfile_list_dir(&ctx->fs, "/etc/cloud/cloud.cfg.d", &d);
-	for (size_t i = 0; i < d.n; i++)
-		if (endswith(d.v[i], ".cfg")) {
-			_cleanup_free_ char *p = xasprintf("/etc/cloud/cloud.cfg.d/%s", d.v[i]);
-			strv_push(&names, p);
-		}
-	strv_free(&d);
+	imgfile_conf_files(&ctx->fs, "/etc/cloud/cloud.cfg", "/etc/cloud/cloud.cfg.d", ".cfg", &names);
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
@@ -56,8 +39,8 @@ static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	}
 	waagent = (dpkg_installed(&db, "waagent") || dpkg_installed(&db, "walinuxagent")) &&
-		  (enabled(ctx, &u, "walinuxagent.service") || enabled(ctx, &u, "waagent.service"));
-	cloudinit = dpkg_installed(&db, "cloud-init") && enabled(ctx, &u, "cloud-init.service") && cloudinit_has_azure(ctx);
+		  (hsys_unit_enabled(ctx, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, &u, "waagent.service"));
+	cloudinit = dpkg_installed(&db, "cloud-init") && hsys_unit_enabled(ctx, &u, "cloud-init.service") && cloudinit_has_azure(ctx);
 	if (!waagent && !cloudinit)
 		result_add_finding(r, "/var/lib/dpkg/status", 0, NULL, NULL,
 				   "neither the Azure Linux agent (package waagent, walinuxagent.service) nor cloud-init "

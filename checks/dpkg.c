@@ -197,33 +197,46 @@ int dpkg_version_compare(const char *a, const char *b)
 	return r ? r : verrevcmp(ra, rb);
 }
 
+/* memmem over growing windows: a match is usually a stanza away, and sanitizers check the whole
+ * haystack of every call, which made one pass over a 50 MB index quadratic under ASan */
+static const char *find(const char *p, const char *end, const char *needle, size_t nl)
+{
+	size_t w = 8192;
+
+	while (p < end) {
+		const char *lim = (size_t)(end - p) > w ? p + w : end;
+		const char *r = memmem(p, (size_t)(lim - p), needle, nl);
+		if (r || lim == end)
+			return r;
+		p = lim - (nl - 1);
+		w *= 2;
+	}
+	return NULL;
+}
+
 void dpkg_index_foreach(const char *text, size_t len, const char *prefix,
 			void (*fn)(const char *name, size_t nlen, const char *version, size_t vlen, void *ud), void *ud)
 {
 	/* jump from stanza to stanza with memmem (50 MB of Debian main in tens of milliseconds) */
 	_cleanup_free_ char *needle = xasprintf("\nPackage: %s", prefix ? prefix : "");
 	size_t nl = strlen(needle);
-	const char *p = text, *end = text + len;
+	const char *p, *end = text + len;
 
 	if (len >= nl - 1 && !memcmp(text, needle + 1, nl - 1))
 		p = text - 1; /* the first stanza has no newline before it */
-	else if (!(p = memmem(text, len, needle, nl)))
-		return;
+	else
+		p = find(text, end, needle, nl);
 	while (p && p < end) {
-		const char *name = p + 10, *eol = memchr(name, '\n', (size_t)(end - name));
-		const char *stop = memmem(name, (size_t)(end - name), "\n\n", 2);
-		const char *ver;
+		const char *name = p + 10, *eol = memchr(name, '\n', (size_t)(end - name)), *ver;
 		if (!eol)
 			eol = end;
-		if (!stop)
-			stop = end;
-		ver = memmem(eol, (size_t)(stop - eol), "\nVersion: ", 10);
-		if (ver) {
+		/* Version follows Package within a few lines; it must not lie past the stanza's end */
+		ver = find(eol, end, "\nVersion: ", 10);
+		if (ver && !memmem(eol, (size_t)(ver - eol), "\n\n", 2)) {
 			const char *ve = memchr(ver + 10, '\n', (size_t)(end - ver - 10));
 			fn(name, (size_t)(eol - name), ver + 10, (size_t)((ve ? ve : end) - ver - 10), ud);
+			eol = ver + 10;
 		}
-		if (stop >= end)
-			break;
-		p = memmem(stop, (size_t)(end - stop), needle, nl);
+		p = find(eol, end, needle, nl);
 	}
 }

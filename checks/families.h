@@ -3,6 +3,7 @@
 #include "registry.h"
 
 extern const struct cg_family family_gen;
+extern const struct cg_family family_secrets;
 extern const struct cg_family family_ssh;
 extern const struct cg_family family_acct;
 extern const struct cg_family family_perm;

@@ -21,15 +21,6 @@ static char *read_opt(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 	return e < 0 ? NULL : buf;
 }
 
-static bool enabled(struct cg_ctx *ctx, const struct units *u, const char *name)
-{
-	struct unit_info info;
-	if (!hsys_unit_starts(ctx, u, name, &info))
-		return false;
-	unit_info_free(&info);
-	return true;
-}
-
 static int fw_load(struct cg_ctx *ctx, struct cg_result *r, struct fw_state *fw)
 {
 	struct units u;
@@ -44,10 +35,10 @@ static int fw_load(struct cg_ctx *ctx, struct cg_result *r, struct fw_state *fw)
 	fw->ufw_conf = read_opt(ctx, r, "/etc/ufw/ufw.conf");
 	fw->ufw_user = read_opt(ctx, r, "/etc/ufw/user.rules");
 	fw->ufw_user6 = read_opt(ctx, r, "/etc/ufw/user6.rules");
-	fw->nft = fw->nft_conf && enabled(ctx, &u, "nftables.service");
-	fw->iptables = (fw->rules_v4 || fw->rules_v6) && enabled(ctx, &u, "netfilter-persistent.service");
-	fw->ufw = fw->ufw_conf && strstr(fw->ufw_conf, "\nENABLED=yes") && enabled(ctx, &u, "ufw.service");
-	fw->firewalld = enabled(ctx, &u, "firewalld.service");
+	fw->nft = fw->nft_conf && hsys_unit_enabled(ctx, &u, "nftables.service");
+	fw->iptables = (fw->rules_v4 || fw->rules_v6) && hsys_unit_enabled(ctx, &u, "netfilter-persistent.service");
+	fw->ufw = fw->ufw_conf && strstr(fw->ufw_conf, "\nENABLED=yes") && hsys_unit_enabled(ctx, &u, "ufw.service");
+	fw->firewalld = hsys_unit_enabled(ctx, &u, "firewalld.service");
 	units_free(&u);
 	return 0;
 }

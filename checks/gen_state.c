@@ -89,6 +89,22 @@ static void report_state(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 		result_add_finding(r, path, 0, NULL, NULL, "%s: special file", what);
 }
 
+/* Like report_state, but an empty directory is reported too. */
+static void report_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const struct stat *st,
+			 const char *what)
+{
+	if (S_ISDIR(st->st_mode) && tree_tally(ctx, path).files == 0)
+		result_add_finding(r, path, 0, NULL, NULL, "%s: empty directory", what);
+	else
+		report_state(ctx, r, path, st, what);
+}
+
+static void any_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
+		      const struct stat *st, const void *ud)
+{
+	report_entry(ctx, r, path, st, ud);
+}
+
 static void any_state(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
 		      const struct stat *st, const void *ud)
 {
@@ -244,7 +260,11 @@ static void cloud_entry(struct cg_ctx *ctx, struct cg_result *r, const char *pat
 {
 	if (streq(name, "seed")) /* cloud-init clean keeps it too */
 		return;
-	report_state(ctx, r, path, st, "cloud-init instance state");
+	/* scripts/ may come with the package as empty skeleton directories; everything else is
+	 * runtime state even when empty (a half-removed instance tree must still go) */
+	if (streq(name, "scripts") && S_ISDIR(st->st_mode) && tree_tally(ctx, path).files == 0)
+		return;
+	report_entry(ctx, r, path, st, "cloud-init instance state");
 }
 
 int gen_state_cloud_init(struct cg_ctx *ctx, struct cg_result *r)
@@ -255,7 +275,7 @@ int gen_state_cloud_init(struct cg_ctx *ctx, struct cg_result *r)
 
 int gen_state_agent(struct cg_ctx *ctx, struct cg_result *r)
 {
-	each_entry(ctx, r, "/var/lib/waagent", any_state, "waagent goal state, certificates or extension state");
+	each_entry(ctx, r, "/var/lib/waagent", any_entry, "waagent goal state, certificates or extension state");
 	return 0;
 }
 

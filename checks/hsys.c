@@ -69,6 +69,17 @@ int hsys_sysctl_load(struct cg_ctx *ctx, struct cg_result *r, struct sysctl_conf
 	return e;
 }
 
+int hsys_sysctl_check(struct cg_ctx *ctx, struct cg_result *r, const struct sysctl_rule *rules, size_t n)
+{
+	struct sysctl_conf conf;
+
+	if (hsys_sysctl_load(ctx, r, &conf) < 0)
+		return 0;
+	hsys_sysctl_judge(ctx, r, &conf, rules, n);
+	sysctl_free(&conf);
+	return 0;
+}
+
 int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db)
 {
 	int e = dpkg_load(&ctx->fs, db);
@@ -106,6 +117,16 @@ bool hsys_unit_starts(struct cg_ctx *ctx, const struct units *u, const char *nam
 	return false;
 }
 
+bool hsys_unit_enabled(struct cg_ctx *ctx, const struct units *u, const char *name)
+{
+	struct unit_info info;
+
+	if (!hsys_unit_starts(ctx, u, name, &info))
+		return false;
+	unit_info_free(&info);
+	return true;
+}
+
 static json_t *hcfg(const struct cg_ctx *ctx, const char *key)
 {
 	_cleanup_free_ char *path = xasprintf("hardening.%s", key);
@@ -138,6 +159,45 @@ unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsi
 #include "imgfile.h"
 
 #include <sys/mman.h>
+
+char *hsys_systemd_setting(struct cg_ctx *ctx, const char *main, const char *const *dirs, size_t ndirs,
+			   const char *key, char **where, unsigned *line)
+{
+	_cleanup_free_ char *prefix = xasprintf("%s=", key);
+	struct dropins d = {0};
+	struct strv files = {0};
+	char *value = NULL;
+
+	*where = xstrdup(main);
+	*line = 0;
+	strv_push(&files, main);
+	if (imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d) == 0)
+		for (size_t i = 0; i < d.n; i++)
+			if (!d.v[i].masked)
+				strv_push(&files, d.v[i].path);
+	imgfile_dropins_free(&d);
+	for (size_t i = 0; i < files.n; i++) {
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		unsigned n = 0;
+		char *cur, *l;
+		if (imgfile_read(&ctx->fs, files.v[i], 1 << 20, &buf, &len) < 0)
+			continue;
+		cur = buf;
+		while ((l = imgfile_next_line(&cur))) {
+			n++;
+			l = imgfile_strip(l);
+			if (!startswith(l, prefix))
+				continue;
+			free(value), free(*where);
+			value = xstrdup(imgfile_strip(l + strlen(prefix)));
+			*where = xstrdup(files.v[i]);
+			*line = n;
+		}
+	}
+	strv_free(&files);
+	return value;
+}
 
 #define LISTS_DIR "/var/lib/apt/lists"
 

@@ -23,6 +23,13 @@ void hsys_sysctl_judge(struct cg_ctx *ctx, struct cg_result *r, const struct sys
 		       const struct sysctl_rule *rules, size_t n);
 /* Load sysctl configuration, recording an error on R when it cannot be read. */
 int hsys_sysctl_load(struct cg_ctx *ctx, struct cg_result *r, struct sysctl_conf *conf);
+/* The whole of a sysctl check: load, judge RULES, free. Returns 0. */
+int hsys_sysctl_check(struct cg_ctx *ctx, struct cg_result *r, const struct sysctl_rule *rules, size_t n);
+
+/* A systemd configuration setting ("Storage" of journald.conf): MAIN, then the .conf drop-ins of
+ * DIRS merged by name, the last assignment winning. NULL when unset; *WHERE and *LINE tell where. */
+char *hsys_systemd_setting(struct cg_ctx *ctx, const char *main, const char *const *dirs, size_t ndirs,
+			   const char *key, char **where, unsigned *line);
 
 /* dpkg status; -ENOENT is recorded as a skip ("not a dpkg-based image"). */
 int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db);
@@ -31,6 +38,8 @@ int hsys_units_load(struct cg_ctx *ctx, struct cg_result *r, struct units *u);
 /* Which of the unit NAMES would start at boot (offline: links; live: also ActiveState over
  * sd-bus). Returns the first such name's info in *INFO (caller frees) or false. */
 bool hsys_unit_starts(struct cg_ctx *ctx, const struct units *u, const char *name, struct unit_info *info);
+/* True when unit NAME starts at boot (hsys_unit_starts without the details). */
+bool hsys_unit_enabled(struct cg_ctx *ctx, const struct units *u, const char *name);
 /* Live only: "active"/"activating" over sd-bus; false offline or when the bus is unreachable. */
 bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name);
 

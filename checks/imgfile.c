@@ -132,6 +132,21 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 	return 0;
 }
 
+void imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out)
+{
+	struct strv names = {0};
+
+	if (main)
+		strv_push(out, main);
+	imgfile_list_dir(fs, dir, &names);
+	for (size_t i = 0; i < names.n; i++)
+		if (endswith(names.v[i], suffix) && names.v[i][0] != '.') {
+			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
+			strv_push(out, p);
+		}
+	strv_free(&names);
+}
+
 static int cmp_dropin(const void *a, const void *b)
 {
 	return strcmp(((const struct dropin *)a)->name, ((const struct dropin *)b)->name);

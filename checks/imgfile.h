@@ -17,6 +17,9 @@ bool imgfile_exists(const struct safefs *fs, const char *path);
 /* Names in directory DIR (not "." or ".."), sorted bytewise; ENOENT/ENOTDIR give an empty list. */
 int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *names);
 
+/* MAIN (when not NULL) then DIR's entries ending in SUFFIX, sorted: limits.conf + limits.d/\*.conf. */
+void imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out);
+
 /* A drop-in set in the way systemd's conf_files_list() builds one: files ending in SUFFIX from
  * DIRS (highest priority first); a name in an earlier dir masks the same name in later ones;
  * a link to /dev/null or an empty file masks without content; the result is sorted by name. */

@@ -20,29 +20,32 @@ static const struct sysctl_rule leak_rules[] = {
 	{"fs.protected_symlinks", WANT_EQ, 1, 1},
 };
 
-static int judge(struct cg_ctx *ctx, struct cg_result *r, const struct sysctl_rule *rules, size_t n)
-{
-	struct sysctl_conf conf;
-	if (hsys_sysctl_load(ctx, r, &conf) < 0)
-		return 0;
-	hsys_sysctl_judge(ctx, r, &conf, rules, n);
-	sysctl_free(&conf);
-	return 0;
-}
-
 static int kernel_aslr(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, aslr_rules, ELEMENTSOF(aslr_rules));
+	return hsys_sysctl_check(ctx, r, aslr_rules, ELEMENTSOF(aslr_rules));
 }
 
 static int kernel_core_dumps(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, core_rules, ELEMENTSOF(core_rules));
+	return hsys_sysctl_check(ctx, r, core_rules, ELEMENTSOF(core_rules));
 }
 
 static int kernel_info_leaks(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, leak_rules, ELEMENTSOF(leak_rules));
+	return hsys_sysctl_check(ctx, r, leak_rules, ELEMENTSOF(leak_rules));
+}
+
+static int kernel_sysctl_syntax(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct sysctl_conf conf;
+
+	if (hsys_sysctl_load(ctx, r, &conf) < 0)
+		return 0;
+	for (size_t i = 0; i < conf.nproblems; i++)
+		result_add_finding(r, conf.problems[i].path, conf.problems[i].line, "syntax", NULL, "%s",
+				   conf.problems[i].message);
+	sysctl_free(&conf);
+	return 0;
 }
 
 /* pam_limits: "* hard core 0" in limits.conf or limits.d/\*.conf (later files win per item) */
@@ -51,15 +54,7 @@ static bool limits_hard_core_zero(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv names = {0};
 	bool zero = false;
 
-	strv_push(&names, "/etc/security/limits.conf");
-	struct strv d = {0};
-	imgfile_list_dir(&ctx->fs, "/etc/security/limits.d", &d);
-	for (size_t i = 0; i < d.n; i++)
-		if (endswith(d.v[i], ".conf")) {
-			_cleanup_free_ char *p = xasprintf("/etc/security/limits.d/%s", d.v[i]);
-			strv_push(&names, p);
-		}
-	strv_free(&d);
+	imgfile_conf_files(&ctx->fs, "/etc/security/limits.conf", "/etc/security/limits.d", ".conf", &names);
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
@@ -85,40 +80,6 @@ static bool limits_hard_core_zero(struct cg_ctx *ctx, struct cg_result *r)
 	return zero;
 }
 
-/* systemd-coredump's Storage= (coredump.conf, then coredump.conf.d drop-ins; last wins) */
-static char *coredump_storage(struct cg_ctx *ctx)
-{
-	static const char *const dirs[] = {"/etc/systemd/coredump.conf.d", "/run/systemd/coredump.conf.d",
-					   "/usr/lib/systemd/coredump.conf.d"};
-	struct dropins d = {0};
-	struct strv files = {0};
-	char *storage = NULL;
-
-	strv_push(&files, "/etc/systemd/coredump.conf");
-	if (imgfile_dropins(&ctx->fs, dirs, ELEMENTSOF(dirs), ".conf", &d) == 0)
-		for (size_t i = 0; i < d.n; i++)
-			if (!d.v[i].masked)
-				strv_push(&files, d.v[i].path);
-	imgfile_dropins_free(&d);
-	for (size_t i = 0; i < files.n; i++) {
-		_cleanup_free_ char *buf = NULL;
-		size_t len;
-		char *cur, *l;
-		if (imgfile_read(&ctx->fs, files.v[i], 1 << 20, &buf, &len) < 0)
-			continue;
-		cur = buf;
-		while ((l = imgfile_next_line(&cur))) {
-			l = imgfile_strip(l);
-			if (startswith(l, "Storage=")) {
-				free(storage);
-				storage = xstrdup(imgfile_strip(l + 8));
-			}
-		}
-	}
-	strv_free(&files);
-	return storage;
-}
-
 static int kernel_core_limits(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct dpkg_db db;
@@ -129,9 +90,14 @@ static int kernel_core_limits(struct cg_ctx *ctx, struct cg_result *r)
 				   "/etc/security/limits.d/60-capgate.conf");
 	if (dpkg_load(&ctx->fs, &db) == 0) {
 		if (dpkg_installed(&db, "systemd-coredump")) {
-			_cleanup_free_ char *st = coredump_storage(ctx);
+			static const char *const dirs[] = {"/etc/systemd/coredump.conf.d", "/run/systemd/coredump.conf.d",
+							   "/usr/lib/systemd/coredump.conf.d"};
+			_cleanup_free_ char *where = NULL;
+			unsigned line;
+			_cleanup_free_ char *st = hsys_systemd_setting(ctx, "/etc/systemd/coredump.conf", dirs,
+									ELEMENTSOF(dirs), "Storage", &where, &line);
 			if (!st || !streq(st, "none"))
-				result_add_finding(r, "/etc/systemd/coredump.conf", 0, "coredump-storage", st ? st : "external",
+				result_add_finding(r, where, line, "coredump-storage", st ? st : "external",
 						   "systemd-coredump stores core dumps (Storage=%s); set Storage=none",
 						   st ? st : "external (default)");
 		}
@@ -225,6 +191,17 @@ static const struct cg_check kernel_checks[] = {
 		.description = "kernel.randomize_va_space must be 2 in the effective sysctl configuration (sysctl.d in "
 			       "systemd-sysctl's order; the kernel default 2 when unset) and, live, in the running kernel.",
 		.run = kernel_aslr,
+	},
+	{
+		.id = "kernel.sysctl-syntax",
+		.title = "every sysctl.d line takes effect",
+		.severity = CG_SEV_LOW,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("systemd-sysctl(8)"),
+		.remediation = NULL,
+		.description = "Lines of sysctl.d files and /etc/sysctl.conf that systemd-sysctl ignores with a warning "
+			       "(no '=', empty key): a hardening setting written that way never applies.",
+		.run = kernel_sysctl_syntax,
 	},
 	{
 		.id = "kernel.core-dumps",

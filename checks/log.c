@@ -11,39 +11,8 @@ static char *journald_storage(struct cg_ctx *ctx, char **where, unsigned *line)
 {
 	static const char *const dirs[] = {"/etc/systemd/journald.conf.d", "/run/systemd/journald.conf.d",
 					   "/usr/lib/systemd/journald.conf.d"};
-	struct dropins d = {0};
-	struct strv files = {0};
-	char *storage = NULL;
-
-	*where = xstrdup("/etc/systemd/journald.conf");
-	*line = 0;
-	strv_push(&files, "/etc/systemd/journald.conf");
-	if (imgfile_dropins(&ctx->fs, dirs, ELEMENTSOF(dirs), ".conf", &d) == 0)
-		for (size_t i = 0; i < d.n; i++)
-			if (!d.v[i].masked)
-				strv_push(&files, d.v[i].path);
-	imgfile_dropins_free(&d);
-	for (size_t i = 0; i < files.n; i++) {
-		_cleanup_free_ char *buf = NULL;
-		size_t len;
-		unsigned n = 0;
-		char *cur, *l;
-		if (imgfile_read(&ctx->fs, files.v[i], LOG_MAX_FILE, &buf, &len) < 0)
-			continue;
-		cur = buf;
-		while ((l = imgfile_next_line(&cur))) {
-			n++;
-			l = imgfile_strip(l);
-			if (startswith(l, "Storage=")) {
-				free(storage), free(*where);
-				storage = xstrdup(imgfile_strip(l + 8));
-				*where = xstrdup(files.v[i]);
-				*line = n;
-			}
-		}
-	}
-	strv_free(&files);
-	return storage ? storage : xstrdup("auto");
+	char *v = hsys_systemd_setting(ctx, "/etc/systemd/journald.conf", dirs, ELEMENTSOF(dirs), "Storage", where, line);
+	return v ? v : xstrdup("auto");
 }
 
 static bool journal_persistent(struct cg_ctx *ctx, char **storage, char **where, unsigned *line)
@@ -70,13 +39,9 @@ static int log_journald_persistent(struct cg_ctx *ctx, struct cg_result *r)
 
 static bool any_enabled(struct cg_ctx *ctx, const struct units *u, const char *const *names, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct unit_info info;
-		if (hsys_unit_starts(ctx, u, names[i], &info)) {
-			unit_info_free(&info);
+	for (size_t i = 0; i < n; i++)
+		if (hsys_unit_enabled(ctx, u, names[i]))
 			return true;
-		}
-	}
 	return false;
 }
 
@@ -100,16 +65,9 @@ static int log_syslog(struct cg_ctx *ctx, struct cg_result *r)
 /* rsyslog files: rsyslog.conf and rsyslog.d/\*.conf */
 static void rsyslog_scan(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct strv files = {0}, d = {0};
+	struct strv files = {0};
 
-	strv_push(&files, "/etc/rsyslog.conf");
-	imgfile_list_dir(&ctx->fs, "/etc/rsyslog.d", &d);
-	for (size_t i = 0; i < d.n; i++)
-		if (endswith(d.v[i], ".conf")) {
-			_cleanup_free_ char *p = xasprintf("/etc/rsyslog.d/%s", d.v[i]);
-			strv_push(&files, p);
-		}
-	strv_free(&d);
+	imgfile_conf_files(&ctx->fs, "/etc/rsyslog.conf", "/etc/rsyslog.d", ".conf", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		size_t len;

@@ -34,16 +34,6 @@ static const struct sysctl_rule hygiene_rules[] = {
 	{"net.ipv4.icmp_ignore_bogus_error_responses", WANT_EQ, 1, 1},
 };
 
-static int judge(struct cg_ctx *ctx, struct cg_result *r, const struct sysctl_rule *rules, size_t n)
-{
-	struct sysctl_conf conf;
-	if (hsys_sysctl_load(ctx, r, &conf) < 0)
-		return 0;
-	hsys_sysctl_judge(ctx, r, &conf, rules, n);
-	sysctl_free(&conf);
-	return 0;
-}
-
 static int net_ip_forwarding(struct cg_ctx *ctx, struct cg_result *r)
 {
 	/* container and Kubernetes hosts route by design: the policy opt-out */
@@ -51,22 +41,22 @@ static int net_ip_forwarding(struct cg_ctx *ctx, struct cg_result *r)
 		result_skip(r, "hardening.allow_ip_forwarding is true in the configuration");
 		return 0;
 	}
-	return judge(ctx, r, forward_rules, ELEMENTSOF(forward_rules));
+	return hsys_sysctl_check(ctx, r, forward_rules, ELEMENTSOF(forward_rules));
 }
 
 static int net_redirects(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, redirect_rules, ELEMENTSOF(redirect_rules));
+	return hsys_sysctl_check(ctx, r, redirect_rules, ELEMENTSOF(redirect_rules));
 }
 
 static int net_source_route(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, source_route_rules, ELEMENTSOF(source_route_rules));
+	return hsys_sysctl_check(ctx, r, source_route_rules, ELEMENTSOF(source_route_rules));
 }
 
 static int net_ipv4_hygiene(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return judge(ctx, r, hygiene_rules, ELEMENTSOF(hygiene_rules));
+	return hsys_sysctl_check(ctx, r, hygiene_rules, ELEMENTSOF(hygiene_rules));
 }
 
 static const struct cg_check net_checks[] = {

@@ -15,6 +15,7 @@
 #include "util.h"
 
 const struct cg_family *const registry_families[] = {
+	&family_secrets,
 	&family_gen,
 	&family_ssh,
 	&family_acct,

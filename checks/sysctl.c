@@ -94,14 +94,18 @@ void sysctl_parse(struct sysctl_conf *conf, const char *path, char *text)
 
 static int read_into(const struct safefs *fs, struct sysctl_conf *conf, const char *path)
 {
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = NULL, *real = NULL;
 	size_t len;
-	int r = imgfile_read(fs, path, SYSCTL_MAX_FILE, &buf, &len);
+	int r = imgfile_resolve(fs, path, &real);
 
 	if (r < 0)
 		return r;
+	r = safefs_read_file(fs, real, SYSCTL_MAX_FILE, &buf, &len);
+	if (r < 0)
+		return r;
 	strv_push(&conf->files, path);
-	sysctl_parse(conf, path, buf);
+	/* findings name the file to edit: /etc/sysctl.conf, not its 99-sysctl.conf link */
+	sysctl_parse(conf, real, buf);
 	return 0;
 }
 

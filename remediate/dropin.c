@@ -142,6 +142,50 @@ void dropin_plan_sysctl(struct rem_planner *p, const struct cg_finding *f)
 	rem_plan_add(p, "sysctl-dropin", SYSCTL_DROPIN, s);
 }
 
+/* ---- whole-line drop-ins: modprobe.d, limits.d, journald and coredump ---- */
+
+#define MODPROBE_DROPIN "/etc/modprobe.d/00-capgate.conf"              /* kmod: the first install line wins */
+#define LIMITS_DROPIN "/etc/security/limits.d/99-capgate.conf"
+#define COREDUMP_DROPIN "/etc/systemd/coredump.conf.d/99-capgate.conf" /* systemd: the last drop-in wins */
+#define JOURNALD_DROPIN "/etc/systemd/journald.conf.d/99-capgate.conf"
+
+void dropin_plan_modprobe(struct rem_planner *p, const struct cg_finding *f)
+{
+	const char *m = f->rule;
+
+	if (!m || !*m || !key_ok(m, strlen(m), true) || strchr(m, '/') || strchr(m, '.')) {
+		rem_plan_refuse(p, "modprobe-dropin", MODPROBE_DROPIN, "the finding names no kernel module");
+		return;
+	}
+	/* Azure provisioning mounts a UDF DVD and boots from vfat (research/hardening.md §5.6) */
+	if (streq(m, "udf") || streq(m, "vfat")) {
+		rem_plan_refuse(p, "modprobe-dropin", MODPROBE_DROPIN, "'%s' is never disabled: Azure provisioning needs it", m);
+		return;
+	}
+	_cleanup_free_ char *lines = xasprintf("install %s /bin/false\nblacklist %s\n", m, m);
+	rem_plan_add(p, "modprobe-dropin", MODPROBE_DROPIN, lines);
+}
+
+void dropin_plan_limits(struct rem_planner *p, const struct cg_finding *f)
+{
+	const char *rule = f->rule ? f->rule : "";
+
+	if (streq(rule, "limits"))
+		rem_plan_add(p, "limits-dropin", LIMITS_DROPIN, "* hard core 0\n");
+	else if (streq(rule, "coredump-storage"))
+		rem_plan_add(p, "limits-dropin", COREDUMP_DROPIN, "[Coredump]\nStorage=none\n");
+	else
+		rem_plan_refuse(p, "limits-dropin", LIMITS_DROPIN, "no safe setting known for '%s'", rule);
+}
+
+void dropin_plan_journald(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && streq(f->rule, "Storage"))
+		rem_plan_add(p, "journald-dropin", JOURNALD_DROPIN, "[Journal]\nStorage=persistent\n");
+	else
+		rem_plan_refuse(p, "journald-dropin", JOURNALD_DROPIN, "no safe setting known for this finding");
+}
+
 /* Key of a "Key value" / "key = value" line, its length; 0 for comments and blanks. */
 static size_t line_key(const char *l, size_t n, const char **k)
 {
@@ -157,9 +201,60 @@ static size_t line_key(const char *l, size_t n, const char **k)
 	return i - s;
 }
 
+/* Whether the text holds LINE (N bytes) as a whole line. */
+static bool has_line(const char *text, const char *line, size_t n)
+{
+	for (const char *p = text; p && *p;) {
+		size_t ln = strcspn(p, "\n");
+		if (ln == n && memcmp(p, line, n) == 0)
+			return true;
+		p = p[ln] ? p + ln + 1 : NULL;
+	}
+	return false;
+}
+
+static int dropin_dir(struct cg_ctx *ctx, const char *path)
+{
+	_cleanup_free_ char *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	return safefs_mkdir_p(&ctx->fs, dir, 0755);
+}
+
+/* Whole-line drop-ins: every line of the item is in the file once, in order; others stay. */
+static int dropin_apply_lines(struct cg_ctx *ctx, struct rem_item *it)
+{
+	_cleanup_free_ char *old = NULL;
+	struct strbuf out = {0};
+	int r = safefs_read_file(&ctx->fs, it->path, DROPIN_MAX, &old, NULL);
+
+	if (r == -ENOENT)
+		old = xstrdup("# Written by capgate: hardening with a safe fix.\n");
+	else if (r < 0)
+		return r;
+	strbuf_puts(&out, old);
+	if (out.len && out.buf[out.len - 1] != '\n')
+		strbuf_puts(&out, "\n");
+	for (const char *s = it->arg; *s;) {
+		size_t n = strcspn(s, "\n");
+		/* a section header that is there already is not repeated; keys are added below it */
+		if (!has_line(old, s, n)) {
+			strbuf_append(&out, s, n);
+			strbuf_puts(&out, "\n");
+		}
+		s += n + (s[n] ? 1 : 0);
+	}
+	r = dropin_dir(ctx, it->path);
+	if (r == 0)
+		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, 0644, 0, 0, it->have_st ? &it->st : NULL);
+	strbuf_free(&out);
+	return r;
+}
+
 int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
 {
 	bool sysctl = streq(it->action->id, "sysctl-dropin");
+
+	if (!sysctl && !streq(it->action->id, "sshd-dropin"))
+		return dropin_apply_lines(ctx, it);
 	_cleanup_free_ char *old = NULL;
 	struct strbuf out = {0};
 	size_t len = 0;

@@ -286,6 +286,8 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 			json_object_set_new(a, "mode", json_string(mode));
 			json_object_set_new(a, "owner", json_string(owner));
 		}
+		else if (it->state == REM_DONE)
+			json_object_set_new(a, "existed", json_false()); /* created: there was no before */
 		json_object_set_new(a, "sha256_before", it->have_sha ? json_string(it->sha256) : json_null());
 		if (it->files)
 			json_object_set_new(a, "files", json_integer((json_int_t)it->files));
@@ -296,7 +298,7 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 	return arr;
 }
 
-int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file)
+int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file, bool durable)
 {
 	json_t *entries = json_array(), *all = remediate_actions_json(plan, false), *a, *doc;
 	_cleanup_free_ char *tmp = xasprintf("%s.capgate-tmp", file);
@@ -320,7 +322,7 @@ int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *pl
 		r = -errno;
 	if (r == 0 && json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0)
 		r = -EIO;
-	if (r == 0 && (write(fd, "\n", 1) != 1 || fsync(fd) < 0))
+	if (r == 0 && (write(fd, "\n", 1) != 1 || (durable && fsync(fd) < 0)))
 		r = -errno ? -errno : -EIO;
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;

@@ -50,6 +50,7 @@ struct rem_plan {
 	struct rem_item *v;
 	size_t n;
 	unsigned phases;
+	unsigned long long manifest_at; /* when the manifest was last rewritten (ms) */
 };
 
 struct rem_opts {
@@ -68,8 +69,9 @@ void remediate_plan_print(const struct rem_plan *plan, FILE *out);
 size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct rem_opts *o);
 /* The report's "actions" array (DESIGN.md); DRY_RUN marks planned items "planned". */
 json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run);
-/* The manifest document (capgate.manifest/v1), written atomically to FILE on the host. */
-int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file);
+/* The manifest document (capgate.manifest/v1), written atomically to FILE on the host; DURABLE
+ * adds the fsync (the final write; the one after each action only needs to survive a kill). */
+int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file, bool durable);
 void remediate_plan_free(struct rem_plan *plan);
 
 /* ---- the action table (actions.c) ---- */
@@ -107,4 +109,7 @@ int units_stop(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o
 /* dropin.c */
 void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_sysctl(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_modprobe(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_limits(struct rem_planner *p, const struct cg_finding *f);
+void dropin_plan_journald(struct rem_planner *p, const struct cg_finding *f);
 int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);

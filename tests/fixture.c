@@ -160,3 +160,23 @@ size_t fx_diff(const struct strv *a, const struct strv *b, char **list)
 	*list = sb.buf ? sb.buf : xstrdup("");
 	return n;
 }
+
+int fx_run(const char *name, void (*setup)(void), void (*teardown)(void), const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	SRunner *sr;
+	int nf;
+
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	tcase_set_timeout(tc, 120); /* the 2-core machine is shared; deep trees take a while */
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? 1 : 0;
+}

@@ -1,6 +1,7 @@
 /* Fixture trees for remediation tests: build files under a scratch root, and digest a whole tree
  * (type, mode, owner, size, SHA-256 or link target of every entry) to prove what changed. */
 #pragma once
+#include <check.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -27,3 +28,5 @@ void fx_digest(const char *dir, struct strv *out);
 /* Paths (relative to the digested dir) whose line differs between A and B; returns the count
  * and puts them, comma-separated, into *LIST (malloc'd). */
 size_t fx_diff(const struct strv *a, const struct strv *b, char **list);
+/* Run a suite with one test case holding TESTS, each a Check test function; 0 when all passed. */
+int fx_run(const char *name, void (*setup)(void), void (*teardown)(void), const TTest *const *tests, size_t n);

@@ -1,69 +1,54 @@
 /* api.c and runner.c in-process: authentication, every status code of the contract, the state
- * machine, one run at a time, cancellation. The real pipeline runs on fixture trees; a gated
- * wrapper around it holds a run open where a test needs "while running". */
+ * machine, one run at a time, stopping a run. Runs are the real capgate binary on fixture trees;
+ * a script in its place holds a run open where a test needs "while running". */
 #include <fcntl.h>
-#include <pthread.h>
+#include <sys/stat.h>
 
 #include "api.h"
-#include "config.h"
 #include "testutil.h"
 #include "token.h"
 
 static char *root;
-static struct cg_config cfg;
 static struct runner rn;
 static struct api api;
 static char token[TOKEN_HEX + 1];
-static int gate[2] = {-1, -1}; /* a gated run waits for a byte here */
-static int gated_rc;           /* what a gated run returns after the real pipeline */
 
-static int gated_pipeline(struct cg_ctx *ctx, const struct cg_selection *sel, const struct pipeline_opts *o,
-			  struct cg_report *rep)
+/* A stand-in for the capgate binary: a shell script, for the cases the real one cannot show
+ * on demand (a run held open, a crash, a build without remediation). */
+static char *script(const char *name, const char *body)
 {
-	char c;
-	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
-		;
-	if (gated_rc < 0) {
-		*rep = (struct cg_report){0};
-		return gated_rc;
-	}
-	return pipeline_run(ctx, sel, o, rep);
-}
-
-/* A run that waits for cancellation, as a long scan would between two checks. */
-static int cancellable_pipeline(struct cg_ctx *ctx, const struct cg_selection *sel, const struct pipeline_opts *o,
-				struct cg_report *rep)
-{
-	(void)ctx, (void)sel;
-	*rep = (struct cg_report){0};
-	while (!*o->cancel)
-		usleep(1000);
-	return 0;
+	_cleanup_free_ char *text = xasprintf("#!/bin/sh\n%s\n", body);
+	tu_write(root, name, text, 0755);
+	return tu_path(root, name);
 }
 
 static void setup(void)
 {
+	FILE *f;
 	root = tu_scratch();
 	tu_write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644);
 	tu_write(root, "etc/machine-id", "", 0444);
 	tu_mkdir(root, "tmp", 01777);
-	config_init(&cfg);
-	runner_init(&rn, root, &cfg);
-	ck_assert_int_eq(token_generate(token), 0);
+	/* the runs read no configuration of this host */
+	_cleanup_free_ char *noconf = tu_path(root, "noconf");
+	setenv("CAPGATE_CONFDIR", noconf, 1);
+	runner_init(&rn, tu_capgate());
+	strv_push(&rn.base_args, "--root");
+	strv_push(&rn.base_args, root);
+	strv_push(&rn.profiles, "baseline");
+	f = fopen("/dev/urandom", "re");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < TOKEN_HEX; i++)
+		token[i] = "0123456789abcdef"[fgetc(f) & 15];
+	token[TOKEN_HEX] = '\0';
+	fclose(f);
 	api = (struct api){.runner = &rn, .token = token};
-	ck_assert_int_eq(pipe2(gate, O_CLOEXEC), 0);
-	gated_rc = 0;
 }
 
 static void teardown(void)
 {
-	if (gate[1] >= 0)
-		close(gate[1]); /* frees a gated run still waiting */
 	ck_assert_int_eq(runner_stop(&rn, 10000), 0);
 	runner_done(&rn);
-	close(gate[0]);
-	gate[0] = gate[1] = -1;
-	config_free(&cfg);
 	tu_rm_rf(root);
 	free(root);
 }
@@ -214,7 +199,6 @@ START_TEST(run_ready_then_blocked)
 	api_response_free(&rs);
 	ck_assert_int_eq(wait_final(), RUNNER_READY);
 	ck_assert_int_eq(runner_stop(&rn, 10000), 0); /* joins the worker */
-	rn.cancel = 0;
 	ck_assert_uint_eq(call("GET", "/v1/ready", auth, NULL, &rs), 200);
 	ck_assert_str_eq(str(rs.body, "state"), "ready");
 	ck_assert_str_eq(str(rs.body, "run_id"), first);
@@ -251,9 +235,14 @@ END_TEST
 START_TEST(one_run_at_a_time)
 {
 	_cleanup_free_ char *auth = bearer();
+	_cleanup_free_ char *fifo = tu_path(root, "gate.fifo");
+	_cleanup_free_ char *body = xasprintf("read x < '%s'; exec '%s' \"$@\"", fifo, tu_capgate());
+	_cleanup_free_ char *gated = script("gated.sh", body);
 	struct api_response rs;
+	int fd;
 
-	rn.pipeline = gated_pipeline;
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	rn.capgate = gated;
 	ck_assert_uint_eq(call("POST", "/v1/runs", auth, "{\"only\":[\"gen.*\"]}", &rs), 202);
 	api_response_free(&rs);
 	/* while it runs: 409 for a second run, 503 + Retry-After for ready, running in status */
@@ -269,13 +258,15 @@ START_TEST(one_run_at_a_time)
 	ck_assert_uint_eq(call("GET", "/v1/report", auth, NULL, &rs), 404);
 	api_response_free(&rs);
 
-	ck_assert_int_eq(write(gate[1], "x", 1), 1);
+	fd = open(fifo, O_WRONLY | O_CLOEXEC); /* waits for the script to read */
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "go\n", 3), 3);
+	close(fd);
 	ck_assert_int_eq(wait_final(), RUNNER_READY);
 	ck_assert_int_eq(runner_stop(&rn, 10000), 0);
-	rn.cancel = 0;
 	/* and a new run is accepted again */
-	ck_assert_int_eq(write(gate[1], "x", 1), 1);
-	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+	rn.capgate = tu_capgate();
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, "{\"only\":[\"gen.*\"]}", &rs), 202);
 	api_response_free(&rs);
 	ck_assert_int_eq(wait_final(), RUNNER_READY);
 }
@@ -284,17 +275,16 @@ END_TEST
 START_TEST(remediation_unavailable_is_an_error_state)
 {
 	_cleanup_free_ char *auth = bearer();
+	/* what capgate answers when it has no run verb (a build before remediation) */
+	_cleanup_free_ char *fake = script("norun.sh", "echo \"capgate: unknown verb '$1'\" >&2; exit 2");
 	struct api_response rs;
 
-	/* what pipeline_run answers in a build without remediation */
-	rn.pipeline = gated_pipeline;
-	gated_rc = -EOPNOTSUPP;
-	ck_assert_int_eq(write(gate[1], "x", 1), 1);
+	rn.capgate = fake;
 	ck_assert_uint_eq(call("POST", "/v1/runs", auth, "{\"remediate\":true}", &rs), 202);
 	api_response_free(&rs);
 	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
 	ck_assert_uint_eq(call("GET", "/v1/ready", auth, NULL, &rs), 500);
-	ck_assert(strstr(str(rs.body, "error"), "remediation is not available") != NULL);
+	ck_assert_msg(strstr(str(rs.body, "error"), "remediation is not available") != NULL, "%s", str(rs.body, "error"));
 	api_response_free(&rs);
 	ck_assert_uint_eq(call("GET", "/v1/status", auth, NULL, &rs), 200);
 	ck_assert_str_eq(str(rs.body, "state"), "error");
@@ -302,24 +292,59 @@ START_TEST(remediation_unavailable_is_an_error_state)
 }
 END_TEST
 
-START_TEST(stop_cancels_a_run)
+START_TEST(run_arguments)
+{
+	struct run_request req = {.remediate = true, .profile = xstrdup("azure"), .fail_on = CG_SEV_HIGH};
+	struct strv argv = {0};
+	struct strbuf sb = {0};
+
+	strv_push(&req.only, "gen.*");
+	strv_push(&req.only, "secrets.*");
+	strv_push(&req.skip, "gen.tmp-files");
+	runner_run_argv(&rn, &req, &argv);
+	for (size_t i = 1; i < argv.n; i++)
+		strbuf_printf(&sb, "%s%s", i > 1 ? " " : "", argv.v[i]);
+	_cleanup_free_ char *want = xasprintf("run --remediate --format json --root %s --profile azure --only gen.*,secrets.* "
+					      "--skip gen.tmp-files --fail-on high", root);
+	ck_assert_str_eq(sb.buf, want);
+	strbuf_free(&sb);
+	strv_free(&argv);
+	run_request_free(&req);
+}
+END_TEST
+
+START_TEST(crash_and_stop)
 {
 	_cleanup_free_ char *auth = bearer();
+	_cleanup_free_ char *crash = script("crash.sh", "kill -SEGV $$");
+	_cleanup_free_ char *slow = script("slow.sh", "exec sleep 30");
 	struct api_response rs;
 	unsigned long long t0;
 	enum runner_state st;
 	char id[33];
 	char *error = NULL;
 
-	rn.pipeline = cancellable_pipeline;
+	/* a crashing run is an error of that run; the daemon goes on */
+	rn.capgate = crash;
 	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
 	api_response_free(&rs);
+	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
+	runner_snapshot(&rn, &st, id, NULL, &error);
+	ck_assert_msg(strstr(error, "crashed (SEGV)") != NULL, "%s", error);
+	free(error);
+	ck_assert_int_eq(runner_stop(&rn, 10000), 0);
+
+	/* stopping the daemon stops the run's process at once */
+	rn.capgate = slow;
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+	api_response_free(&rs);
+	usleep(200000);
 	t0 = util_now_ms();
 	ck_assert_int_eq(runner_stop(&rn, 5000), 0);
 	ck_assert(util_now_ms() - t0 < 2000);
 	runner_snapshot(&rn, &st, id, NULL, &error);
 	ck_assert_int_eq(st, RUNNER_ERROR);
-	ck_assert(strstr(error, "stopped") != NULL);
+	ck_assert_msg(strstr(error, "stopped") != NULL, "%s", error);
 	free(error);
 }
 END_TEST
@@ -351,7 +376,8 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, run_ready_then_blocked);
 	tcase_add_test(tc, one_run_at_a_time);
 	tcase_add_test(tc, remediation_unavailable_is_an_error_state);
-	tcase_add_test(tc, stop_cancels_a_run);
+	tcase_add_test(tc, run_arguments);
+	tcase_add_test(tc, crash_and_stop);
 	tcase_add_test(tc, token_compare);
 	suite_add_tcase(s, tc);
 	return s;

@@ -471,23 +471,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("remediate");
-	TCase *tc = tcase_create("actions");
-	SRunner *sr;
-	int nf;
+	const TTest *const tests[] = {
+		fix_changes_only_targets_and_verifies,
+		hostile_traps_are_reported_and_left_alone,
+		fifo_swapped_in_after_the_plan,
+		dry_run_changes_nothing_and_phases_gate,
+		host_keys_need_a_regenerator_or_force,
+		dropins_from_table_rule_and_argument,
+		sshd_dropin_refused_without_include,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, fix_changes_only_targets_and_verifies);
-	tcase_add_test(tc, hostile_traps_are_reported_and_left_alone);
-	tcase_add_test(tc, fifo_swapped_in_after_the_plan);
-	tcase_add_test(tc, dry_run_changes_nothing_and_phases_gate);
-	tcase_add_test(tc, host_keys_need_a_regenerator_or_force);
-	tcase_add_test(tc, dropins_from_table_rule_and_argument);
-	tcase_add_test(tc, sshd_dropin_refused_without_include);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return fx_run("remediate", setup, teardown, tests, ELEMENTSOF(tests));
 }

@@ -115,22 +115,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("units");
-	TCase *tc = tcase_create("offline");
-	SRunner *sr;
-	int nf;
+	const TTest *const tests[] = {
+		disable_like_systemctl,
+		mask_like_systemctl,
+		disable_then_mask_like_systemctl,
+	};
 
 	if (system("systemctl --version >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "systemctl not installed; the comparison needs the real one\n");
 		return 77;
 	}
-	tcase_add_test(tc, disable_like_systemctl);
-	tcase_add_test(tc, mask_like_systemctl);
-	tcase_add_test(tc, disable_then_mask_like_systemctl);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return fx_run("units", NULL, NULL, tests, ELEMENTSOF(tests));
 }

@@ -200,24 +200,16 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("safefs_write");
-	TCase *tc = tcase_create("write");
-	SRunner *sr;
-	int nf;
+	const TTest *const tests[] = {
+		write_atomic_replaces_and_keeps_owner,
+		write_refuses_links_fifos_symlinks,
+		truncate_keeps_owner_and_mode,
+		unlink_removes_the_link_not_the_target,
+		remove_tree_stays_inside,
+		remove_tree_of_a_symlinked_dir_removes_only_the_link,
+		never_writes_under_pseudo_dirs,
+		symlink_atomic_and_mkdir,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, write_atomic_replaces_and_keeps_owner);
-	tcase_add_test(tc, write_refuses_links_fifos_symlinks);
-	tcase_add_test(tc, truncate_keeps_owner_and_mode);
-	tcase_add_test(tc, unlink_removes_the_link_not_the_target);
-	tcase_add_test(tc, remove_tree_stays_inside);
-	tcase_add_test(tc, remove_tree_of_a_symlinked_dir_removes_only_the_link);
-	tcase_add_test(tc, never_writes_under_pseudo_dirs);
-	tcase_add_test(tc, symlink_atomic_and_mkdir);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return fx_run("safefs_write", setup, teardown, tests, ELEMENTSOF(tests));
 }

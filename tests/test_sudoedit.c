@@ -1,6 +1,8 @@
 /* sudoers edits by exact user name: substrings, lists, continuations, Defaults bindings. */
 #include <check.h>
 
+#include "fixture.h"
+
 #include "sudoedit.h"
 
 static const char sample[] =
@@ -86,19 +88,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sudoedit");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
+	const TTest *const tests[] = {
+		find_exact_names,
+		remove_keeps_every_other_byte,
+		users_of_a_provisioning_file,
+		no_trailing_newline,
+	};
 
-	tcase_add_test(tc, find_exact_names);
-	tcase_add_test(tc, remove_keeps_every_other_byte);
-	tcase_add_test(tc, users_of_a_provisioning_file);
-	tcase_add_test(tc, no_trailing_newline);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return fx_run("sudoedit", NULL, NULL, tests, ELEMENTSOF(tests));
 }

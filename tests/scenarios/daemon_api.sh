@@ -14,6 +14,7 @@ start_daemon "$rt" --root "$scratch/clean" --config "$scratch/gen.json"
 is "token file is mode 0600" "$(stat -c %a "$rt/token")" 600
 is "runtime dir is mode 0700" "$(stat -c %a "$rt")" 700
 grep -qxE '[0-9a-f]{64}' "$rt/token" && ok "token is 64 hex digits" || not_ok "token is 64 hex digits"
+token1=$(cat "$rt/token")
 
 # --- before the first run
 is "health without token" "$(curl -s -o "$scratch/body" -w '%{http_code}' "$url/v1/health")" 200
@@ -60,11 +61,13 @@ kill "$daemon_pid"
 set +e; wait "$daemon_pid"; rc=$?; set -e
 is "SIGTERM: clean exit 0" "$rc" 0
 [ ! -e "$rt/token" ] && ok "token removed on exit" || not_ok "token removed on exit"
+first_token=$token1
 
 # --- a dirty image, run at start: curl --retry waits through 503, then fails at once on 412
 rt2="$scratch/rt2"
 gen_config "$scratch/gen-start.json" ', "daemon": {"run_at_start": true}'
 start_daemon "$rt2" --root "$scratch/dirty" --config "$scratch/gen-start.json"
+[ "$(cat "$rt2/token")" != "$first_token" ] && ok "every start makes a new token" || not_ok "every start makes a new token"
 expect 22 "curl --fail --retry stops at once on 412 (blocked)" -- curl -fsS --retry 30 --retry-delay 1 --retry-connrefused -H "Authorization: Bearer $(cat "$rt2/token")" "$url/v1/ready"
 is "ready: 412 when blocked" "$(api "$rt2" GET /v1/ready)" 412
 contains "$scratch/body" '"id":"gen.machine-id"' "412 names the failing check"
@@ -95,6 +98,23 @@ expect 2 "wait --timeout garbage: 2" -- "$cg" wait --runtime-dir "$rt3" --timeou
 stop_daemon "$daemon_pid"
 expect 3 "wait with no daemon times out: 3" -- "$cg" wait --runtime-dir "$scratch/none" --timeout 1s
 
+# --- remediation through the daemon: POST {"remediate":true} runs `capgate run --remediate`
+make_root "$scratch/fixme" dirty
+rt8="$scratch/rt8"
+start_daemon "$rt8" --root "$scratch/fixme" --config "$scratch/gen.json"
+expect 1 "wait --trigger without --remediate: still blocked" -- "$cg" wait --runtime-dir "$rt8" --trigger --timeout 30s
+expect 0 "wait --trigger --remediate fixes the leftover: ready" -- "$cg" wait --runtime-dir "$rt8" --trigger --remediate --timeout 30s
+is "report after remediation" "$(api "$rt8" GET /v1/report)" 200
+python3 - "$scratch/body" <<'PY' && ok "the report lists the action that reset the machine id" || not_ok "the report lists the remediation action"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["verdict"] == "ready", r["verdict"]
+acts = [a for a in r["actions"] if a["path"] == "/etc/machine-id"]
+assert acts and acts[0]["result"] == "done", r["actions"]
+PY
+contains "$rt8.log" "remediate: yes" "the daemon logs a remediating run"
+stop_daemon "$daemon_pid"
+
 # --- unix socket
 rt4="$scratch/rt4"
 start_daemon "$rt4" --root "$scratch/clean" --config "$scratch/gen.json" --listen "unix:$scratch/api.sock"
@@ -121,6 +141,36 @@ if command -v systemd-socket-activate >/dev/null; then
 else
 	echo "# systemd-socket-activate missing: socket activation not tested"
 fi
+
+# --- slow clients: an idle half-sent request is dropped after daemon.timeout; the connection
+# limit holds; the daemon keeps answering
+gen_config "$scratch/limits.json" ', "daemon": {"timeout": "1s", "max_connections": 4}'
+start_daemon "$scratch/rt7" --root "$scratch/clean" --config "$scratch/limits.json"
+python3 - "$url" <<'PY' && ok "slow clients are cut off after the timeout and the limit holds" || not_ok "slow clients and connection limit"
+import socket, sys, time, urllib.request
+host, port = sys.argv[1].split("//")[1].split(":")
+conns = []
+for _ in range(6):  # more than max_connections, each sending half a request
+    s = socket.create_connection((host, int(port)))
+    s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+    conns.append(s)
+time.sleep(0.3)
+# over the limit: the 5th and 6th are closed by the daemon at once
+closed_early = 0
+for s in conns[4:]:
+    s.settimeout(0.5)
+    try:
+        closed_early += s.recv(1) == b""
+    except (socket.timeout, ConnectionResetError):
+        closed_early += 1
+assert closed_early == 2, closed_early
+time.sleep(1.8)  # past the 1 s timeout: the slow ones are gone
+for s in conns[:4]:
+    s.settimeout(0.5)
+    assert s.recv(1) == b"", "slow client not dropped"
+assert urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=2).status == 200
+PY
+stop_daemon "$daemon_pid"
 
 # --- only loopback
 expect 2 "listening on 0.0.0.0 is refused" -- "$cg" daemon --runtime-dir "$scratch/rt6" --root "$scratch/clean" --listen 0.0.0.0:7463

@@ -79,5 +79,13 @@ receiver untrusted 0 503 https
 run_with untrusted "https://127.0.0.1:$rport/hook"
 check "$scratch/untrusted.log" 'len(ev) == 0' "HTTPS with an unknown CA: no report leaves"
 contains "$scratch/rt-untrusted.log" "certificate" "the daemon names the certificate problem"
+# --- capgate signal on its own: a pipeline step after `capgate scan --format json`
+receiver pipe 0 503
+gen_config "$scratch/pipe.json" ", \"callback\": {\"secret_file\": \"$scratch/secret\", \"attempts\": 2, \"backoff\": \"100ms\"}"
+"$cg" scan --root "$scratch/dirty" --config "$scratch/pipe.json" --format json >"$scratch/report.json" || true
+expect 0 "capgate signal --url delivers a report from stdin" -- sh -c "'$cg' signal --config '$scratch/pipe.json' --url 'http://127.0.0.1:$rport/x' --run-id manual < '$scratch/report.json'"
+check "$scratch/pipe.log" 'len(ev) == 1 and ev[0]["valid"] and ev[0]["run"] == "manual" and ev[0]["path"] == "/x"' "the signal verb signs and names the run"
+expect 2 "capgate signal without a URL: 2" -- sh -c "'$cg' signal < '$scratch/report.json'"
+expect 2 "capgate signal with a non-report: 2" -- sh -c "echo '{}' | '$cg' signal --url http://127.0.0.1:$rport/x"
 if grep -rqF "$secret" "$scratch"/rt-*.log; then not_ok "the secret is never logged"; else ok "the secret is never logged"; fi
 finish

@@ -29,7 +29,7 @@ contains "$scratch/notify.log" "READY=1|STATUS=idle" "READY comes with STATUS=id
 api "$scratch/rt" POST /v1/runs '{}' >/dev/null
 wait_line "$scratch/notify.log" "STATUS=blocked" && ok "STATUS=blocked after the run" || not_ok "STATUS=blocked after the run"
 contains "$scratch/notify.log" "STATUS=running (run " "STATUS=running while it runs"
-contains "$scratch/notify.log" "STATUS=blocked: 3 checks, 1 failed, 0 errors" "STATUS carries the summary"
+grep -qE "STATUS=blocked: [0-9]+ checks, 1 failed, 0 errors \(run [0-9a-f]{32}\)" "$scratch/notify.log" && ok "STATUS carries the summary" || not_ok "STATUS carries the summary"
 grep -q WATCHDOG=1 "$scratch/notify.log" && not_ok "no WATCHDOG=1 without WatchdogSec" || ok "no WATCHDOG=1 without WatchdogSec"
 stop_daemon "$daemon_pid"
 wait_line "$scratch/notify.log" "STOPPING=1" && ok "STOPPING=1 on SIGTERM" || not_ok "STOPPING=1 on SIGTERM"
@@ -56,7 +56,7 @@ set +e; wait "$daemon_pid"; rc=$?; set -e
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 is "SIGTERM mid-run exits 0" "$rc" 0
 [ "$ms" -lt 3000 ] && ok "SIGTERM mid-run stops in $ms ms (backoff was 5 s)" || not_ok "SIGTERM mid-run took $ms ms"
-contains "$scratch/notify.log" "STOPPING=1" "STOPPING=1 mid-run"
+wait_line "$scratch/notify.log" "STOPPING=1" && ok "STOPPING=1 mid-run" || not_ok "STOPPING=1 mid-run"
 [ ! -e "$scratch/rt-term/token" ] && ok "token removed after SIGTERM mid-run" || not_ok "token removed after SIGTERM mid-run"
 unset NOTIFY_SOCKET
 
@@ -66,7 +66,7 @@ api "$scratch/rt-plain" POST /v1/runs '{}' >/dev/null
 wait_state "$scratch/rt-plain" >/dev/null
 stop_daemon "$daemon_pid"
 contains "$scratch/rt-plain.log" "capgate: gen.machine-id: '/etc/machine-id'" "stderr names the check and path"
-contains "$scratch/rt-plain.log" ": blocked (3 checks, 1 failed, 0 errors)" "stderr has the verdict"
+grep -qE ": blocked \([0-9]+ checks, 1 failed, 0 errors\)" "$scratch/rt-plain.log" && ok "stderr has the verdict" || not_ok "stderr has the verdict"
 
 # --- the journal: a private mount namespace puts our own socket at /run/systemd/journal/socket
 if unshare -m true 2>/dev/null; then
@@ -88,7 +88,7 @@ if unshare -m true 2>/dev/null; then
 				JOURNAL_STREAM=$ino "$4" daemon --runtime-dir "$rt" --root "$3/dirty" \
 					--config "$3/gen.json" --listen 127.0.0.1:0 2>>"$3/journal-stderr-$6" & dpid=$!
 			fi
-			"$4" wait --runtime-dir "$rt" --trigger --timeout 20s >/dev/null || true
+			"$4" wait --runtime-dir "$rt" --trigger --timeout 20s >/dev/null 2>&1 || true
 			kill $dpid; wait $dpid || true
 			sleep 0.2; kill $jpid
 		' sh "$tools" "$jl" "$scratch" "$cg" "" "$how"

@@ -1,0 +1,520 @@
+/* Content rules of secrets.*: shapes from research/secrets.md §5 (gitleaks, trufflehog,
+ * detect-secrets), each with a judge that applies boundaries, entropy and the allow-lists. */
+#include "secretrules.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+
+#include "redact.h"
+#include "util.h"
+
+/* Rule indexes other rules refer to (requires); keep in step with the table order. */
+enum { R_GCP_SA_KEY = 0, R_GCP_REFRESH = 1 };
+
+/* log2 without libm: split off the exponent, then the atanh series (|z| <= 1/3, 12 terms). */
+static double log2_approx(double x)
+{
+	double z, z2, sum = 0, term;
+	int e = 0;
+
+	while (x >= 1.0) {
+		x /= 2;
+		e++;
+	}
+	while (x < 0.5) {
+		x *= 2;
+		e--;
+	}
+	z = (x - 1) / (x + 1);
+	z2 = z * z;
+	term = z;
+	for (int k = 1; k < 25; k += 2) {
+		sum += term / k;
+		term *= z2;
+	}
+	return e + 2 * sum / 0.69314718055994530942;
+}
+
+bool secret_path_is_vendored(const char *path)
+{
+	static const char *const globs[] = {
+		"*/node_modules/*", "*/site-packages/*", "*/dist-packages/*", "*/lib/python[23]*/*",
+		"*/share/doc/*", "*/share/man/*", "*/share/locale/*", "*/share/help/*", "*/include/*",
+		"*/test/*", "*/tests/*", "*/__tests__/*", "*/testdata/*", "*/examples/*", "*/example/*",
+		"*.egg-info/*", "*.dist-info/*", "*/vendor/*", "*.map", "*/perl5/*", "*/perl/5*",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(globs); i++)
+		if (fnmatch(globs[i], path, 0) == 0)
+			return true;
+	return false;
+}
+
+double secret_entropy(const char *s, size_t n)
+{
+	unsigned counts[256] = {0};
+	double h = 0;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		counts[(unsigned char)s[i]]++;
+	for (int i = 0; i < 256; i++)
+		if (counts[i]) {
+			double p = (double)counts[i] / (double)n;
+			h -= p * log2_approx(p);
+		}
+	return h;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (size_t i = 0; i + w <= n; i++)
+		if (strncasecmp(s + i, word, w) == 0)
+			return true;
+	return false;
+}
+
+static bool contains(const char *s, size_t n, const char *word)
+{
+	return memmem(s, n, word, strlen(word)) != NULL;
+}
+
+/* Words that mark documentation, templates and masks rather than a credential (gitleaks'
+ * stopwords and the decoys of research/secrets.md §5). */
+static const char *const placeholder_words[] = {
+	"example", "changeme", "change_me", "change-me", "replace", "placeholder", "your_", "your-",
+	"yourpass", "yourtoken", "yourkey", "<your", "dummy", "redacted", "xxxx", "****", "....", "sample",
+	"insert", "fixme", "todo", "notreal", "not_real", "password", "passwd", "secret_here", "token_here",
+	"123456", "abcdef", "qwerty", "s3cr3t", "letmein", "hunter2",
+};
+
+bool secret_is_placeholder(const char *s, size_t n)
+{
+	unsigned char seen[256] = {0};
+	unsigned distinct = 0;
+
+	if (n == 0)
+		return true;
+	/* template references: $VAR ${VAR} %VAR% <value> {{ v }} #{v} [value] */
+	if (strchr("$%<{[*", s[0]))
+		return true;
+	if (contains(s, n, "${") || contains(s, n, "{{") || contains(s, n, "}}") || contains(s, n, "#{") ||
+	    contains(s, n, "%(") || contains(s, n, "<%"))
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(placeholder_words); i++)
+		if (contains_ci(s, n, placeholder_words[i]))
+			return true;
+	for (size_t i = 0; i < n; i++)
+		if (!seen[(unsigned char)s[i]]++)
+			distinct++;
+	return distinct <= 3;
+}
+
+/* Dotted identifiers and bare words are code (`password = self.password`), not values. */
+static bool looks_like_code(const char *s, size_t n)
+{
+	bool dot = false, digit = false, other = false;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.')
+			dot = true;
+		else if (isdigit(c))
+			digit = true;
+		else if (!isalpha(c) && c != '_')
+			other = true;
+	}
+	if (other)
+		return false;
+	if (!digit)
+		return true;                          /* a word or a dotted name */
+	return dot && isalpha((unsigned char)s[0]); /* obj.attr2 */
+}
+
+/* 8-4-4-4-12 hex: tenant, client and file-system ids, not secrets (detect-secrets' filter). */
+static bool is_uuid(const char *s, size_t n)
+{
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool secret_value_is_credential(const char *s, size_t n)
+{
+	bool lower = false, upper = false, digit = false;
+
+	if (n < 8 || n > 256 || secret_is_placeholder(s, n) || looks_like_code(s, n) || is_uuid(s, n))
+		return false;
+	/* paths, URLs and numbers are not passwords */
+	if (s[0] == '/' || s[0] == '~' || s[0] == '.' || contains(s, n, "://"))
+		return false;
+	/* calls, indexing and markup are code */
+	if (memchr(s, '(', n) || memchr(s, ')', n) || memchr(s, '[', n) || memchr(s, '<', n) || memchr(s, '{', n) ||
+	    contains(s, n, "->"))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (islower(c))
+			lower = true;
+		else if (isupper(c))
+			upper = true;
+		else if (isdigit(c))
+			digit = true;
+	}
+	/* a password mixes letters with digits or cases; prose and identifiers do not */
+	if (lower + upper + digit < 2)
+		return false;
+	return secret_entropy(s, n) >= 3.0;
+}
+
+void secret_cut_value(const char *p, const char *end, const char **v, size_t *n)
+{
+	char q = 0;
+	const char *s;
+
+	while (p < end && strchr(" \t:=>\\", *p))
+		p++;
+	if (p < end && (*p == '"' || *p == '\'' || *p == '`'))
+		q = *p++;
+	s = p;
+	if (q)
+		while (p < end && *p != q && *p != '\n' && *p != '\r' && !(*p == '\\' && p + 1 < end && p[1] == q))
+			p++;
+	else {
+		/* unquoted: up to blank or a separator of the surrounding syntax (a, b; JS objects) */
+		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ';' && *p != '<')
+			p++;
+		/* trailing punctuation of the surrounding syntax */
+		while (p > s && strchr(",;\"'", p[-1]))
+			p--;
+	}
+	*v = s;
+	*n = (size_t)(p - s);
+}
+
+static bool is_tokchar(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* Boundaries: a token glued to more token characters is part of something else. */
+static bool bounded(const struct secret_cand *c)
+{
+	if (c->from > 0 && isalnum((unsigned char)c->buf[c->from - 1]))
+		return false;
+	if (c->to < c->len && is_tokchar(c->buf[c->to]) && c->buf[c->to] != '-')
+		return false;
+	return true;
+}
+
+static void keep_span(struct secret_cand *c, const char *s, size_t n)
+{
+	c->secret = s;
+	c->secret_len = n;
+}
+
+/* Prefixed tokens (ghp_, glpat-, npm_, ...): the prefix makes them near-zero-FP; the random part
+ * must still look random (rules out "ghp_xxxxxxxx..." in docs). */
+static bool judge_prefixed(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *s = c->buf + c->from;
+	size_t n = c->to - c->from, skip = 0;
+
+	if (!bounded(c))
+		return false;
+	while (skip < n && skip < 12 && s[skip] != '_' && s[skip] != '-')
+		skip++;
+	if (skip < n)
+		skip++;
+	if (skip >= n || secret_is_placeholder(s + skip, n - skip) || secret_entropy(s + skip, n - skip) < 3.0)
+		return false;
+	keep_span(c, s, n);
+	return true;
+}
+
+static bool judge_aws_id(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *s = c->buf + c->from;
+	size_t n = c->to - c->from;
+
+	/* AWS's documentation keys end in EXAMPLE (AKIAIOSFODNN7EXAMPLE) */
+	if (n >= 7 && memcmp(s + n - 7, "EXAMPLE", 7) == 0)
+		return false;
+	if (secret_is_placeholder(s + 4, n - 4) || secret_entropy(s + 4, n - 4) < 2.5)
+		return false;
+	keep_span(c, s, n);
+	return true;
+}
+
+static const char *op_after_key(const struct secret_cand *c)
+{
+	const char *end = c->buf + c->to;
+	for (const char *p = c->buf + c->from; p < end; p++)
+		if (*p == '=' || *p == ':' || *p == '>')
+			return p;
+	return end;
+}
+
+/* "key = value" rules with a fixed value shape: the pattern holds the shape; the judge cuts the
+ * value, checks its right edge and the allow-lists. */
+static bool judge_aws_secret(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *end = c->buf + c->to;
+	const char *s = end - 40;
+
+	if (c->to < c->len && (isalnum((unsigned char)c->buf[c->to]) || c->buf[c->to] == '/' || c->buf[c->to] == '+'))
+		return false;
+	if (contains(s, 40, "EXAMPLEKEY") || secret_is_placeholder(s, 40) || secret_entropy(s, 40) < 3.5)
+		return false;
+	keep_span(c, s, 40);
+	return true;
+}
+
+/* The Azurite/storage-emulator account key is published (devstoreaccount1); its SHA-256
+ * fingerprint is kept instead of the value. */
+static const char azurite_key_fp[] = "0011cc25eb43";
+
+static bool judge_azure_storage(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *s = c->buf + c->to - 88;
+	char fp[13];
+
+	if (c->to < c->len && (isalnum((unsigned char)c->buf[c->to]) || c->buf[c->to] == '/' || c->buf[c->to] == '+'))
+		return false;
+	redact_fingerprint(s, 88, fp);
+	if (streq(fp, azurite_key_fp) || secret_is_placeholder(s, 86) || secret_entropy(s, 86) < 4.0)
+		return false;
+	keep_span(c, s, 88);
+	return true;
+}
+
+static bool judge_assigned(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *v;
+	size_t n;
+
+	secret_cut_value(op_after_key(c), c->buf + c->len, &v, &n);
+	if (n < 8 || secret_is_placeholder(v, n) || secret_entropy(v, n) < 2.5)
+		return false;
+	keep_span(c, v, n);
+	return true;
+}
+
+/* .npmrc syntax: "_authToken=" at the start of a line or after "registry/:" — not "x._auth = y". */
+static bool judge_npmrc_line(const struct secret_rule *rule, struct secret_cand *c)
+{
+	size_t p = c->from;
+	while (p > 0 && (c->buf[p - 1] == ' ' || c->buf[p - 1] == '\t'))
+		p--;
+	if (p > 0 && c->buf[p - 1] != '\n' && c->buf[p - 1] != ':')
+		return false;
+	return judge_assigned(rule, c);
+}
+
+static bool judge_password(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *v;
+	size_t n;
+
+	secret_cut_value(op_after_key(c), c->buf + c->len, &v, &n);
+	if (!secret_value_is_credential(v, n))
+		return false;
+	keep_span(c, v, n);
+	return true;
+}
+
+static bool judge_azure_ad(const struct secret_rule *rule, struct secret_cand *c)
+{
+	static const char set[] = "_~.-";
+	const char *s = c->buf + c->from;
+	size_t n = c->to - c->from;
+
+	if ((c->from > 0 && (isalnum((unsigned char)c->buf[c->from - 1]) || strchr(set, c->buf[c->from - 1]))) ||
+	    (c->to < c->len && (isalnum((unsigned char)c->buf[c->to]) || strchr(set, c->buf[c->to]))))
+		return false;
+	if (secret_is_placeholder(s, n) || secret_entropy(s, n) < 3.5)
+		return false;
+	keep_span(c, s, n);
+	return true;
+}
+
+/* SAS: the signature is only a credential inside a real SAS query (a version, an expiry). */
+static bool judge_sas(const struct secret_rule *rule, struct secret_cand *c)
+{
+	size_t ls = c->from, le = c->to;
+	const char *v = c->buf + c->from + 5;
+	size_t n;
+
+	while (c->to < c->len && (isalnum((unsigned char)c->buf[c->to]) || strchr("%+/=", c->buf[c->to])))
+		c->to++;
+	n = c->to - c->from - 5;
+
+	while (ls > 0 && c->buf[ls - 1] != '\n')
+		ls--;
+	while (le < c->len && c->buf[le] != '\n')
+		le++;
+	if (!memmem(c->buf + ls, le - ls, "sv=", 3) && !memmem(c->buf + ls, le - ls, "se=", 3))
+		return false;
+	if (secret_is_placeholder(v, n) || secret_entropy(v, n) < 3.5)
+		return false;
+	keep_span(c, v, n);
+	return true;
+}
+
+static bool word_is(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == n && strncasecmp(s, *words, n) == 0)
+			return true;
+	return false;
+}
+
+/* scheme://user:password@host — documentation is full of user:pass@example.com. */
+static bool judge_url(const struct secret_rule *rule, struct secret_cand *c)
+{
+	static const char *const weak[] = {"pass", "pw", "pwd", "secret", "token", "guest", "anonymous", "user",
+					   "username", "login", "x-oauth-basic", "foo", "bar", "baz", NULL};
+	const char *s = c->buf + c->from, *end = c->buf + c->to;
+	const char *user = strstr(s, "://") + 3, *colon, *at, *host;
+
+	colon = memchr(user, ':', (size_t)(end - user));
+	at = colon ? memchr(colon, '@', (size_t)(end - colon)) : NULL;
+	if (!colon || !at)
+		return false;
+	host = at + 1;
+	size_t un = (size_t)(colon - user), pn = (size_t)(at - colon - 1), hn = (size_t)(end - host);
+	if (pn < 3 || word_is(colon + 1, pn, weak) || secret_is_placeholder(colon + 1, pn) ||
+	    (un == pn && memcmp(user, colon + 1, pn) == 0))
+		return false;
+	if (contains_ci(host, hn, "example") || contains_ci(host, hn, "hostname") || (hn == 4 && strncasecmp(host, "host", 4) == 0) ||
+	    word_is(host, hn, (const char *const[]){"server", "domain", "myhost", "yourhost", "domain.com", "host.com", NULL}))
+		return false;
+	keep_span(c, colon + 1, pn);
+	return true;
+}
+
+static int b64url_value(int ch)
+{
+	if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+	if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+	if (ch == '-' || ch == '+') return 62;
+	if (ch == '_' || ch == '/') return 63;
+	return -1;
+}
+
+/* Decode at most OUTMAX bytes of base64url. */
+static size_t b64url_decode(const char *s, size_t n, char *out, size_t outmax)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o < outmax; i++) {
+		int v = b64url_value((unsigned char)s[i]);
+		if (v < 0)
+			break;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	return o;
+}
+
+/* A JWT's header decodes to JSON naming its algorithm. */
+static bool judge_jwt(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *s = c->buf + c->from;
+	size_t n = c->to - c->from;
+	const char *dot = memchr(s, '.', n);
+	char head[256];
+	size_t hn;
+
+	if (!dot || !bounded(c))
+		return false;
+	hn = b64url_decode(s, (size_t)(dot - s), head, sizeof head);
+	if (hn < 8 || head[0] != '{' || !memmem(head, hn, "\"alg\"", 5))
+		return false;
+	keep_span(c, s, n);
+	return true;
+}
+
+static bool judge_file_marker(const struct secret_rule *rule, struct secret_cand *c)
+{
+	/* the whole file is the credential; the evidence is the matched marker's value */
+	const char *v;
+	size_t n;
+
+	secret_cut_value(op_after_key(c), c->buf + c->len, &v, &n);
+	keep_span(c, v, n);
+	return true;
+}
+
+const struct secret_rule secret_rules[] = {
+	/* helpers first (their indexes are R_*) */
+	[R_GCP_SA_KEY] = {"gcp-sa-private-key", SO_HELPER, "\"private_key\"[ \\t]*:[ \\t]*\"-----BEGIN", false, -1, NULL, NULL},
+	[R_GCP_REFRESH] = {"gcp-refresh-token", SO_HELPER, "\"refresh_token\"[ \\t]*:[ \\t]*\"[^\"]{10}", false, -1, NULL, NULL},
+
+	/* secrets.private-keys (SSH host keys and the snakeoil key belong to gen.*) */
+	{"private-key", SO_PRIVATE_KEYS, "-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY( BLOCK)?-----", false, -1,
+	 secretkeys_judge_pem, "private key", false, true},
+	{"putty-private-key", SO_PRIVATE_KEYS, "PuTTY-User-Key-File-[23]: ", false, -1, secretkeys_judge_putty,
+	 "PuTTY private key", false, true},
+
+	/* secrets.cloud-credentials found by content anywhere */
+	{"gcp-service-account-key", SO_CLOUD, "\"type\"[ \\t]*:[ \\t]*\"service_account\"", false, R_GCP_SA_KEY,
+	 judge_file_marker, "GCP service-account key file (JSON with a private key)"},
+	{"gcp-user-credentials", SO_CLOUD, "\"type\"[ \\t]*:[ \\t]*\"authorized_user\"", false, R_GCP_REFRESH,
+	 judge_file_marker, "GCP user credentials (JSON with a refresh token)"},
+	{"azure-client-secret", SO_CLOUD, "(AZURE|ARM)_CLIENT_SECRET[\"']?[ \\t]*[:=][ \\t]*[\"']?[^ \\t\"'\\r\\n]{8}", false, -1,
+	 judge_assigned, "Azure service-principal secret in an environment assignment"},
+
+	/* secrets.tokens: prefixed tokens */
+	{"aws-access-key-id", SO_TOKENS, "\\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\\b", false, -1, judge_aws_id,
+	 "AWS access key id"},
+	{"github-token", SO_TOKENS, "(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})", false, -1, judge_prefixed,
+	 "GitHub token"},
+	{"gitlab-token", SO_TOKENS, "gl(pat|rt|dt|ptt|cbt|oas|imt|soat|ffct|ft|agent)-[A-Za-z0-9_-]{20}", false, -1,
+	 judge_prefixed, "GitLab token", true},
+	{"npm-token", SO_TOKENS, "npm_[A-Za-z0-9]{36}", false, -1, judge_prefixed, "npm access token"},
+	{"pypi-token", SO_TOKENS, "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50}", false, -1, judge_prefixed, "PyPI API token", true},
+	{"dockerhub-token", SO_TOKENS, "dckr_(pat|oat)_[A-Za-z0-9_-]{27}", false, -1, judge_prefixed,
+	 "Docker Hub access token", true},
+	{"slack-token", SO_TOKENS, "(xox[baprse]-[0-9]{6,}-[A-Za-z0-9-]{8}|xapp-1-[A-Z0-9]{8})", false, -1,
+	 judge_prefixed, "Slack token", true},
+	{"slack-webhook", SO_TOKENS, "hooks\\.slack\\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{24}", false, -1,
+	 judge_prefixed, "Slack incoming-webhook URL"},
+	{"stripe-key", SO_TOKENS, "[rs]k_live_[A-Za-z0-9]{24}", false, -1, judge_prefixed, "Stripe live key", true},
+	{"google-api-key", SO_TOKENS, "AIza[A-Za-z0-9_-]{35}", false, -1, judge_prefixed, "Google API key"},
+	{"azure-ad-client-secret", SO_TOKENS, "[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}", false, -1,
+	 judge_azure_ad, "Azure AD (Entra) client secret"},
+
+	/* secrets.tokens: context rules for unprefixed secrets */
+	{"aws-secret-access-key", SO_TOKENS,
+	 "(aws_?secret_?(access_?)?key|secret_?access_?key)\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"']?[A-Za-z0-9/+]{40}", true, -1,
+	 judge_aws_secret, "AWS secret access key"},
+	{"azure-storage-key", SO_TOKENS, "AccountKey[\"']?[ \\t]*[=:][ \\t]*[\"']?[A-Za-z0-9+/]{86}==", true, -1,
+	 judge_azure_storage, "Azure storage account key"},
+	{"azure-sas-signature", SO_TOKENS, "[?&;]sig=[A-Za-z0-9%+/=]{20}", false, -1, judge_sas,
+	 "Azure shared access signature", false, true},
+	{"npm-auth-token", SO_TOKENS, "_auth(Token)?[ \\t]*=[ \\t]*[^ \\t\\r\\n]{8}", false, -1, judge_npmrc_line,
+	 "npm registry credential", false, true},
+	{"password-in-url", SO_TOKENS,
+	 "[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \\t\"'<>\\r\\n]+:[^@/ \\t\"'<>\\r\\n]{3,}@[A-Za-z0-9][A-Za-z0-9.-]*", false, -1,
+	 judge_url, "password in a URL", false, true},
+	{"password-assignment", SO_TOKENS,
+	 "(password|passwd|passwort|pwd|secret|api_?key|access_?token|auth_?token|client_?secret|secret_?key)"
+	 "\\\\?[\"']?[ \\t]*(=>|:=|[:=>])[ \\t]*\\\\?[\"'`]?[A-Za-z0-9!#%&*+,./;=?@^_|~-]{8}", true, -1,
+	 judge_password, "password or secret assigned in clear", false, true},
+	{"jwt", SO_TOKENS, "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}", false, -1, judge_jwt,
+	 "JSON Web Token", false, true},
+};
+
+const size_t secret_nrules = ELEMENTSOF(secret_rules);

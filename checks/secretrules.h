@@ -1,0 +1,69 @@
+/* The content rules of the secrets.* family: patterns, who owns them, and how a match is judged. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The check of the family a rule reports to (index into the family table). */
+enum secret_owner {
+	SO_PRIVATE_KEYS,
+	SO_CLOUD,
+	SO_TOOL,
+	SO_PROVISIONING,
+	SO_TOKENS,
+	SO_COUNT,
+	SO_HELPER = SO_COUNT, /* a pattern other rules require; never a finding itself */
+};
+
+/* One match as the judge sees it: the text block holding it and the match span in that block. */
+struct secret_cand {
+	const char *buf;
+	size_t len;
+	size_t from, to;
+	int fd;                       /* the file, for judges that read on (PEM bodies) */
+	unsigned long long abs_from;  /* offset of buf[from] in the file */
+	/* set by the judge when it keeps the match */
+	const char *secret;           /* what the evidence is made of */
+	size_t secret_len;
+	char *message;                /* malloc'd, or NULL for the rule's message */
+	const char *rule;             /* sub-rule override, or NULL for the rule's id */
+	char *owned;                  /* storage behind SECRET when the judge had to build it */
+};
+
+struct secret_rule {
+	const char *id;           /* rule name in findings */
+	enum secret_owner owner;
+	const char *pattern;      /* Vectorscan and ripgrep syntax; never matches across a newline */
+	bool caseless;
+	int requires;             /* index of a rule that must also hit in the file, or -1 */
+	/* Return true to keep the match as a finding (and fill SECRET); false for allow-listed. */
+	bool (*judge)(const struct secret_rule *rule, struct secret_cand *c);
+	const char *message;
+	bool extend;              /* the pattern fixes a minimum length; the token runs on */
+	bool context;             /* a heuristic rule: not applied inside vendored third-party trees */
+};
+
+extern const struct secret_rule secret_rules[];
+extern const size_t secret_nrules;
+
+/* Third-party trees (node_modules, site-packages, docs, tests, examples) where heuristic rules
+ * meet documentation and code far more often than credentials (gitleaks' global allow-list). */
+bool secret_path_is_vendored(const char *path);
+
+/* Shannon entropy in bits per byte. */
+double secret_entropy(const char *s, size_t n);
+/* Example values, template references, masks and other values that are not credentials. */
+bool secret_is_placeholder(const char *s, size_t n);
+/* A value worth reporting after a "password = " style key: long, mixed and random enough. */
+bool secret_value_is_credential(const char *s, size_t n);
+/* Cut the value out of "key = 'value'" style text starting at P (after the key). */
+void secret_cut_value(const char *p, const char *end, const char **v, size_t *n);
+
+/* Private-key confirmation (secretkeys.c). Read the PEM block (or PuTTY file) at C->abs_from
+ * of C->fd and judge it with OpenSSL; always keeps the match, the message says how sure. */
+bool secretkeys_judge_pem(const struct secret_rule *rule, struct secret_cand *c);
+bool secretkeys_judge_putty(const struct secret_rule *rule, struct secret_cand *c);
+/* A PKCS#12 (.p12, .pfx) file: parse with OpenSSL; *MSG (malloc'd) says what it holds. */
+void secretkeys_judge_pkcs12(int fd, char **msg, const char **rule);
+/* Judge a PEM text block (BEGIN ... END) held in memory; *MSG malloc'd. Returns true when
+ * OpenSSL (or the OpenSSH/PuTTY format parser) confirmed it. */
+bool secretkeys_confirm_pem(const char *pem, size_t len, char **msg);
