@@ -28,7 +28,8 @@ int imgdir_list(const struct safefs *fs, const char *dir, struct strv *names)
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
 	closedir(d);
-	qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	if (names->n > first) /* an empty directory leaves v NULL, and qsort(NULL) is undefined */
+		qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
 	return 0;
 }
 
