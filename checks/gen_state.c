@@ -60,15 +60,20 @@ static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir,
 		return;
 	}
 	dfd = -1;
-	while ((de = readdir(d))) {
+	while ((errno = 0, de = readdir(d))) {
 		struct stat st;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
 		_cleanup_free_ char *p = xasprintf("%s%s%s", dir, endswith(dir, "/") ? "" : "/", de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT) /* gone since the listing: nothing to judge */
+				result_add_error(r, p, -errno, "cannot stat");
+			continue;
+		}
 		fn(ctx, r, p, de->d_name, &st, ud);
 	}
+	if (errno)
+		result_add_error(r, dir, -errno, "cannot read");
 	closedir(d);
 }
 
