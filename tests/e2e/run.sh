@@ -73,7 +73,7 @@ PY
 			gate=$(sed -n 's/.*qemu\.debian: fail \([a-z0-9.-]*\) \[.*/\1/p' "$log" | sort -u | xargs)
 			# a check that errored (capgate wait prints "error ID [severity]") is never a known issue
 			if [ -n "$gate" ] && [ -z "$(echo "$gate" | xargs -n1 | grep -vxE "$known_gate")" ] &&
-				! grep -qE 'qemu\.debian: error [a-z0-9.-]+ \[' "$log"; then
+				! grep -qE 'qemu\.debian: (error [a-z0-9.-]+ \[|capgate: error:)' "$log"; then
 				echo "e2e: ready: KNOWN ISSUE: the gate blocks only on $gate: host keys are a last-phase fix the"
 				echo "    gate runs before, and a live journal cannot be emptied while journald writes it"
 				known=1
@@ -119,6 +119,8 @@ for c in rep["checks"]:
 	blocked)
 		if [ "$rc" -eq 0 ]; then
 			echo "e2e: blocked: the packer build passed the gate with a leftover that has no safe fix"; tail -n 60 "$log"; fail=1
+		elif grep -qE 'qemu\.debian: (error [a-z0-9.-]+ \[|capgate: error:)' "$log"; then
+			echo "e2e: blocked: the gate failed with an error, not (only) on the leftover"; tail -n 60 "$log"; fail=1
 		elif ! grep -qE "qemu\.debian: fail $blocker \[|qemu\.debian:   $blocker  " "$log"; then
 			echo "e2e: blocked: packer failed, but not at capgate's gate naming $blocker"
 			tail -n 60 "$log"; fail=1
