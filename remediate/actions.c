@@ -30,6 +30,9 @@ static const struct stat *expect(const struct rem_item *it)
 
 static int apply_remove_file(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
 {
+	/* a check that names a directory (Packer's upload dir, Ansible's remote tmp) means all of it */
+	if (it->have_st && S_ISDIR(it->st.st_mode))
+		return safefs_remove_tree(&ctx->fs, it->path, expect(it), false, &it->files, &it->bytes);
 	int r = safefs_unlink(&ctx->fs, it->path, expect(it));
 	if (r == 0)
 		it->files = 1;
@@ -609,7 +612,7 @@ static int apply_blank_line(struct cg_ctx *ctx, struct rem_item *it, const struc
 /* ---- the table ---- */
 
 const struct rem_action rem_actions[] = {
-	{"remove-file", "unlink the file or link (a link's target is kept)", NULL, apply_remove_file},
+	{"remove-file", "unlink the file or link (a link's target is kept); a directory as remove-tree", NULL, apply_remove_file},
 	{"remove-tree", "remove a file or a directory and everything below it, on its own file system", NULL, apply_remove_tree},
 	{"empty-dir", "remove a directory's contents, keep the directory", NULL, apply_empty_dir},
 	{"truncate-file", "truncate to zero bytes, keeping owner and mode; never a file with several links", NULL, apply_truncate},
