@@ -50,40 +50,26 @@ int imgfile_resolve(const struct safefs *fs, const char *path, char **out)
 {
 	_cleanup_free_ char *cur = normalize(path);
 
+	/* safefs resolves the directories on the way inside the image; only the last component
+	 * is ours to follow, and its target is joined lexically to the link's directory */
 	for (int links = 0; links <= MAX_LINKS; links++) {
-		/* find the first component that is a symlink */
-		bool changed = false;
-		for (char *p = cur + 1;; p++) {
-			if (*p != '/' && *p)
-				continue;
-			char save = *p;
-			struct stat st;
-			*p = 0;
-			int r = safefs_lstat(fs, cur, &st);
-			if (r == 0 && S_ISLNK(st.st_mode)) {
-				_cleanup_free_ char *target = NULL;
-				r = safefs_readlink(fs, cur, &target);
-				if (r < 0)
-					return r;
-				_cleanup_free_ char *joined = join_target(cur, target);
-				*p = save;
-				_cleanup_free_ char *full = xasprintf("%s%s", joined, p);
-				free(cur);
-				cur = normalize(full);
-				changed = true;
-				break;
-			}
-			*p = save;
-			if (r < 0 && r != -ENOENT && r != -ENOTDIR)
-				return r; /* an I/O error is not a missing file */
-			if (r < 0 || !save)
-				break; /* missing: the rest cannot be links */
-		}
-		if (!changed) {
+		_cleanup_free_ char *target = NULL;
+		struct stat st;
+		int r = safefs_lstat(fs, cur, &st);
+
+		if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+			return r;
+		if (r < 0 || !S_ISLNK(st.st_mode)) {
 			*out = cur;
 			cur = NULL;
-			return 0;
+			return 0; /* a file, a directory, or nothing: the caller's open says which */
 		}
+		r = safefs_readlink(fs, cur, &target);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *joined = join_target(cur, target);
+		free(cur);
+		cur = normalize(joined);
 	}
 	return -ELOOP;
 }
@@ -129,15 +115,9 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 		close(fd);
 		return r;
 	}
-	for (errno = 0; (de = readdir(d)); errno = 0)
+	while ((de = readdir(d)))
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
-	if (errno) {
-		/* a listing cut short is an error, not a shorter directory */
-		int r = -errno;
-		closedir(d);
-		return r;
-	}
 	closedir(d);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(char *), cmp_str);

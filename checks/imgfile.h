@@ -6,8 +6,9 @@
 #include "safefs.h"
 #include "util.h"
 
-/* Resolve PATH's symlinks (every component) inside the image and return the final path. -ELOOP
- * after 40 links; the result is malloc'd and absolute. A dangling link resolves to its target. */
+/* Follow PATH while its last component is a symlink, inside the image (safefs resolves the
+ * directories on the way), and return the final path. -ELOOP after 40 links; the result is
+ * malloc'd and absolute. A dangling link resolves to its target. */
 int imgfile_resolve(const struct safefs *fs, const char *path, char **out);
 /* Read a regular file of at most MAX bytes, following symlinks inside the image. */
 int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);

@@ -9,12 +9,15 @@
 
 #define PAM_MAX_FILE (1 << 20)
 #define PAM_MAX_DEPTH 16
+/* Files read per stack: a file that includes itself twice would otherwise be read 2^16 times. */
+#define PAM_MAX_FILES 256
 #define PAM_DIR "/etc/pam.d"
 
 struct pstate {
 	struct pamstack *st;
 	const struct safefs *fs;
 	unsigned depth;
+	unsigned files;
 };
 
 static void diag(struct pamstack *st, const char *file, unsigned line, const char *what)
@@ -148,6 +151,11 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 		return; /* text parsed without an image: includes are not followed */
 	if (ps->depth >= PAM_MAX_DEPTH) {
 		diag(ps->st, from, line, "includes nested too deeply");
+		return;
+	}
+	if (++ps->files > PAM_MAX_FILES) {
+		if (ps->files == PAM_MAX_FILES + 1)
+			diag(ps->st, from, line, "more than 256 included files read: an include loop");
 		return;
 	}
 	r = imgfile_read(ps->fs, path, PAM_MAX_FILE, &buf, NULL);

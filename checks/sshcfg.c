@@ -13,6 +13,8 @@
 
 #define SSHCFG_MAX_FILE (1 << 20)
 #define SSHCFG_MAX_DEPTH 16 /* READCONF_MAX_DEPTH */
+/* Files read per load: a file that includes itself twice would otherwise be read 2^16 times. */
+#define SSHCFG_MAX_FILES 256
 
 enum {
 	KW_MULTI = 1 << 0,   /* every occurrence accumulates (HostKey, Port, AllowUsers, ...) */
@@ -336,6 +338,7 @@ struct parse_state {
 	struct sshcfg *c;
 	const struct safefs *fs;
 	unsigned depth;
+	unsigned files;
 };
 
 static void parse_file(struct parse_state *ps, const char *path, bool active, const char *match);
@@ -464,8 +467,15 @@ static void parse_text(struct parse_state *ps, const char *path, const char *tex
 static void parse_file(struct parse_state *ps, const char *path, bool active, const char *match)
 {
 	_cleanup_free_ char *buf = NULL;
-	int r = imgfile_read(ps->fs, path, SSHCFG_MAX_FILE, &buf, NULL);
+	int r;
 
+	if (++ps->files > SSHCFG_MAX_FILES) {
+		if (ps->files == SSHCFG_MAX_FILES + 1)
+			diag_add(ps->c, path, 0, true, "more than %d included files read: an include loop; not read",
+				 SSHCFG_MAX_FILES);
+		return;
+	}
+	r = imgfile_read(ps->fs, path, SSHCFG_MAX_FILE, &buf, NULL);
 	if (r == -SAFEFS_ENOTREG || r == -EISDIR)
 		return; /* glob matched a directory; sshd would fail to open it too, but the drop-in dir
 			 * pattern never names one in practice */

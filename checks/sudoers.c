@@ -11,11 +11,14 @@
 
 #define SUDOERS_MAX_FILE (1 << 20)
 #define SUDOERS_MAX_DEPTH 128 /* sudo's own include depth limit */
+/* Files read per load: a file that includes itself twice would otherwise be read 2^128 times. */
+#define SUDOERS_MAX_FILES 256
 
 struct pstate {
 	struct sudoers *s;
 	const struct safefs *fs;
 	unsigned depth;
+	unsigned files;
 };
 
 static void diag(struct sudoers *s, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
@@ -378,6 +381,11 @@ static void parse_file(struct pstate *ps, const char *path)
 
 	if (!ps->fs)
 		return; /* text parsed without an image: includes are not followed */
+	if (++ps->files > SUDOERS_MAX_FILES) {
+		if (ps->files == SUDOERS_MAX_FILES + 1)
+			diag(ps->s, path, 0, "more than %d included files read: an include loop; not read", SUDOERS_MAX_FILES);
+		return;
+	}
 	r = imgfile_read(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
 
 	if (r == -ENOENT || r == -ENOTDIR || r == -ELOOP || r == -EFBIG) {

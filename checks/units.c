@@ -36,7 +36,7 @@ static void add_link(struct units *u, const struct safefs *fs, const char *dir, 
 
 int units_load(const struct safefs *fs, struct units *u)
 {
-	struct stat seen[ELEMENTSOF(unit_dirs)];
+	struct stat seen[ELEMENTSOF(unit_dirs)] = {0};
 	size_t nseen = 0;
 
 	*u = (struct units){0};

@@ -31,6 +31,7 @@ sys.exit(1)
 PY
 }
 fails_at() { if finding "$@"; then ok "planted fault fails $1 at $2${3:+ ($3)}"; else not_ok "planted fault fails $1 at $2${3:+ ($3)}"; fi; }
+# profile full: baseline leaves the CIS-only items (password aging, cron, banners...) out
 scan() { set +e; "$cg" scan --root "$root" --profile full --only "$families" --format json --output "$scratch/report.json" 2>"$scratch/err"; rc=$?; set -e; }
 
 # ---- 1. the stock tree, and a scan that writes nothing ----
