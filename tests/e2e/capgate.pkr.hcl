@@ -24,7 +24,8 @@ variable "config" {
 }
 variable "gate_command" {
   type    = string
-  default = "capgate wait --trigger --remediate --timeout 10m"
+  # on failure the daemon's journal (what each action did) goes to the build log
+  default = "capgate wait --trigger --remediate --timeout 10m || { rc=$?; journalctl -u capgate.service --no-pager -n 60; exit $rc; }"
 }
 # after the gate: the daemon is stopped and stays off in the image; the last phase (build-user
 # access, host keys) is fixed only now; then capgate-final.service judges, read-only, what will be
