@@ -115,9 +115,15 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 		close(fd);
 		return r;
 	}
-	while ((de = readdir(d)))
+	for (errno = 0; (de = readdir(d)); errno = 0)
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
+	if (errno) {
+		/* a listing cut short is an error, not a shorter directory */
+		int r = -errno;
+		closedir(d);
+		return r;
+	}
 	closedir(d);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(char *), cmp_str);

@@ -11,6 +11,9 @@ bin=${1:-$src/build}/capgate
 runs=${2:-10}
 root=$("$src/tests/fixtures/rootfs.sh")
 out=$(mktemp)
+# on a shared machine a root run takes nice -20 so other jobs' load does not count as scan time
+prio=""
+[ "$(id -u)" = 0 ] && prio="nice -n -20"
 hardening='ssh.*,acct.*,perm.*,svc.*,fw.*,kernel.*,net.*,log.*,audit.*,agent.*,pkg.*,os.*'
 tf=$(mktemp)
 trap 'rm -f "$out" "$tf"' EXIT
@@ -20,10 +23,10 @@ bench() { # LABEL, then selection arguments
 	: >"$tf"
 	i=0
 	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -a -o "$tf" -f "%e %U %S" "$bin" scan --root "$root" --profile full "$@" --format json >"$out" 2>/dev/null || true
+		$prio /usr/bin/time -a -o "$tf" -f "%e %U %S" "$bin" scan --root "$root" --profile full "$@" --format json >"$out" 2>/dev/null || true
 		i=$((i + 1))
 	done
-	echo "== $label: $runs warm runs; $(nproc) cores, load $(cut -d" " -f1 /proc/loadavg)"
+	echo "== $label: $runs warm runs; $(nproc) cores, load $(cut -d" " -f1 /proc/loadavg)${prio:+, $prio}"
 	python3 - "$tf" "$out" <<'PY'
 import json, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l[:1].isdigit()]

@@ -32,7 +32,7 @@ variable "gate_command" {
 # captured
 variable "final_command" {
   type    = string
-  default = "systemctl disable --now capgate.service capgate.socket && capgate fix --phase last && systemctl start capgate-final.service"
+  default = "systemctl disable --now capgate.service capgate.socket && capgate fix --phase last && systemctl start capgate-final.service && systemctl start capgate-seal.service"
 }
 
 source "qemu" "debian" {
