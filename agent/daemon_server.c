@@ -143,6 +143,7 @@ static void server_on_completed(void *cls, struct MHD_Connection *con, void **co
 	}
 }
 
+static void server_mhd_log(void *cls, const char *fmt, va_list ap) _printf_(2, 0);
 static void server_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *msg = NULL;

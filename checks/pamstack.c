@@ -5,15 +5,19 @@
 #include <ctype.h>
 
 #include "imgdir.h"
+#include "imgfile.h"
 
 #define PAM_MAX_FILE (1 << 20)
 #define PAM_MAX_DEPTH 16
+/* Files read per stack: a file that includes itself twice would otherwise be read 2^16 times. */
+#define PAM_MAX_FILES 256
 #define PAM_DIR "/etc/pam.d"
 
 struct pstate {
 	struct pamstack *st;
 	const struct safefs *fs;
 	unsigned depth;
+	unsigned files;
 };
 
 static void diag(struct pamstack *st, const char *file, unsigned line, const char *what)
@@ -143,11 +147,25 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 	_cleanup_free_ char *buf = NULL;
 	int r;
 
+	if (!ps->fs)
+		return; /* text parsed without an image: includes are not followed */
 	if (ps->depth >= PAM_MAX_DEPTH) {
 		diag(ps->st, from, line, "includes nested too deeply");
 		return;
 	}
-	r = imgdir_read_file(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
+	if (++ps->files > PAM_MAX_FILES) {
+		if (ps->files == PAM_MAX_FILES + 1)
+			diag(ps->st, from, line, "more than 256 included files read: an include loop");
+		return;
+	}
+	r = imgfile_read(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR && r != -ELOOP && r != -EFBIG) {
+		if (ps->st->io_err == 0) {
+			ps->st->io_err = r;
+			ps->st->io_path = xstrdup(path);
+		}
+		return;
+	}
 	if (r < 0) {
 		_cleanup_free_ char *m = xasprintf("cannot read '%s': %s", path, safefs_strerror(r));
 		diag(ps->st, from, line, m);
@@ -170,12 +188,12 @@ int pamstack_load(const struct safefs *fs, const char *service, struct pamstack 
 	struct pstate ps = {.st = st, .fs = fs};
 	_cleanup_free_ char *path = xasprintf(PAM_DIR "/%s", service);
 	_cleanup_free_ char *buf = NULL;
-	int r = imgdir_read_file(fs, path, PAM_MAX_FILE, &buf, NULL);
+	int r = imgfile_read(fs, path, PAM_MAX_FILE, &buf, NULL);
 
 	if (r < 0)
 		return r;
 	parse_text(&ps, path, buf, NULL);
-	return 0;
+	return st->io_err;
 }
 
 const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module)
@@ -212,5 +230,6 @@ void pamstack_free(struct pamstack *st)
 	free(st->v);
 	strv_free(&st->files);
 	strv_free(&st->diags);
+	free(st->io_path);
 	*st = (struct pamstack){0};
 }

@@ -261,8 +261,12 @@ int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts 
 	struct stat st;
 	int r;
 
+	/* capgate's own drop-in is read, merged and replaced here; the file expected at the write is
+	 * the one just read (an earlier action of this run or an interrupted run may have made it) */
+	bool exists = false;
 	r = safefs_lstat(&ctx->fs, it->path, &st);
 	if (r == 0) {
+		exists = true;
 		r = safefs_read_file(&ctx->fs, it->path, DROPIN_MAX, &old, &len);
 		if (r < 0)
 			return r;
@@ -312,7 +316,7 @@ int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts 
 	r = safefs_mkdir_p(&ctx->fs, sysctl ? "/etc/sysctl.d" : "/etc/ssh/sshd_config.d", 0755);
 	if (r == 0)
 		r = safefs_write_atomic(&ctx->fs, it->path, out.buf, out.len, sysctl ? 0644 : 0600, 0, 0,
-					it->have_st ? &it->st : NULL);
+					exists ? &st : NULL);
 	strbuf_free(&out);
 	return r;
 }

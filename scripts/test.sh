@@ -22,5 +22,8 @@ echo "== valgrind memcheck (unit tests, fuzz replays, a scan)"
 echo "== static analysis (cppcheck, clang-tidy)"
 "$src/tests/static/run.sh" "$src/build-static"
 echo "== fuzz (short pass; figures per target)"
-"$src/tests/fuzz/run.sh" all "${CAPGATE_FUZZ_SECONDS:-20}" "$src/build-fuzz"
+# a 240 s budget shared by the targets (at least 10 s each); CAPGATE_FUZZ_SECONDS sets it per target
+ntargets=$(ls "$src"/tests/fuzz/fuzz_*.c | wc -l)
+fuzz_secs=${CAPGATE_FUZZ_SECONDS:-$((240 / ntargets > 10 ? 240 / ntargets : 10))}
+"$src/tests/fuzz/run.sh" all "$fuzz_secs" "$src/build-fuzz"
 echo "== all tests passed"

@@ -32,7 +32,7 @@ static char *junit_of(const struct cg_report *rep)
 START_TEST(junit_failures_and_escaping)
 {
 	struct tu_scan t;
-	tu_scan(&t, root, "gen.*");
+	tu_scan(&t, root, "gen.machine-id,gen.shell-history,gen.tmp-files");
 	_cleanup_free_ char *xml = junit_of(&t.rep);
 	/* machine-id (high) blocks: a failure; tmp-files (low) is below medium: system-out only */
 	ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"capgate\" tests=\"3\" failures=\"1\" errors=\"0\""));
@@ -54,7 +54,7 @@ END_TEST
 START_TEST(junit_error_and_fail_on)
 {
 	struct tu_scan t;
-	tu_scan(&t, root, "gen.*");
+	tu_scan(&t, root, "gen.machine-id,gen.shell-history,gen.tmp-files");
 	/* a check that could not complete is an <error>, and counted */
 	struct cg_result *r = NULL;
 	for (size_t i = 0; i < t.rep.n; i++)

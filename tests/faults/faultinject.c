@@ -8,9 +8,11 @@
  *   ERR  an errno name (EIO, ENOSPC, EROFS, EACCES, EINTR, ...) or "short" (reads return 1 byte)
  *   nth=N    only the Nth matching call        from=N  the Nth and every later one
  *   every=K  every Kth matching call           path=GLOB  the path (fd calls: /proc/self/fd)
- * CAPGATE_FAULTS_LOG=FILE appends one line per injected fault: "OP ERR PATH". */
+ * CAPGATE_FAULTS_LOG=FILE appends one line per injected fault: "OP ERR PATH".
+ * CAPGATE_FAULTS_BT=1 prints the caller's stack to stderr at each fault (to find who ignores it). */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -130,6 +132,10 @@ static void log_fault(const char *op, int err, const char *path)
 	char line[PATH_MAX + 64];
 	int fd, len;
 
+	if (getenv("CAPGATE_FAULTS_BT")) {
+		void *frames[32];
+		backtrace_symbols_fd(frames, backtrace(frames, 32), STDERR_FILENO);
+	}
 	if (!file)
 		return;
 	len = snprintf(line, sizeof line, "%s %s %s\n", op, errname(err), path);

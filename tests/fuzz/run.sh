@@ -12,16 +12,15 @@ secs=${2:?usage: run.sh TARGET|all SECONDS [BUILD_DIR]}
 build=${3:-$src/build-fuzz}
 fuzzdir=$src/tests/fuzz
 
-if [ ! -f "$build/CMakeCache.txt" ] || ! grep -q '^CAPGATE_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
-	"$src/scripts/build.sh" "$build" -DCMAKE_C_COMPILER=clang -DCAPGATE_FUZZ=ON >/dev/null
-else
-	cmake --build "$build" -j2 >/dev/null
-fi
 if [ "$target" = all ]; then
 	targets=$(cd "$fuzzdir" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
 else
 	targets=$target
 fi
+# only the fuzz targets (and the library under them) are built with clang here
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCAPGATE_FUZZ=ON >/dev/null
+cmake --build "$build" -j2 --target $(for t in $targets; do printf 'fuzz_%s ' "$t"; done) >"$build/fuzz-build.log" 2>&1 ||
+	{ grep -E 'error' "$build/fuzz-build.log" | head -n 20 >&2; echo "run.sh: build failed" >&2; exit 2; }
 
 work=$build/fuzz-work
 mkdir -p "$work"
@@ -39,7 +38,7 @@ for t in $targets; do
 	start=$(date +%s.%N)
 	rc=0
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	"$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$work/crash-$t-" $dict "$@" >"$log" 2>&1 || rc=$?
 	end=$(date +%s.%N)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Abuse of capgate's HTTP API over real loopback sockets. Usage: api_abuse.py HOST PORT TOKEN PHASE
+PHASE: flood N (N concurrent connections), loris N SECONDS (slow clients), garbage, auth,
+during (requests while a run is in progress). Prints figures and one 'ok'/'not ok' line per
+property; /v1/health is probed all the way through. Only 127.0.0.0/8 is ever contacted."""
+import json, random, socket, sys, threading, time
+
+HOST, PORT, TOKEN, PHASE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+assert HOST.startswith("127."), "loopback only"
+fails = 0
+
+
+def report(good, what):
+    global fails
+    print(("ok - " if good else "not ok - ") + what, flush=True)
+    fails += 0 if good else 1
+
+
+def request(method, path, headers=None, body=b"", timeout=5.0):
+    """One request on a fresh connection: (status, headers, body) or (None, error)."""
+    h = {"Host": f"{HOST}:{PORT}", "Connection": "close"}
+    h.update(headers or {})
+    if body:
+        h["Content-Length"] = str(len(body))
+    raw = f"{method} {path} HTTP/1.1\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in h.items()) + b"\r\n" + body
+    return exchange(raw, timeout)
+
+
+def exchange(raw, timeout=5.0):
+    try:
+        with socket.create_connection((HOST, PORT), timeout=timeout) as s:
+            s.sendall(raw)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError as e:
+        return None, str(e), b""
+    head, _, body = data.partition(b"\r\n\r\n")
+    try:
+        status = int(head.split(b" ")[1])
+    except (IndexError, ValueError):
+        return None, head[:80], body
+    return status, head.decode("latin-1"), body
+
+
+def auth():
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+class HealthProbe(threading.Thread):
+    """GET /v1/health every 100 ms on a fresh connection; records latencies and failures."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop, self.lat, self.bad = False, [], 0
+
+    def run(self):
+        while not self.stop:
+            t = time.monotonic()
+            st, *_ = request("GET", "/v1/health", timeout=3.0)
+            if st == 200:
+                self.lat.append(time.monotonic() - t)
+            else:
+                self.bad += 1
+            time.sleep(0.1)
+
+    def verdict(self, what):
+        self.stop = True
+        self.join()
+        worst = max(self.lat) * 1000 if self.lat else -1
+        report(self.bad == 0 and self.lat and worst < 2000,
+               f"{what}: /v1/health answered {len(self.lat)} probes, {self.bad} failed, slowest {worst:.0f} ms")
+
+
+def flood(n):
+    probe = HealthProbe()
+    probe.start()
+    socks, connected = [], 0
+    for _ in range(n):
+        try:
+            s = socket.create_connection((HOST, PORT), timeout=5)
+            socks.append(s)
+            connected += 1
+        except OSError:
+            pass
+    # every connection then asks for something (health, status with the token, no token)
+    kinds = [("GET", "/v1/health", {}), ("GET", "/v1/status", auth()), ("GET", "/v1/report", {})]
+    for i, s in enumerate(socks):
+        m, p, h = kinds[i % 3]
+        h = dict(h, Host=f"{HOST}:{PORT}", Connection="close")
+        try:
+            s.sendall(f"{m} {p} HTTP/1.1\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in h.items()) + b"\r\n")
+        except OSError:
+            pass
+    answered = refused = 0
+    codes = {}
+    for s in socks:
+        try:
+            s.settimeout(15)
+            data = s.recv(65536)
+            if data.startswith(b"HTTP/1.1 "):
+                answered += 1
+                c = int(data.split(b" ")[1])
+                codes[c] = codes.get(c, 0) + 1
+            else:
+                refused += 1
+        except OSError:
+            refused += 1
+        s.close()
+    print(f"# flood: {n} concurrent connections, {connected} accepted by the kernel, {answered} answered "
+          f"{dict(sorted(codes.items()))}, {refused} closed by the daemon (connection limit)")
+    bad_auth = codes.get(200, 0) > (answered + 2) // 3 * 2 + 1  # at most health and status answer 200
+    report(answered > 0 and not bad_auth, f"{n} concurrent connections: answered or refused cleanly, no 200 without the token")
+    probe.verdict("during the flood")
+
+
+def loris(n, secs):
+    probe = HealthProbe()
+    probe.start()
+    socks = []
+    for _ in range(n):
+        try:
+            s = socket.create_connection((HOST, PORT), timeout=5)
+            s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n")
+            socks.append(s)
+        except OSError:
+            pass
+    end = time.monotonic() + secs
+    alive = len(socks)
+    while time.monotonic() < end:
+        alive = 0
+        for s in socks:
+            try:
+                s.sendall(b"X-a: b\r\n")  # one header line at a time, never finishing
+                alive += 1
+            except OSError:
+                pass
+        time.sleep(1.0)
+    for s in socks:
+        s.close()
+    print(f"# slow-loris: {len(socks)} slow clients for {secs} s, {alive} still connected at the end")
+    probe.verdict(f"during {len(socks)} slow-loris clients")
+
+
+def garbage():
+    probe = HealthProbe()
+    probe.start()
+    rnd = random.Random(8)
+    cases = [b"\x00" * 100, b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET /v1/health\r\n\r\n",
+             b"GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+             b"POST /v1/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\"",
+             b"POST /v1/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n",
+             b"GET /v1/%00%ff/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+             b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" + b"X: " + b"a" * 70000 + b"\r\n\r\n",
+             b"GET /v1/health HTTP/1.1\r\n" + b"".join(b"H%d: v\r\n" % i for i in range(5000)) + b"\r\n",
+             b"\xff\xfe" * 5000]
+    cases += [bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 4000))) for _ in range(200)]
+    from concurrent.futures import ThreadPoolExecutor
+    # in parallel: requests the daemon holds until its timeout (a body that never comes) overlap
+    with ThreadPoolExecutor(32) as pool:
+        results = list(pool.map(lambda raw: (raw, exchange(raw, timeout=12)), cases))
+    odd = sum(1 for raw, (st, _, _) in results
+              if st is not None and 200 <= st < 300 and b"/v1/health" not in raw[:40])
+    print(f"# garbage: {len(cases)} malformed or random requests")
+    report(odd == 0, f"{len(cases)} malformed requests: none answered 2xx")
+    probe.verdict("during the garbage")
+
+
+def auth_variants():
+    t = TOKEN
+    bad = [None, "", "Bearer", "Bearer ", f"bearer{t}", f"Bearer {t[:-1]}", f"Bearer {t}0", f"Bearer {t.upper()}",
+           f"Basic {t}", f"Bearer  {t}x", f"Bearer {t[:32]}", f"Bearer {'0' * 64}", f"Token {t}",
+           f"Bearer {t[:-1]}\x00{t[-1]}", f"Bearer {t},Bearer {t}"]
+    leaks = 0
+    for a in bad:
+        for p in ("/v1/status", "/v1/report", "/v1/ready"):
+            h = {} if a is None else {"Authorization": a}
+            st, *_ = request("GET", p, h)
+            if st is not None and st not in (400, 401):
+                leaks += 1
+                print(f"#   {p} with Authorization {a!r}: {st}")
+        st, *_ = request("GET", f"/v1/status?token={t}")
+        leaks += st not in (400, 401)
+        st, *_ = request("GET", f"/v1/status?access_token={t}&Authorization=Bearer%20{t}")
+        leaks += st not in (400, 401)
+        st, *_ = request("POST", "/v1/runs", {} if a is None else {"Authorization": a}, b"{}")
+        leaks += st not in (400, 401)
+    print(f"# auth: {len(bad)} wrong Authorization values x 4 endpoints, token in the query string")
+    report(leaks == 0, "no wrong, partial, cased or query-string token is accepted")
+    st, *_ = request("GET", "/v1/status", auth())
+    report(st == 200, "the right token still works")
+
+
+def during():
+    st, _, body = request("POST", "/v1/runs", auth(), b"{}")
+    report(st == 202, f"POST /v1/runs: {st}")
+    seen = {"409": 0, "503": 0, "running": 0, "health": 0}
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        st, head, body = request("GET", "/v1/status", auth())
+        state = json.loads(body).get("state") if st == 200 else None
+        if state == "running":
+            seen["running"] += 1
+            st2, *_ = request("POST", "/v1/runs", auth(), b"{}")
+            seen["409"] += st2 == 409
+            st3, head3, _ = request("GET", "/v1/ready", auth())
+            seen["503"] += st3 == 503 and "Retry-After" in head3
+            st4, *_ = request("GET", "/v1/health")
+            seen["health"] += st4 == 200
+        elif state in ("ready", "blocked", "error"):
+            break
+        time.sleep(0.02)
+    print(f"# during a run: {seen['running']} status polls saw it running; 409 x{seen['409']}, "
+          f"503+Retry-After x{seen['503']}, health x{seen['health']}")
+    report(seen["running"] > 0 and seen["409"] == seen["running"] and seen["503"] == seen["running"]
+           and seen["health"] == seen["running"], "while running: 409 for a second run, 503 ready, health 200")
+
+
+if PHASE == "flood":
+    flood(int(sys.argv[5]))
+elif PHASE == "loris":
+    loris(int(sys.argv[5]), int(sys.argv[6]))
+elif PHASE == "garbage":
+    garbage()
+elif PHASE == "auth":
+    auth_variants()
+elif PHASE == "during":
+    during()
+sys.exit(1 if fails else 0)
