@@ -29,11 +29,11 @@ _Static_assert(sizeof(uint64_t) * 8 >= 48, "rule mask");
 /* ---- the compiled databases: a pure function of the rule table, built once per process ---- */
 
 static struct {
-	pthread_once_t once;
+	pthread_once_t once, once_locate;
 	hs_database_t *detect; /* streaming, single match */
-	hs_database_t *locate; /* block, leftmost start of match */
-	int err;
-} dbs = {.once = PTHREAD_ONCE_INIT};
+	hs_database_t *locate; /* block, leftmost start of match; built on the first hit only */
+	int err, err_locate;
+} dbs = {.once = PTHREAD_ONCE_INIT, .once_locate = PTHREAD_ONCE_INIT};
 
 static hs_database_t *compile(unsigned mode, unsigned extra)
 {
@@ -64,15 +64,27 @@ static void dbs_init(void)
 		return;
 	}
 	dbs.detect = compile(HS_MODE_STREAM, HS_FLAG_SINGLEMATCH);
-	dbs.locate = compile(HS_MODE_BLOCK, HS_FLAG_SOM_LEFTMOST);
-	if (!dbs.detect || !dbs.locate)
+	if (!dbs.detect)
 		dbs.err = -EINVAL;
+}
+
+static void dbs_init_locate(void)
+{
+	dbs.locate = compile(HS_MODE_BLOCK, HS_FLAG_SOM_LEFTMOST);
+	if (!dbs.locate)
+		dbs.err_locate = -EINVAL;
 }
 
 static int dbs_get(void)
 {
 	pthread_once(&dbs.once, dbs_init);
 	return dbs.err;
+}
+
+static int dbs_get_locate(void)
+{
+	pthread_once(&dbs.once_locate, dbs_init_locate);
+	return dbs.err_locate;
 }
 
 /* ---- jobs: walked regular files handed from the walker to the workers ---- */
@@ -106,6 +118,7 @@ struct worker {
 	struct engine *eng;
 	pthread_t tid;
 	hs_scratch_t *scratch;
+	bool locate_ready; /* SCRATCH also fits the location database */
 	hs_stream_t *stream;
 	char *buf;
 	/* per-worker results, merged at the end */
@@ -319,6 +332,13 @@ static void locate_file(struct worker *w, struct job *j, int fd, uint64_t mask)
 	size_t kn = 0;
 	bool gcp_sa = false;
 
+	if (!w->locate_ready) {
+		if (dbs_get_locate() < 0 || hs_alloc_scratch(dbs.locate, &w->scratch) != HS_SUCCESS) {
+			w->rc = -EIO;
+			return;
+		}
+		w->locate_ready = true;
+	}
 	for (;;) {
 		ssize_t n = 0;
 		bool eof;
@@ -604,7 +624,6 @@ int secretscan_run(const struct safefs *fs, const struct secretscan_opts *o, str
 		struct worker *w = &ws[i];
 		w->eng = &eng;
 		if (hs_alloc_scratch(dbs.detect, &w->scratch) != HS_SUCCESS ||
-		    hs_alloc_scratch(dbs.locate, &w->scratch) != HS_SUCCESS ||
 		    hs_open_stream(dbs.detect, 0, &w->stream) != HS_SUCCESS) {
 			r = -ENOMEM;
 			break;
