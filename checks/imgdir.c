@@ -34,7 +34,8 @@ int imgdir_list(const struct safefs *fs, const char *dir, struct strv *names)
 		return r;
 	}
 	closedir(d);
-	qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
+	if (names->n > first) /* an empty list has no array: qsort(NULL) is undefined */
+		qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
 	return 0;
 }
 
