@@ -200,7 +200,31 @@ int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
 	if (!a->output)
 		return report_write(rep, fmt, stdout, report_want_colour(STDOUT_FILENO)) < 0 || fflush(stdout) ? EXIT_ERROR : 0;
 
-	/* the report file is the host's: temp file beside it, fsync, rename */
+	/* a device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place: renaming a file
+	 * over it would replace the device */
+	struct stat st;
+	if (stat(a->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "capgate: cannot write '%s': is a directory\n", a->output);
+			return EXIT_ERROR;
+		}
+		fd = open(a->output, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		out = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!out) {
+			fprintf(stderr, "capgate: cannot write '%s': %m\n", a->output);
+			if (fd >= 0)
+				close(fd);
+			return EXIT_ERROR;
+		}
+		r = report_write(rep, fmt, out, false);
+		if (fclose(out) != 0 && r == 0)
+			r = -EIO;
+		if (r < 0)
+			fprintf(stderr, "capgate: cannot write '%s': %s\n", a->output, strerror(-r));
+		return r < 0 ? EXIT_ERROR : 0;
+	}
+
+	/* a regular report file: temp file beside it, fsync, rename */
 	tmp = xasprintf("%s.XXXXXX", a->output);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {

@@ -3,6 +3,35 @@
 
 #include "remediate.h"
 
+/* A run that stops before the last phase must not block on what that phase will fix (host keys,
+ * the build user's access): a check whose every finding has a last-phase fix planned is reported
+ * as skipped with that reason, its findings kept, and does not count for the verdict. */
+static void defer_last_phase(struct cg_ctx *ctx, struct cg_report *rep, const struct rem_opts *ro)
+{
+	struct rem_opts all = *ro;
+	struct rem_plan plan;
+
+	all.phases = REM_PHASES_ALL;
+	all.manifest = NULL;
+	remediate_plan(ctx, rep, &all, &plan);
+	for (size_t i = 0; i < rep->n; i++) {
+		struct cg_result *r = &rep->results[i];
+		bool all_last = r->status == CG_FAIL && r->nfindings > 0 && r->omitted == 0;
+		for (size_t k = 0; all_last && k < r->nfindings; k++) {
+			bool covered = false;
+			for (size_t j = 0; j < plan.n && !covered; j++)
+				covered = plan.v[j].phase == REM_PHASE_LAST && plan.v[j].state == REM_PLANNED &&
+					  streq(plan.v[j].check_id, r->check->id) && streq(plan.v[j].path, r->findings[k].path);
+			all_last = covered;
+		}
+		if (all_last) {
+			result_skip(r, "fixed in the last phase, after the gate has signalled (capgate fix --phase last)");
+			r->status = CG_SKIP;
+		}
+	}
+	remediate_plan_free(&plan);
+}
+
 int pipeline_run(struct cg_ctx *ctx, const struct cg_selection *sel, const struct pipeline_opts *o,
 		 struct cg_report *rep)
 {
@@ -42,6 +71,8 @@ int pipeline_run(struct cg_ctx *ctx, const struct cg_selection *sel, const struc
 	scan_report_free(rep);
 	*rep = after;
 	rep->actions = remediate_actions_json(&plan, false);
+	if (!(plan.phases & REM_PHASE_LAST))
+		defer_last_phase(ctx, rep, &ro);
 	scan_settle_verdict(rep);
 	remediate_plan_free(&plan);
 	return r;

@@ -81,6 +81,15 @@ void runner_run_argv(const struct runner *rn, const struct run_request *req, str
 	}
 }
 
+static bool runner_cancelled(struct runner *rn)
+{
+	bool c;
+	pthread_mutex_lock(&rn->lock);
+	c = rn->cancel;
+	pthread_mutex_unlock(&rn->lock);
+	return c;
+}
+
 /* Read FD to its end into SB, at most MAX bytes; -EFBIG beyond. */
 static int read_all(int fd, struct strbuf *sb, size_t max)
 {
@@ -250,7 +259,7 @@ static enum runner_state runner_execute(struct runner *rn, const char *run_id, j
 
 	if (WIFSIGNALED(status)) {
 		strbuf_free(&out);
-		*error = rn->cancel ? xstrdup("the run was stopped before it completed")
+		*error = runner_cancelled(rn) ? xstrdup("the run was stopped before it completed")
 				    : xasprintf("the run crashed (%s)", sigabbrev_np(WTERMSIG(status)) ?: "signal");
 		return RUNNER_ERROR;
 	}
@@ -371,7 +380,7 @@ static void *runner_worker(void *arg)
 	if (rn->on_state)
 		rn->on_state(rn, st, run_id, rn->ud);
 	/* the signal is part of the run: a new run waits until it is sent (or given up) */
-	if (doc && rn->signal && !rn->cancel)
+	if (doc && rn->signal && !runner_cancelled(rn))
 		runner_signal(rn, run_id, doc);
 	json_decref(doc);
 

@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "families.h"
 #include "imgdir.h"
+#include "imgfile.h"
 #include "logindefs.h"
 #include "pamstack.h"
 #include "redact.h"
@@ -160,7 +161,8 @@ static int acct_unique_ids(struct cg_ctx *ctx, struct cg_result *r)
 				break;
 			}
 		}
-		if (!acctdb_group_by_gid(&v.db, pw->v[i].gid))
+		/* without any /etc/group (a bare tree, not an OS) group consistency is not judged */
+		if (v.db.has_group && !acctdb_group_by_gid(&v.db, pw->v[i].gid))
 			result_add_finding(r, "/etc/passwd", pw->v[i].line, "missing-group", pw->v[i].name,
 					   "'%s' has primary gid %u, which /etc/group does not define; safe: add the "
 					   "group or fix the gid", pw->v[i].name, (unsigned)pw->v[i].gid);
@@ -260,6 +262,11 @@ static int acct_sudoers_nopasswd(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, SUDOERS_MAIN, e, "cannot read");
 		goto out;
 	}
+	if (s.io_err < 0) {
+		e = s.io_err;
+		result_add_error(r, s.io_path, e, "cannot read");
+		goto out;
+	}
 	for (size_t i = 0; i < s.n; i++) {
 		const struct sudo_rule *ru = &s.v[i];
 		if (ru->kind == SUDO_USERSPEC && ru->nopasswd)
@@ -343,7 +350,7 @@ static int acct_password_hashing(struct cg_ctx *ctx, struct cg_result *r)
 	if (e == -ENOENT)
 		e = pamstack_load(&ctx->fs, "system-auth", &pam);
 	if (e < 0 && e != -ENOENT) {
-		result_add_error(r, "/etc/pam.d/common-password", e, "cannot read");
+		result_add_error(r, pam.io_path ? pam.io_path : "/etc/pam.d/common-password", e, "cannot read");
 		goto out;
 	}
 	e = 0;
@@ -488,6 +495,7 @@ static int acct_default_umask(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct acctview v = {0};
 	struct strv profiles = {0};
+	_cleanup_free_ char *where = NULL;
 	int e = view_load(ctx, r, &v);
 
 	if (e != 0)
@@ -503,7 +511,9 @@ static int acct_default_umask(struct cg_ctx *ctx, struct cg_result *r)
 	strv_push(&profiles, "/etc/profile");
 	strv_push(&profiles, "/etc/bash.bashrc");
 	strv_push(&profiles, "/etc/bashrc");
-	imgdir_glob(&ctx->fs, "/etc/profile.d/*.sh", &profiles);
+	int gl = imgdir_glob(&ctx->fs, "/etc/profile.d/*.sh", &profiles, &where);
+	if (gl < 0)
+		result_add_error(r, where, gl, "cannot list");
 	for (size_t i = 0; i < profiles.n; i++)
 		judge_umask_file(ctx, r, profiles.v[i]);
 out:
@@ -513,7 +523,8 @@ out:
 }
 
 /* pwquality's minlen: the module argument, else pwquality.conf and its .d (last wins). */
-static long pwquality_minlen(struct cg_ctx *ctx, const struct pam_entry *pe, char **where, unsigned *line)
+static long pwquality_minlen(struct cg_ctx *ctx, struct cg_result *r, const struct pam_entry *pe, char **where,
+			     unsigned *line)
 {
 	struct strv files = {0};
 	long minlen = 8; /* libpwquality's default */
@@ -524,11 +535,17 @@ static long pwquality_minlen(struct cg_ctx *ctx, const struct pam_entry *pe, cha
 	if (arg && *arg)
 		return strtol(arg, NULL, 10);
 	strv_push(&files, "/etc/security/pwquality.conf");
-	imgdir_glob(&ctx->fs, "/etc/security/pwquality.conf.d/*.conf", &files);
+	_cleanup_free_ char *gwhere = NULL;
+	int gl = imgdir_glob(&ctx->fs, "/etc/security/pwquality.conf.d/*.conf", &files, &gwhere);
+	if (gl < 0)
+		result_add_error(r, gwhere, gl, "cannot list");
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		unsigned lineno = 0;
-		if (safefs_read_file(&ctx->fs, files.v[i], 1 << 20, &buf, NULL) < 0)
+		int e = imgfile_read(&ctx->fs, files.v[i], 1 << 20, &buf, NULL);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+			result_add_error(r, files.v[i], e, "cannot read");
+		if (e < 0)
 			continue;
 		for (char *p = buf, *nl; p && *p; p = nl) {
 			nl = strchr(p, '\n');
@@ -567,7 +584,7 @@ static int load_password_stack(struct cg_ctx *ctx, struct cg_result *r, struct p
 		return 1;
 	}
 	if (e < 0)
-		result_add_error(r, *path, e, "cannot read");
+		result_add_error(r, pam->io_path ? pam->io_path : *path, e, "cannot read");
 	return e;
 }
 
@@ -588,7 +605,7 @@ static int acct_pam_pwquality(struct cg_ctx *ctx, struct cg_result *r)
 		else {
 			_cleanup_free_ char *where = NULL;
 			unsigned line;
-			long minlen = pwquality_minlen(ctx, pe, &where, &line);
+			long minlen = pwquality_minlen(ctx, r, pe, &where, &line);
 			if (minlen < 14)
 				result_add_finding(r, where, line, "minlen", NULL,
 						   "passwords need only %ld characters; safe value: minlen = 14 or more", minlen);
@@ -612,7 +629,7 @@ static int acct_pam_lockout_reuse(struct cg_ctx *ctx, struct cg_result *r)
 		e = pamstack_load(&ctx->fs, "system-auth", &auth);
 	}
 	if (e < 0 && e != -ENOENT) {
-		result_add_error(r, auth_path, e, "cannot read");
+		result_add_error(r, auth.io_path ? auth.io_path : auth_path, e, "cannot read");
 		goto out;
 	}
 	e = 0;
@@ -648,7 +665,8 @@ static int acct_su_restricted(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	}
 	if (e < 0) {
-		result_add_error(r, "/etc/pam.d/su", e, "cannot read");
+		result_add_error(r, pam.io_path ? pam.io_path : "/etc/pam.d/su", e, "cannot read");
+		pamstack_free(&pam);
 		return e;
 	}
 	const struct pam_entry *w = pamstack_find(&pam, "auth", "pam_wheel.so");
@@ -679,6 +697,8 @@ static void judge_path_value(struct cg_ctx *ctx, struct cg_result *r, const char
 		} else if (!strchr(p, '$')) {
 			struct stat st;
 			_cleanup_close_ int fd = safefs_open_dir(&ctx->fs, p);
+			if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR)
+				result_add_error(r, p, fd, "cannot open");
 			if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_uid != 0 || (st.st_mode & 022)))
 				result_add_finding(r, file, line, "writable", p,
 						   "root's PATH holds '%s', mode %04o owned by uid %u: whoever can write "
@@ -771,12 +791,17 @@ static int acct_home_dirs(struct cg_ctx *ctx, struct cg_result *r)
 		if (st.st_mode & 027)
 			result_add_finding(r, u->home, 0, "mode", u->name, "home of '%s' is mode %04o; safe value: 0750 or stricter",
 					   u->name, (unsigned)(st.st_mode & 07777));
-		if (imgdir_list(&ctx->fs, u->home, &names) == 0)
-			for (size_t k = 0; k < names.n; k++) {
+		int le = imgfile_list_dir(&ctx->fs, u->home, &names);
+		if (le < 0)
+			result_add_error(r, u->home, le, "cannot list");
+		for (size_t k = 0; k < names.n; k++) {
 				if (names.v[k][0] != '.')
 					continue;
 				_cleanup_free_ char *p = xasprintf("%s/%s", streq(u->home, "/") ? "" : u->home, names.v[k]);
-				if (safefs_lstat(&ctx->fs, p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 022))
+				int de = safefs_lstat(&ctx->fs, p, &st);
+				if (de < 0 && de != -ENOENT)
+					result_add_error(r, p, de, "cannot stat");
+				if (de == 0 && S_ISREG(st.st_mode) && (st.st_mode & 022))
 					result_add_finding(r, p, 0, "dotfile", u->name,
 							   "is mode %04o: others can change what '%s' runs at login; safe: "
 							   "not group- or world-writable", (unsigned)(st.st_mode & 07777), u->name);
@@ -810,7 +835,10 @@ static int acct_trust_files(struct cg_ctx *ctx, struct cg_result *r)
 		for (size_t k = 0; home && k < ELEMENTSOF(per_user); k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", home, per_user[k]);
 			struct stat st;
-			if (safefs_lstat(&ctx->fs, p, &st) == 0)
+			int le = safefs_lstat(&ctx->fs, p, &st);
+			if (le < 0 && le != -ENOENT && le != -ENOTDIR)
+				result_add_error(r, p, le, "cannot stat");
+			if (le == 0)
 				result_add_finding(r, p, 0, per_user[k] + 1, NULL,
 						   "%s file: %s; safe: remove it", per_user[k],
 						   streq(per_user[k], ".netrc") ? "may hold credentials and is read by ftp/curl"
@@ -820,7 +848,10 @@ static int acct_trust_files(struct cg_ctx *ctx, struct cg_result *r)
 	}
 	for (size_t k = 0; k < ELEMENTSOF(global); k++) {
 		struct stat st;
-		if (safefs_lstat(&ctx->fs, global[k], &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > 0))
+		int le = safefs_lstat(&ctx->fs, global[k], &st);
+		if (le < 0 && le != -ENOENT && le != -ENOTDIR)
+			result_add_error(r, global[k], le, "cannot stat");
+		if (le == 0 && (!S_ISREG(st.st_mode) || st.st_size > 0))
 			result_add_finding(r, global[k], 0, "hosts-equiv", NULL,
 					   "host-based trust file; safe: remove it");
 	}

@@ -136,6 +136,7 @@ void acctdb_parse_shadow(struct acctdb *db, const char *text)
 
 void acctdb_parse_group(struct acctdb *db, const char *text)
 {
+	db->has_group = true;
 	each_line(db, "/etc/group", text, group_line);
 }
 
@@ -153,7 +154,7 @@ int acctdb_load(const struct safefs *fs, struct acctdb *db, const char **failed)
 		bool optional;
 	} files[] = {
 		{"/etc/shadow", acctdb_parse_shadow, true},
-		{"/etc/group", acctdb_parse_group, false},
+		{"/etc/group", acctdb_parse_group, true},
 		{"/etc/gshadow", acctdb_parse_gshadow, true},
 	};
 	int r = users_load(fs, &db->passwd);

@@ -49,14 +49,15 @@ struct acctdb {
 	/* "+"/"-" NIS compat lines in shadow and group (passwd's are in passwd.plus) */
 	struct acctdb_bad *plus;
 	size_t nplus;
-	bool has_shadow, has_gshadow;
+	bool has_shadow, has_gshadow, has_group;
 };
 
 void acctdb_parse_shadow(struct acctdb *db, const char *text);
 void acctdb_parse_group(struct acctdb *db, const char *text);
 void acctdb_parse_gshadow(struct acctdb *db, const char *text);
-/* Read /etc/passwd, shadow, group and gshadow of the image. A missing shadow or gshadow is
- * recorded (has_shadow false); any other read failure is returned with *FAILED naming the file. */
+/* Read /etc/passwd, shadow, group and gshadow of the image. Only passwd must exist (a missing
+ * group leaves every primary gid undefined, which acct.unique-ids reports); any other read
+ * failure is returned with *FAILED naming the file. */
 int acctdb_load(const struct safefs *fs, struct acctdb *db, const char **failed);
 void acctdb_free(struct acctdb *db);
 

@@ -7,16 +7,15 @@
 #include <fcntl.h>
 
 /* cloud-init uses Azure unless a datasource_list excludes it (cloud.cfg, then cloud.cfg.d) */
-static bool cloudinit_has_azure(struct cg_ctx *ctx)
+static bool cloudinit_has_azure(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct strv names = {0};
 	bool azure = true;
 
-	imgfile_conf_files(&ctx->fs, "/etc/cloud/cloud.cfg", "/etc/cloud/cloud.cfg.d", ".cfg", &names);
+	hsys_conf_files(ctx, r, "/etc/cloud/cloud.cfg", "/etc/cloud/cloud.cfg.d", ".cfg", &names);
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *buf = NULL;
-		size_t len;
-		if (imgfile_read(&ctx->fs, names.v[i], 1 << 20, &buf, &len) < 0)
+		if (hsys_read(ctx, r, names.v[i], &buf) < 0)
 			continue;
 		char *ds = strstr(buf, "datasource_list");
 		if (ds && (ds == buf || ds[-1] == '\n'))
@@ -39,8 +38,8 @@ static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	}
 	waagent = (dpkg_installed(&db, "waagent") || dpkg_installed(&db, "walinuxagent")) &&
-		  (hsys_unit_enabled(ctx, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, &u, "waagent.service"));
-	cloudinit = dpkg_installed(&db, "cloud-init") && hsys_unit_enabled(ctx, &u, "cloud-init.service") && cloudinit_has_azure(ctx);
+		  (hsys_unit_enabled(ctx, r, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, r, &u, "waagent.service"));
+	cloudinit = dpkg_installed(&db, "cloud-init") && hsys_unit_enabled(ctx, r, &u, "cloud-init.service") && cloudinit_has_azure(ctx, r);
 	if (!waagent && !cloudinit)
 		result_add_finding(r, "/var/lib/dpkg/status", 0, NULL, NULL,
 				   "neither the Azure Linux agent (package waagent, walinuxagent.service) nor cloud-init "
@@ -55,7 +54,7 @@ static int agent_azure_monitor(struct cg_ctx *ctx, struct cg_result *r)
 	static const char *const marks[] = {"/opt/microsoft/azuremonitoragent", "/etc/opt/microsoft/azuremonitoragent",
 					    "/var/opt/microsoft/azuremonitoragent", "/opt/microsoft/omsagent"};
 	for (size_t i = 0; i < ELEMENTSOF(marks); i++)
-		if (imgfile_exists(&ctx->fs, marks[i]))
+		if (imgfile_exists_or_error(&ctx->fs, r, marks[i]))
 			result_add_finding(r, marks[i], 0, NULL, NULL,
 					   "Azure Monitor agent files are baked in; AMA is deployed as a VM extension, and any "
 					   "per-VM configuration here would be cloned");
@@ -67,7 +66,7 @@ static int agent_mde(struct cg_ctx *ctx, struct cg_result *r)
 	static const char *const onboard[] = {"/etc/opt/microsoft/mdatp/mdatp_onboard.json",
 					      "/var/opt/microsoft/mdatp/mdatp_onboard.json"};
 	for (size_t i = 0; i < ELEMENTSOF(onboard); i++)
-		if (imgfile_exists(&ctx->fs, onboard[i]))
+		if (imgfile_exists_or_error(&ctx->fs, r, onboard[i]))
 			result_add_finding(r, onboard[i], 0, "onboarded", NULL,
 					   "Defender for Endpoint is onboarded in the image; every VM would share one device "
 					   "identity. Onboard at first boot instead and remove this file");
@@ -80,10 +79,9 @@ static void grub_cmdline(struct cg_ctx *ctx, struct cg_result *r)
 	static const char *const files[] = {"/etc/default/grub"};
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
 		_cleanup_free_ char *buf = NULL;
-		size_t len;
 		unsigned n = 0;
 		char *cur, *l;
-		if (imgfile_read(&ctx->fs, files[i], 1 << 20, &buf, &len) < 0)
+		if (hsys_read(ctx, r, files[i], &buf) < 0)
 			continue;
 		cur = buf;
 		while ((l = imgfile_next_line(&cur))) {
@@ -102,7 +100,7 @@ static int agent_mac(struct cg_ctx *ctx, struct cg_result *r)
 	size_t len;
 
 	/* SELinux images (rare on Debian): /etc/selinux/config SELINUX=enforcing is enough */
-	if (imgfile_read(&ctx->fs, "/etc/selinux/config", 1 << 20, &se, &len) == 0 && strstr(se, "\nSELINUX=enforcing"))
+	if (hsys_read(ctx, r, "/etc/selinux/config", &se) == 0 && strstr(se, "\nSELINUX=enforcing"))
 		return 0;
 	if (hsys_dpkg_load(ctx, r, &db) < 0)
 		return 0;

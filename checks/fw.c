@@ -35,10 +35,10 @@ static int fw_load(struct cg_ctx *ctx, struct cg_result *r, struct fw_state *fw)
 	fw->ufw_conf = read_opt(ctx, r, "/etc/ufw/ufw.conf");
 	fw->ufw_user = read_opt(ctx, r, "/etc/ufw/user.rules");
 	fw->ufw_user6 = read_opt(ctx, r, "/etc/ufw/user6.rules");
-	fw->nft = fw->nft_conf && hsys_unit_enabled(ctx, &u, "nftables.service");
-	fw->iptables = (fw->rules_v4 || fw->rules_v6) && hsys_unit_enabled(ctx, &u, "netfilter-persistent.service");
-	fw->ufw = fw->ufw_conf && strstr(fw->ufw_conf, "\nENABLED=yes") && hsys_unit_enabled(ctx, &u, "ufw.service");
-	fw->firewalld = hsys_unit_enabled(ctx, &u, "firewalld.service");
+	fw->nft = fw->nft_conf && hsys_unit_enabled(ctx, r, &u, "nftables.service");
+	fw->iptables = (fw->rules_v4 || fw->rules_v6) && hsys_unit_enabled(ctx, r, &u, "netfilter-persistent.service");
+	fw->ufw = fw->ufw_conf && strstr(fw->ufw_conf, "\nENABLED=yes") && hsys_unit_enabled(ctx, r, &u, "ufw.service");
+	fw->firewalld = hsys_unit_enabled(ctx, r, &u, "firewalld.service");
 	units_free(&u);
 	return 0;
 }

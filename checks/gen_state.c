@@ -148,9 +148,21 @@ static bool is_rotated(const char *name)
 	return k < n && n - k == 8 && k > 0 && name[k - 1] == '-';
 }
 
+struct logscan {
+	struct cg_ctx *ctx;
+	struct cg_result *r;
+};
+
+static bool is_active_journal(const char *name)
+{
+	return streq(name, "system.journal") || (startswith(name, "user-") && endswith(name, ".journal") &&
+						 !strchr(name, '@'));
+}
+
 static int logs_visit(const struct safefs_entry *e, void *ud)
 {
-	struct cg_result *r = ud;
+	struct logscan *ls = ud;
+	struct cg_result *r = ls->r;
 	const struct stat *st = e->st;
 
 	if (S_ISLNK(st->st_mode)) {
@@ -167,6 +179,10 @@ static int logs_visit(const struct safefs_entry *e, void *ud)
 	if (!S_ISREG(st->st_mode) || st->st_size == 0)
 		return SAFEFS_WALK_CONTINUE;
 	if (startswith(e->path, "/var/log/journal/") && (endswith(e->name, ".journal") || endswith(e->name, ".journal~"))) {
+		/* live, journald owns the active files (system.journal, user-UID.journal): rotation
+		 * archives them and vacuuming removes the archives; the active ones are never empty */
+		if (ls->ctx->mode == CG_MODE_LIVE && is_active_journal(e->name))
+			return SAFEFS_WALK_CONTINUE;
 		result_add_finding(r, e->path, 0, "journal", NULL, "journal file, %lld bytes", (long long)st->st_size);
 		return SAFEFS_WALK_CONTINUE;
 	}
@@ -185,7 +201,8 @@ static int logs_visit(const struct safefs_entry *e, void *ud)
 
 static void logs_error(const char *path, int err, void *ud)
 {
-	result_add_error(ud, path, err, "cannot read");
+	struct logscan *ls = ud;
+	result_add_error(ls->r, path, err, "cannot read");
 }
 
 int gen_state_logs(struct cg_ctx *ctx, struct cg_result *r)
@@ -201,7 +218,8 @@ int gen_state_logs(struct cg_ctx *ctx, struct cg_result *r)
 				   "/var/log is a symbolic link; not followed and not emptied");
 		return 0;
 	}
-	e = safefs_walk(&ctx->fs, "/var/log", &ops, r);
+	struct logscan ls = {.ctx = ctx, .r = r};
+	e = safefs_walk(&ctx->fs, "/var/log", &ops, &ls);
 	if (e < 0 && e != -ENOENT)
 		result_add_error(r, "/var/log", e, "cannot walk");
 	return 0;

@@ -109,19 +109,24 @@ bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name)
 	return streq(active, "active") || streq(active, "activating") || streq(active, "reloading");
 }
 
-bool hsys_unit_starts(struct cg_ctx *ctx, const struct units *u, const char *name, struct unit_info *info)
+bool hsys_unit_starts(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *name,
+		      struct unit_info *info)
 {
-	if (units_query(&ctx->fs, u, name, info) == 0 && units_starts_at_boot(info))
+	int e = units_query(&ctx->fs, u, name, info);
+
+	if (e < 0)
+		result_add_error(r, name, e, "cannot judge the unit");
+	else if (units_starts_at_boot(info))
 		return true;
 	unit_info_free(info);
 	return false;
 }
 
-bool hsys_unit_enabled(struct cg_ctx *ctx, const struct units *u, const char *name)
+bool hsys_unit_enabled(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *name)
 {
 	struct unit_info info;
 
-	if (!hsys_unit_starts(ctx, u, name, &info))
+	if (!hsys_unit_starts(ctx, r, u, name, &info))
 		return false;
 	unit_info_free(&info);
 	return true;
@@ -160,28 +165,54 @@ unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsi
 
 #include <sys/mman.h>
 
-char *hsys_systemd_setting(struct cg_ctx *ctx, const char *main, const char *const *dirs, size_t ndirs,
-			   const char *key, char **where, unsigned *line)
+void hsys_list_dir(struct cg_ctx *ctx, struct cg_result *r, const char *dir, struct strv *names)
+{
+	int e = imgfile_list_dir(&ctx->fs, dir, names);
+	if (e < 0)
+		result_add_error(r, dir, e, "cannot list");
+}
+
+void hsys_conf_files(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *dir, const char *suffix,
+		     struct strv *out)
+{
+	int e = imgfile_conf_files(&ctx->fs, main, dir, suffix, out);
+	if (e < 0)
+		result_add_error(r, dir, e, "cannot list");
+}
+
+int hsys_read(struct cg_ctx *ctx, struct cg_result *r, const char *path, char **buf)
+{
+	size_t len;
+	int e = imgfile_read(&ctx->fs, path, 4 << 20, buf, &len);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, path, e, "cannot read");
+	return e;
+}
+
+char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *const *dirs,
+			   size_t ndirs, const char *key, char **where, unsigned *line)
 {
 	_cleanup_free_ char *prefix = xasprintf("%s=", key);
 	struct dropins d = {0};
 	struct strv files = {0};
 	char *value = NULL;
+	int e;
 
 	*where = xstrdup(main);
 	*line = 0;
 	strv_push(&files, main);
-	if (imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d) == 0)
-		for (size_t i = 0; i < d.n; i++)
-			if (!d.v[i].masked)
-				strv_push(&files, d.v[i].path);
+	e = imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d);
+	if (e < 0)
+		result_add_error(r, dirs[0], e, "cannot list the drop-ins");
+	for (size_t i = 0; i < d.n; i++)
+		if (!d.v[i].masked)
+			strv_push(&files, d.v[i].path);
 	imgfile_dropins_free(&d);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
-		size_t len;
 		unsigned n = 0;
 		char *cur, *l;
-		if (imgfile_read(&ctx->fs, files.v[i], 1 << 20, &buf, &len) < 0)
+		if (hsys_read(ctx, r, files.v[i], &buf) < 0)
 			continue;
 		cur = buf;
 		while ((l = imgfile_next_line(&cur))) {

@@ -28,18 +28,26 @@ int hsys_sysctl_check(struct cg_ctx *ctx, struct cg_result *r, const struct sysc
 
 /* A systemd configuration setting ("Storage" of journald.conf): MAIN, then the .conf drop-ins of
  * DIRS merged by name, the last assignment winning. NULL when unset; *WHERE and *LINE tell where. */
-char *hsys_systemd_setting(struct cg_ctx *ctx, const char *main, const char *const *dirs, size_t ndirs,
-			   const char *key, char **where, unsigned *line);
+char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *const *dirs,
+			   size_t ndirs, const char *key, char **where, unsigned *line);
+/* imgfile_list_dir() and imgfile_conf_files() that record a failure as an error on R. */
+void hsys_list_dir(struct cg_ctx *ctx, struct cg_result *r, const char *dir, struct strv *names);
+void hsys_conf_files(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *dir, const char *suffix,
+		     struct strv *out);
+/* imgfile_read() that records every failure but a missing file on R; -errno as imgfile_read. */
+int hsys_read(struct cg_ctx *ctx, struct cg_result *r, const char *path, char **buf);
 
 /* dpkg status; -ENOENT is recorded as a skip ("not a dpkg-based image"). */
 int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db);
 int hsys_units_load(struct cg_ctx *ctx, struct cg_result *r, struct units *u);
 
 /* Which of the unit NAMES would start at boot (offline: links; live: also ActiveState over
- * sd-bus). Returns the first such name's info in *INFO (caller frees) or false. */
-bool hsys_unit_starts(struct cg_ctx *ctx, const struct units *u, const char *name, struct unit_info *info);
+ * sd-bus). Returns the first such name's info in *INFO (caller frees) or false; a unit file that
+ * cannot be read is an error on R. */
+bool hsys_unit_starts(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *name,
+		      struct unit_info *info);
 /* True when unit NAME starts at boot (hsys_unit_starts without the details). */
-bool hsys_unit_enabled(struct cg_ctx *ctx, const struct units *u, const char *name);
+bool hsys_unit_enabled(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *name);
 /* Live only: "active"/"activating" over sd-bus; false offline or when the bus is unreachable. */
 bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name);
 

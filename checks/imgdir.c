@@ -1,43 +1,9 @@
-/* Directory listings and glob expansion inside the image, through safefs only. */
+/* Glob expansion inside the image, through safefs and imgfile only. */
 #include "imgdir.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int imgdir_list(const struct safefs *fs, const char *dir, struct strv *names)
-{
-	int fd = safefs_open_dir(fs, dir);
-	DIR *d;
-	size_t first = names->n;
-
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	for (struct dirent *de; (errno = 0, de = readdir(d));)
-		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-			strv_push(names, de->d_name);
-	if (errno) {
-		/* a listing cut short is an error, not a shorter directory */
-		int r = -errno;
-		closedir(d);
-		return r;
-	}
-	closedir(d);
-	if (names->n > first) /* an empty list has no array: qsort(NULL) is undefined */
-		qsort(names->v + first, names->n - first, sizeof *names->v, cmp_str);
-	return 0;
-}
+#include "imgfile.h"
 
 static bool has_magic(const char *s, size_t n)
 {
@@ -47,8 +13,22 @@ static bool has_magic(const char *s, size_t n)
 	return false;
 }
 
+struct globerr {
+	int err;
+	char *path;
+};
+
+static void glob_fail(struct globerr *ge, const char *path, int err)
+{
+	if (ge->err == 0) {
+		ge->err = err;
+		ge->path = xstrdup(path);
+	}
+}
+
 /* Expand the components of REST below the existing directory BASE. */
-static void glob_rec(const struct safefs *fs, const char *base, const char *rest, struct strv *out, unsigned depth)
+static void glob_rec(const struct safefs *fs, const char *base, const char *rest, struct strv *out, unsigned depth,
+		     struct globerr *ge)
 {
 	size_t n;
 	const char *next;
@@ -65,14 +45,20 @@ static void glob_rec(const struct safefs *fs, const char *base, const char *rest
 		_cleanup_free_ char *p = xasprintf("%s%s%s", base, streq(base, "/") ? "" : "/", comp);
 		struct stat st;
 		if (*next == '\0') {
-			if (safefs_lstat(fs, p, &st) == 0)
+			int e = safefs_lstat(fs, p, &st);
+			if (e == 0)
 				strv_push(out, p);
+			else if (e != -ENOENT && e != -ENOTDIR)
+				glob_fail(ge, p, e);
 		} else
-			glob_rec(fs, p, next, out, depth + 1);
+			glob_rec(fs, p, next, out, depth + 1, ge);
 		return;
 	}
 	struct strv names = {0};
-	if (imgdir_list(fs, base, &names) == 0)
+	int e = imgfile_list_dir(fs, base, &names);
+	if (e < 0)
+		glob_fail(ge, base, e);
+	else
 		for (size_t i = 0; i < names.n; i++) {
 			if (fnmatch(comp, names.v[i], FNM_PERIOD) != 0)
 				continue;
@@ -80,41 +66,22 @@ static void glob_rec(const struct safefs *fs, const char *base, const char *rest
 			if (*next == '\0')
 				strv_push(out, p);
 			else
-				glob_rec(fs, p, next, out, depth + 1);
+				glob_rec(fs, p, next, out, depth + 1, ge);
 		}
 	strv_free(&names);
 }
 
-int imgdir_glob(const struct safefs *fs, const char *pattern, struct strv *paths)
+int imgdir_glob(const struct safefs *fs, const char *pattern, struct strv *paths, char **err_path)
 {
+	struct globerr ge = {0};
+
 	if (!pattern || pattern[0] != '/')
 		return -EINVAL;
-	glob_rec(fs, "/", pattern, paths, 0);
-	return 0;
+	glob_rec(fs, "/", pattern, paths, 0, &ge);
+	if (err_path)
+		*err_path = ge.path;
+	else
+		free(ge.path);
+	return ge.err;
 }
 
-int imgdir_read_file(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len)
-{
-	_cleanup_free_ char *cur = xstrdup(path);
-
-	for (int hop = 0; hop < 40; hop++) {
-		int r = safefs_read_file(fs, cur, max, buf, len);
-		_cleanup_free_ char *target = NULL;
-		char *next;
-
-		if (r != -ELOOP)
-			return r;
-		r = safefs_readlink(fs, cur, &target);
-		if (r < 0)
-			return r;
-		if (target[0] == '/')
-			next = xstrdup(target);
-		else {
-			const char *slash = strrchr(cur, '/');
-			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
-		}
-		free(cur);
-		cur = next;
-	}
-	return -ELOOP;
-}

@@ -50,38 +50,26 @@ int imgfile_resolve(const struct safefs *fs, const char *path, char **out)
 {
 	_cleanup_free_ char *cur = normalize(path);
 
+	/* safefs resolves the directories on the way inside the image; only the last component
+	 * is ours to follow, and its target is joined lexically to the link's directory */
 	for (int links = 0; links <= MAX_LINKS; links++) {
-		/* find the first component that is a symlink */
-		bool changed = false;
-		for (char *p = cur + 1;; p++) {
-			if (*p != '/' && *p)
-				continue;
-			char save = *p;
-			struct stat st;
-			*p = 0;
-			int r = safefs_lstat(fs, cur, &st);
-			if (r == 0 && S_ISLNK(st.st_mode)) {
-				_cleanup_free_ char *target = NULL;
-				r = safefs_readlink(fs, cur, &target);
-				if (r < 0)
-					return r;
-				_cleanup_free_ char *joined = join_target(cur, target);
-				*p = save;
-				_cleanup_free_ char *full = xasprintf("%s%s", joined, p);
-				free(cur);
-				cur = normalize(full);
-				changed = true;
-				break;
-			}
-			*p = save;
-			if (r < 0 || !save)
-				break; /* missing: the rest cannot be links */
-		}
-		if (!changed) {
+		_cleanup_free_ char *target = NULL;
+		struct stat st;
+		int r = safefs_lstat(fs, cur, &st);
+
+		if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+			return r;
+		if (r < 0 || !S_ISLNK(st.st_mode)) {
 			*out = cur;
 			cur = NULL;
-			return 0;
+			return 0; /* a file, a directory, or nothing: the caller's open says which */
 		}
+		r = safefs_readlink(fs, cur, &target);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *joined = join_target(cur, target);
+		free(cur);
+		cur = normalize(joined);
 	}
 	return -ELOOP;
 }
@@ -96,10 +84,14 @@ int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **b
 	return safefs_read_file(fs, real, max, buf, len);
 }
 
-bool imgfile_exists(const struct safefs *fs, const char *path)
+int imgfile_exists(const struct safefs *fs, const char *path)
 {
 	struct stat st;
-	return safefs_lstat(fs, path, &st) == 0;
+	int r = safefs_lstat(fs, path, &st);
+
+	if (r == -ENOENT || r == -ENOTDIR)
+		return 0;
+	return r < 0 ? r : 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -123,28 +115,36 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 		close(fd);
 		return r;
 	}
-	while ((de = readdir(d)))
+	for (errno = 0; (de = readdir(d)); errno = 0)
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
+	if (errno) {
+		/* a listing cut short is an error, not a shorter directory */
+		int r = -errno;
+		closedir(d);
+		return r;
+	}
 	closedir(d);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(char *), cmp_str);
 	return 0;
 }
 
-void imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out)
+int imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out)
 {
 	struct strv names = {0};
+	int r;
 
 	if (main)
 		strv_push(out, main);
-	imgfile_list_dir(fs, dir, &names);
+	r = imgfile_list_dir(fs, dir, &names);
 	for (size_t i = 0; i < names.n; i++)
 		if (endswith(names.v[i], suffix) && names.v[i][0] != '.') {
 			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
 			strv_push(out, p);
 		}
 	strv_free(&names);
+	return r;
 }
 
 static int cmp_dropin(const void *a, const void *b)
@@ -177,8 +177,14 @@ int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndi
 			_cleanup_free_ char *target = NULL;
 			struct stat st;
 			bool masked = false;
-			if (safefs_lstat(fs, p, &st) < 0)
-				continue;
+			r = safefs_lstat(fs, p, &st);
+			if (r == -ENOENT)
+				continue; /* gone since the listing */
+			if (r < 0) {
+				strv_free(&names);
+				imgfile_dropins_free(out);
+				return r;
+			}
 			if (S_ISLNK(st.st_mode) && safefs_readlink(fs, p, &target) == 0 && streq(target, "/dev/null"))
 				masked = true;
 			else if (S_ISDIR(st.st_mode))

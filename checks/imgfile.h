@@ -6,19 +6,26 @@
 #include "safefs.h"
 #include "util.h"
 
-/* Resolve PATH's symlinks (every component) inside the image and return the final path. -ELOOP
- * after 40 links; the result is malloc'd and absolute. A dangling link resolves to its target. */
+/* Follow PATH while its last component is a symlink, inside the image (safefs resolves the
+ * directories on the way), and return the final path. -ELOOP after 40 links; the result is
+ * malloc'd and absolute. A dangling link resolves to its target. */
 int imgfile_resolve(const struct safefs *fs, const char *path, char **out);
 /* Read a regular file of at most MAX bytes, following symlinks inside the image. */
 int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);
-/* True when PATH exists (lstat) inside the image. */
-bool imgfile_exists(const struct safefs *fs, const char *path);
+/* 1 when PATH exists (lstat) inside the image, 0 when it does not, -errno when that cannot be told. */
+int imgfile_exists(const struct safefs *fs, const char *path);
+/* imgfile_exists() that records an error on R (a struct cg_result *) and answers false then. */
+#define imgfile_exists_or_error(fs, r, path) ({                                                   \
+	int _e = imgfile_exists((fs), (path));                                                     \
+	if (_e < 0)                                                                                \
+		result_add_error((r), (path), _e, "cannot stat");                                  \
+	_e > 0; })
 
 /* Names in directory DIR (not "." or ".."), sorted bytewise; ENOENT/ENOTDIR give an empty list. */
 int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *names);
 
 /* MAIN (when not NULL) then DIR's entries ending in SUFFIX, sorted: limits.conf + limits.d/\*.conf. */
-void imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out);
+int imgfile_conf_files(const struct safefs *fs, const char *main, const char *dir, const char *suffix, struct strv *out);
 
 /* A drop-in set in the way systemd's conf_files_list() builds one: files ending in SUFFIX from
  * DIRS (highest priority first); a name in an earlier dir masks the same name in later ones;

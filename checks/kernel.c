@@ -54,7 +54,7 @@ static bool limits_hard_core_zero(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv names = {0};
 	bool zero = false;
 
-	imgfile_conf_files(&ctx->fs, "/etc/security/limits.conf", "/etc/security/limits.d", ".conf", &names);
+	hsys_conf_files(ctx, r, "/etc/security/limits.conf", "/etc/security/limits.d", ".conf", &names);
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
@@ -94,7 +94,7 @@ static int kernel_core_limits(struct cg_ctx *ctx, struct cg_result *r)
 							   "/usr/lib/systemd/coredump.conf.d"};
 			_cleanup_free_ char *where = NULL;
 			unsigned line;
-			_cleanup_free_ char *st = hsys_systemd_setting(ctx, "/etc/systemd/coredump.conf", dirs,
+			_cleanup_free_ char *st = hsys_systemd_setting(ctx, r, "/etc/systemd/coredump.conf", dirs,
 									ELEMENTSOF(dirs), "Storage", &where, &line);
 			if (!st || !streq(st, "none"))
 				result_add_finding(r, where, line, "coredump-storage", st ? st : "external",

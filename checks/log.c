@@ -7,18 +7,18 @@
 #define LOG_MAX_FILE (4 << 20)
 
 /* Storage= of journald.conf and journald.conf.d drop-ins (default "auto"), with where it was set. */
-static char *journald_storage(struct cg_ctx *ctx, char **where, unsigned *line)
+static char *journald_storage(struct cg_ctx *ctx, struct cg_result *r, char **where, unsigned *line)
 {
 	static const char *const dirs[] = {"/etc/systemd/journald.conf.d", "/run/systemd/journald.conf.d",
 					   "/usr/lib/systemd/journald.conf.d"};
-	char *v = hsys_systemd_setting(ctx, "/etc/systemd/journald.conf", dirs, ELEMENTSOF(dirs), "Storage", where, line);
+	char *v = hsys_systemd_setting(ctx, r, "/etc/systemd/journald.conf", dirs, ELEMENTSOF(dirs), "Storage", where, line);
 	return v ? v : xstrdup("auto");
 }
 
-static bool journal_persistent(struct cg_ctx *ctx, char **storage, char **where, unsigned *line)
+static bool journal_persistent(struct cg_ctx *ctx, struct cg_result *r, char **storage, char **where, unsigned *line)
 {
 	struct stat st;
-	*storage = journald_storage(ctx, where, line);
+	*storage = journald_storage(ctx, r, where, line);
 	if (streq(*storage, "persistent"))
 		return true;
 	/* auto: persistent when /var/log/journal exists (the scrub keeps the directory) */
@@ -30,17 +30,17 @@ static int log_journald_persistent(struct cg_ctx *ctx, struct cg_result *r)
 	_cleanup_free_ char *storage = NULL, *where = NULL;
 	unsigned line;
 
-	if (!journal_persistent(ctx, &storage, &where, &line))
+	if (!journal_persistent(ctx, r, &storage, &where, &line))
 		result_add_finding(r, where, line, "Storage", storage,
 				   "journald keeps logs in memory only (Storage=%s%s); set Storage=persistent or keep "
 				   "/var/log/journal", storage, streq(storage, "auto") ? " and no /var/log/journal" : "");
 	return 0;
 }
 
-static bool any_enabled(struct cg_ctx *ctx, const struct units *u, const char *const *names, size_t n)
+static bool any_enabled(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (hsys_unit_enabled(ctx, u, names[i]))
+		if (hsys_unit_enabled(ctx, r, u, names[i]))
 			return true;
 	return false;
 }
@@ -54,7 +54,7 @@ static int log_syslog(struct cg_ctx *ctx, struct cg_result *r)
 
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (!any_enabled(ctx, &u, daemons, ELEMENTSOF(daemons)) && !journal_persistent(ctx, &storage, &where, &line))
+	if (!any_enabled(ctx, r, &u, daemons, ELEMENTSOF(daemons)) && !journal_persistent(ctx, r, &storage, &where, &line))
 		result_add_finding(r, where, line, NULL, NULL,
 				   "no syslog daemon is enabled and journald does not persist logs; enable rsyslog or "
 				   "set journald Storage=persistent");
@@ -67,7 +67,7 @@ static void rsyslog_scan(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct strv files = {0};
 
-	imgfile_conf_files(&ctx->fs, "/etc/rsyslog.conf", "/etc/rsyslog.d", ".conf", &files);
+	hsys_conf_files(ctx, r, "/etc/rsyslog.conf", "/etc/rsyslog.d", ".conf", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
@@ -103,8 +103,8 @@ static int log_no_remote_listen(struct cg_ctx *ctx, struct cg_result *r)
 	rsyslog_scan(ctx, r);
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (hsys_unit_starts(ctx, &u, "systemd-journal-remote.socket", &info) ||
-	    hsys_unit_starts(ctx, &u, "systemd-journal-remote.service", &info)) {
+	if (hsys_unit_starts(ctx, r, &u, "systemd-journal-remote.socket", &info) ||
+	    hsys_unit_starts(ctx, r, &u, "systemd-journal-remote.service", &info)) {
 		result_add_finding(r, info.enabled_by, 0, "journal-remote", NULL,
 				   "systemd-journal-remote is enabled and receives logs from the network; disable it");
 		unit_info_free(&info);
@@ -120,7 +120,7 @@ static int log_logrotate(struct cg_ctx *ctx, struct cg_result *r)
 
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (!any_enabled(ctx, &u, names, 1) && !imgfile_exists(&ctx->fs, "/etc/cron.daily/logrotate"))
+	if (!any_enabled(ctx, r, &u, names, 1) && !imgfile_exists_or_error(&ctx->fs, r, "/etc/cron.daily/logrotate"))
 		result_add_finding(r, "/etc/logrotate.conf", 0, NULL, NULL,
 				   "logs are not rotated (no enabled logrotate.timer, no /etc/cron.daily/logrotate); "
 				   "install logrotate");
@@ -140,7 +140,7 @@ static int audit_auditd(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_finding(r, "/var/lib/dpkg/status", 0, "package", NULL,
 				   "auditd is not installed; install it so security events are recorded");
 	else if (hsys_units_load(ctx, r, &u) == 0) {
-		if (!any_enabled(ctx, &u, names, 1))
+		if (!any_enabled(ctx, r, &u, names, 1))
 			result_add_finding(r, "/etc/systemd/system", 0, "unit", NULL, "auditd.service is not enabled; enable it");
 		units_free(&u);
 	}
@@ -164,7 +164,7 @@ static int audit_rules(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv names = {0};
 	struct strbuf all = {0};
 
-	imgfile_list_dir(&ctx->fs, "/etc/audit/rules.d", &names);
+	hsys_list_dir(ctx, r, "/etc/audit/rules.d", &names);
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *p = xasprintf("/etc/audit/rules.d/%s", names.v[i]), *buf = NULL;
 		size_t len;

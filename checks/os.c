@@ -191,7 +191,7 @@ static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 			result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
 					   "kernel package '%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
 	}
-	imgfile_list_dir(&ctx->fs, "/boot", &boot);
+	hsys_list_dir(ctx, r, "/boot", &boot);
 	for (size_t i = 0; i < boot.n; i++) {
 		bool mine = false;
 		if (!startswith(boot.v[i], "vmlinuz-"))

@@ -5,6 +5,7 @@
 #include <ctype.h>
 
 #include "imgdir.h"
+#include "imgfile.h"
 
 #define PAM_MAX_FILE (1 << 20)
 #define PAM_MAX_DEPTH 16
@@ -146,6 +147,8 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 	_cleanup_free_ char *buf = NULL;
 	int r;
 
+	if (!ps->fs)
+		return; /* text parsed without an image: includes are not followed */
 	if (ps->depth >= PAM_MAX_DEPTH) {
 		diag(ps->st, from, line, "includes nested too deeply");
 		return;
@@ -155,7 +158,14 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 			diag(ps->st, from, line, "more than 256 included files read: an include loop");
 		return;
 	}
-	r = imgdir_read_file(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
+	r = imgfile_read(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR && r != -ELOOP && r != -EFBIG) {
+		if (ps->st->io_err == 0) {
+			ps->st->io_err = r;
+			ps->st->io_path = xstrdup(path);
+		}
+		return;
+	}
 	if (r < 0) {
 		_cleanup_free_ char *m = xasprintf("cannot read '%s': %s", path, safefs_strerror(r));
 		diag(ps->st, from, line, m);
@@ -178,12 +188,12 @@ int pamstack_load(const struct safefs *fs, const char *service, struct pamstack 
 	struct pstate ps = {.st = st, .fs = fs};
 	_cleanup_free_ char *path = xasprintf(PAM_DIR "/%s", service);
 	_cleanup_free_ char *buf = NULL;
-	int r = imgdir_read_file(fs, path, PAM_MAX_FILE, &buf, NULL);
+	int r = imgfile_read(fs, path, PAM_MAX_FILE, &buf, NULL);
 
 	if (r < 0)
 		return r;
 	parse_text(&ps, path, buf, NULL);
-	return 0;
+	return st->io_err;
 }
 
 const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module)
@@ -220,5 +230,6 @@ void pamstack_free(struct pamstack *st)
 	free(st->v);
 	strv_free(&st->files);
 	strv_free(&st->diags);
+	free(st->io_path);
 	*st = (struct pamstack){0};
 }

@@ -20,9 +20,12 @@ struct pamstack {
 	size_t n;
 	struct strv files;
 	struct strv diags; /* "file:line: reason" */
+	int io_err;        /* the first I/O error (not a missing file), -errno; 0 if none */
+	char *io_path;
 };
 
-/* Assemble /etc/pam.d/SERVICE. -ENOENT when the service file is missing. */
+/* Assemble /etc/pam.d/SERVICE. -ENOENT when the service file is missing; the first I/O error of an
+ * included file otherwise (st->io_path names it). */
 int pamstack_load(const struct safefs *fs, const char *service, struct pamstack *st);
 /* Parse TEXT as PATH (ONLY_TYPE limits to one type, for include/substack; NULL for all). */
 void pamstack_parse_text(struct pamstack *st, const struct safefs *fs, const char *path, const char *text,

@@ -7,6 +7,8 @@
 #include "ctx.h"
 #include "families.h"
 #include "imgdir.h"
+#include "imgfile.h"
+#include "osrelease.h"
 
 /* One expectation on a file: owner uid 0, group among GIDS, no mode bit outside MAXMODE. */
 struct expect {
@@ -14,6 +16,15 @@ struct expect {
 	mode_t maxmode;
 	const char *safe;
 };
+
+/* imgdir_glob, with a listing that fails recorded as the check's error. */
+static void glob_into(struct cg_ctx *ctx, struct cg_result *r, const char *pattern, struct strv *out)
+{
+	_cleanup_free_ char *where = NULL;
+	int e = imgdir_glob(&ctx->fs, pattern, out, &where);
+	if (e < 0)
+		result_add_error(r, where, e, "cannot list");
+}
 
 static const char *type_word(mode_t m)
 {
@@ -48,14 +59,17 @@ static void judge_file(struct cg_ctx *ctx, struct cg_result *r, const struct exp
 	}
 }
 
-/* The gid of group NAME in the image, or -1. */
-static gid_t image_gid(struct cg_ctx *ctx, const char *name)
+/* The gid of group NAME in the image, or -1 (a read error is the check's error). */
+static gid_t image_gid(struct cg_ctx *ctx, struct cg_result *r, const char *name)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct acctdb db = {0};
 	gid_t gid = (gid_t)-1;
+	int e = safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &buf, NULL);
 
-	if (safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &buf, NULL) == 0) {
+	if (e < 0 && e != -ENOENT)
+		result_add_error(r, "/etc/group", e, "cannot read");
+	if (e == 0) {
 		acctdb_parse_group(&db, buf);
 		const struct group_ent *g = acctdb_group(&db, name);
 		if (g)
@@ -68,7 +82,7 @@ static gid_t image_gid(struct cg_ctx *ctx, const char *name)
 static int perm_shadow_files(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const files[] = {"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-"};
-	const gid_t gids[] = {0, image_gid(ctx, "shadow"), (gid_t)-1};
+	const gid_t gids[] = {0, image_gid(ctx, r, "shadow"), (gid_t)-1};
 
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
 		struct expect x = {files[i], 0640, "0640 root:shadow or stricter (0400 root:root per ASB)"};
@@ -89,10 +103,13 @@ static int perm_passwd_group(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
-static bool exists(struct cg_ctx *ctx, const char *path)
+static bool exists(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
 	struct stat st;
-	return safefs_lstat(&ctx->fs, path, &st) == 0;
+	int e = safefs_lstat(&ctx->fs, path, &st);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, path, e, "cannot stat");
+	return e == 0;
 }
 
 /* cron.allow/at.allow present, deny files absent: only listed users may schedule jobs. */
@@ -101,7 +118,7 @@ static void judge_allow_deny(struct cg_ctx *ctx, struct cg_result *r, const char
 {
 	static const gid_t gids[] = {0, (gid_t)-1};
 
-	if (!exists(ctx, allow))
+	if (!exists(ctx, r, allow))
 		result_add_finding(r, allow, 0, "allow", NULL,
 				   "is missing, so every user may use %s; safe: create it (0640 root, listing "
 				   "allowed users) and remove %s", tool, deny);
@@ -109,7 +126,7 @@ static void judge_allow_deny(struct cg_ctx *ctx, struct cg_result *r, const char
 		struct expect x = {allow, 0640, "0640 root:root or stricter"};
 		judge_file(ctx, r, &x, gids, false);
 	}
-	if (exists(ctx, deny))
+	if (exists(ctx, r, deny))
 		result_add_finding(r, deny, 0, "deny", NULL, "a deny list lets any user not named use %s; safe: "
 				   "remove it and keep %s", tool, allow);
 }
@@ -119,8 +136,8 @@ static int perm_cron_at(struct cg_ctx *ctx, struct cg_result *r)
 	static const char *const dirs[] = {"/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
 					   "/etc/cron.monthly"};
 	static const gid_t gids[] = {0, (gid_t)-1};
-	bool cron = exists(ctx, "/usr/sbin/cron") || exists(ctx, "/usr/sbin/crond") || exists(ctx, "/etc/crontab");
-	bool at = exists(ctx, "/usr/bin/at");
+	bool cron = exists(ctx, r, "/usr/sbin/cron") || exists(ctx, r, "/usr/sbin/crond") || exists(ctx, r, "/etc/crontab");
+	bool at = exists(ctx, r, "/usr/bin/at");
 
 	if (!cron && !at) {
 		result_skip(r, "neither cron nor at is installed");
@@ -149,7 +166,7 @@ static int perm_bootloader_cfg(struct cg_ctx *ctx, struct cg_result *r)
 	strv_push(&files, "/boot/grub/user.cfg");
 	strv_push(&files, "/boot/grub2/grub.cfg");
 	strv_push(&files, "/boot/grub2/user.cfg");
-	imgdir_glob(&ctx->fs, "/boot/efi/EFI/*/grub.cfg", &files);
+	glob_into(ctx, r, "/boot/efi/EFI/*/grub.cfg", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		/* update-grub writes 0444; CIS wants 0400/0600 so the menu's password hash stays private */
 		struct expect x = {files.v[i], 0600, "0600 root:root or stricter (re-check after update-grub)"};
@@ -159,30 +176,26 @@ static int perm_bootloader_cfg(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
-/* The distribution's names from os-release: ID and the first word of NAME. */
-static void os_names(struct cg_ctx *ctx, struct strv *names)
+/* The distribution's names from os-release: ID and the first word of PRETTY_NAME. */
+static void os_names(struct cg_ctx *ctx, struct cg_result *r, struct strv *names)
 {
-	_cleanup_free_ char *buf = NULL;
+	struct osrelease o = {0};
+	int e = osrelease_load(&ctx->fs, &o);
 
-	if (imgdir_read_file(&ctx->fs, "/etc/os-release", 1 << 16, &buf, NULL) < 0 &&
-	    safefs_read_file(&ctx->fs, "/usr/lib/os-release", 1 << 16, &buf, NULL) < 0)
-		return;
-	for (char *p = buf, *nl; p && *p; p = nl) {
-		nl = strchr(p, '\n');
-		if (nl)
-			*nl++ = '\0';
-		bool id = startswith(p, "ID="), name = startswith(p, "NAME=");
-		if (!id && !name)
-			continue;
-		char *v = strchr(p, '=') + 1;
-		if (*v == '"' || *v == '\'')
-			v++;
-		size_t n = strcspn(v, "\"' ");
-		if (n >= 3) {
-			_cleanup_free_ char *w = xstrndup(v, n);
-			strv_push(names, w);
+	if (e < 0 && e != -ENOENT)
+		result_add_error(r, "/etc/os-release", e, "cannot read");
+	if (e == 0) {
+		if (o.id && strlen(o.id) >= 3)
+			strv_push(names, o.id);
+		if (o.pretty_name) {
+			size_t n = strcspn(o.pretty_name, " ");
+			if (n >= 3) {
+				_cleanup_free_ char *w = xstrndup(o.pretty_name, n);
+				strv_push(names, w);
+			}
 		}
 	}
+	osrelease_free(&o);
 }
 
 static int perm_banner_files(struct cg_ctx *ctx, struct cg_result *r)
@@ -191,12 +204,15 @@ static int perm_banner_files(struct cg_ctx *ctx, struct cg_result *r)
 	static const gid_t gids[] = {0, (gid_t)-1};
 	struct strv names = {0};
 
-	os_names(ctx, &names);
+	os_names(ctx, r, &names);
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
 		_cleanup_free_ char *buf = NULL;
 		struct expect x = {files[i], 0644, "0644 root:root"};
 		judge_file(ctx, r, &x, gids, false);
-		if (imgdir_read_file(&ctx->fs, files[i], 1 << 16, &buf, NULL) < 0)
+		int e = imgfile_read(&ctx->fs, files[i], 1 << 16, &buf, NULL);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR && e != -SAFEFS_ENOTREG && e != -EFBIG && e != -ELOOP)
+			result_add_error(r, files[i], e, "cannot read");
+		if (e < 0)
 			continue;
 		/* agetty expands \m \r \s \v to machine, release, system name and version */
 		const char *esc = NULL;
@@ -230,6 +246,7 @@ struct walkctx {
 	size_t nuids;
 	gid_t *gids;
 	size_t ngids;
+	bool have_group; /* without /etc/group only uids are judged */
 	/* suid-sgid-inventory: paths dpkg installed, sorted */
 	struct strv owned;
 	bool have_dpkg;
@@ -300,7 +317,7 @@ static int unowned_visit(const struct safefs_entry *e, void *ud)
 	uid_t uid = e->st->st_uid;
 	gid_t gid = e->st->st_gid;
 	bool u_ok = bsearch(&uid, w->uids, w->nuids, sizeof *w->uids, cmp_uid) != NULL;
-	bool g_ok = bsearch(&gid, w->gids, w->ngids, sizeof *w->gids, cmp_uid) != NULL;
+	bool g_ok = !w->have_group || bsearch(&gid, w->gids, w->ngids, sizeof *w->gids, cmp_uid) != NULL;
 
 	if (tmp_dir(e->path))
 		return SAFEFS_WALK_SKIP;
@@ -330,6 +347,7 @@ static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
 	w.uids = xcalloc(db.passwd.n + 1, sizeof *w.uids);
 	for (size_t i = 0; i < db.passwd.n; i++)
 		w.uids[w.nuids++] = db.passwd.v[i].uid;
+	w.have_group = db.has_group;
 	w.gids = xcalloc(db.ngroup + 1, sizeof *w.gids);
 	for (size_t i = 0; i < db.ngroup; i++)
 		w.gids[w.ngids++] = db.group[i].gid;
@@ -359,17 +377,26 @@ static int cmp_str(const void *a, const void *b)
 static void dpkg_owned(struct cg_ctx *ctx, struct walkctx *w)
 {
 	struct strv names = {0};
+	int e;
 
-	if (imgdir_list(&ctx->fs, "/var/lib/dpkg/info", &names) < 0)
+	if (!exists(ctx, w->r, "/var/lib/dpkg/info"))
 		return;
+	e = imgfile_list_dir(&ctx->fs, "/var/lib/dpkg/info", &names);
+	if (e < 0) {
+		result_add_error(w->r, "/var/lib/dpkg/info", e, "cannot list");
+		return;
+	}
 	w->have_dpkg = true;
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *p = NULL, *buf = NULL;
 		if (!endswith(names.v[i], ".list"))
 			continue;
 		p = xasprintf("/var/lib/dpkg/info/%s", names.v[i]);
-		if (safefs_read_file(&ctx->fs, p, 64 << 20, &buf, NULL) < 0)
+		e = safefs_read_file(&ctx->fs, p, 64 << 20, &buf, NULL);
+		if (e < 0) {
+			result_add_error(w->r, p, e, "cannot read");
 			continue;
+		}
 		for (char *l = buf, *nl; l && *l; l = nl) {
 			nl = strchr(l, '\n');
 			if (nl)
@@ -392,6 +419,9 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 	mode_t m = e->st->st_mode;
 	const char *what = (m & S_ISUID) && (m & S_ISGID) ? "set-uid and set-gid" : (m & S_ISUID) ? "set-uid" : "set-gid";
 
+	/* snaps are squashfs images with their own package database, not dpkg's */
+	if (S_ISDIR(m) && streq(e->path, "/snap"))
+		return SAFEFS_WALK_SKIP;
 	if (!S_ISREG(m) || !(m & (S_ISUID | S_ISGID)))
 		return SAFEFS_WALK_CONTINUE;
 	for (size_t i = 0; i < ELEMENTSOF(suid_denylist); i++)
@@ -402,7 +432,7 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 			return SAFEFS_WALK_CONTINUE;
 		}
 	const char *key = e->path;
-	if (w->have_dpkg && !bsearch(&key, w->owned.v, w->owned.n, sizeof *w->owned.v, cmp_str))
+	if (w->have_dpkg && !(w->owned.n && bsearch(&key, w->owned.v, w->owned.n, sizeof *w->owned.v, cmp_str)))
 		result_add_finding(w->r, e->path, 0, "unpackaged", NULL,
 				   "%s program (owner uid %u) that no package installed; safe: remove it or clear "
 				   "the bits", what, (unsigned)e->st->st_uid);
@@ -454,9 +484,9 @@ static int perm_log_files(struct cg_ctx *ctx, struct cg_result *r)
 	if (e < 0 && e != -ENOENT)
 		result_add_error(r, "/var/log", e, "cannot walk");
 	strv_push(&confs, "/etc/rsyslog.conf");
-	imgdir_glob(&ctx->fs, "/etc/rsyslog.d/*.conf", &confs);
+	glob_into(ctx, r, "/etc/rsyslog.d/*.conf", &confs);
 	strv_push(&confs, "/etc/systemd/journald.conf");
-	imgdir_glob(&ctx->fs, "/etc/systemd/journald.conf.d/*.conf", &confs);
+	glob_into(ctx, r, "/etc/systemd/journald.conf.d/*.conf", &confs);
 	for (size_t i = 0; i < confs.n; i++) {
 		struct expect x = {confs.v[i], 0644, "0644 root:root or stricter (logger configuration)"};
 		judge_file(ctx, r, &x, gids_any, false);

@@ -128,7 +128,7 @@ static int pkg_reboot_pending(struct cg_ctx *ctx, struct cg_result *r)
 	if (ctx->mode != CG_MODE_LIVE || uname(&u) < 0)
 		return 0;
 	/* live: the running kernel against the newest installed one */
-	imgfile_list_dir(&ctx->fs, "/boot", &boot);
+	hsys_list_dir(ctx, r, "/boot", &boot);
 	for (size_t i = 0; i < boot.n; i++)
 		if (startswith(boot.v[i], "vmlinuz-") &&
 		    (!newest || dpkg_version_compare(boot.v[i] + 8, newest) > 0)) {
@@ -154,8 +154,8 @@ static int pkg_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, "/etc/apt/sources.list", e, "cannot read");
 		return 0;
 	}
-	imgfile_list_dir(&ctx->fs, "/etc/apt/trusted.gpg.d", &keys);
-	bool global_keys = keys.n > 0 || imgfile_exists(&ctx->fs, "/etc/apt/trusted.gpg");
+	hsys_list_dir(ctx, r, "/etc/apt/trusted.gpg.d", &keys);
+	bool global_keys = keys.n > 0 || imgfile_exists_or_error(&ctx->fs, r, "/etc/apt/trusted.gpg");
 	strv_free(&keys);
 	for (size_t i = 0; i < s.n; i++) {
 		const struct apt_source *src = &s.v[i];

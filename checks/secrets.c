@@ -732,7 +732,7 @@ static const struct cg_check secrets_checks[] = {
 		.severity = CG_SEV_CRITICAL,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("waagent deprovision", "cloud-init clean", "CVE-2023-1786"),
-		.remediation = "remove-file",
+		.remediation = "remove-tree", /* Packer and Ansible leave directories */
 		.description = "waagent's ovf-env.xml with CustomData or an unmasked password, decoded CustomData, "
 			       "cloud-init user-data and vendor-data of every instance, unredacted instance data, "
 			       "Packer's uploaded scripts and environment files in /tmp, and Ansible remote temporary "
@@ -745,7 +745,7 @@ static const struct cg_check secrets_checks[] = {
 		.severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("gitleaks", "trufflehog", "detect-secrets", "secretlint"),
-		.remediation = "blank-secret-line",
+		.remediation = "remove-file", /* guarded (remediate/plan.c); a blank-the-line action is not built yet */
 		.description = "Prefixed tokens (GitHub, GitLab, npm, PyPI, Docker Hub, Slack, Stripe, Google API, "
 			       "Azure AD client secret, AWS key id), context rules (AWS secret key, Azure storage key "
 			       "and SAS signature, password in a URL, password/secret assignments with real entropy) "

@@ -258,7 +258,8 @@ static void judge_block(struct worker *w, struct job *j, int fd, const char *blk
 		w->rc = -EIO;
 		return;
 	}
-	qsort(w->m, w->nm, sizeof *w->m, match_cmp);
+	if (w->nm)
+		qsort(w->m, w->nm, sizeof *w->m, match_cmp);
 	for (size_t i = 0; i < w->nm; i++) {
 		const struct match *m = &w->m[i];
 		const struct secret_rule *r = &secret_rules[m->id];

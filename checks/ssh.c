@@ -34,7 +34,8 @@ static char *sshd_dump(void)
 	int pfd[2], status = 0;
 	pid_t pid;
 
-	if (access(SSHD_BIN, X_OK) < 0 || pipe2(pfd, O_CLOEXEC) < 0)
+	/* no access() probe first: a missing sshd makes posix_spawn fail or the child exit 127 */
+	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
@@ -84,6 +85,10 @@ static int ssh_load(struct cg_ctx *ctx, struct cg_result *r, struct sshcfg *c)
 	if (e < 0) {
 		result_add_error(r, SSHCFG_MAIN, e, "cannot read");
 		return e;
+	}
+	if (c->io_err < 0) {
+		result_add_error(r, c->io_path, c->io_err, "cannot read");
+		return c->io_err;
 	}
 	if (ctx->mode == CG_MODE_LIVE && !json_is_false(use_t)) {
 		_cleanup_free_ char *dump = sshd_dump();
@@ -293,13 +298,15 @@ static void judge_algs(struct cg_result *r, const struct sshcfg *c, const struct
 	}
 	if (bad.len) {
 		_cleanup_free_ char *from = origin(c, o);
+		/* the rule carries the safe setting, so the sshd-dropin action can write it */
+		_cleanup_free_ char *rule = good.len ? xasprintf("%s=%s", name, good.buf) : xstrdup(name);
 		const char *path = o->file && !o->from_sshd_t ? o->file : SSHCFG_MAIN;
 		unsigned line = o->file && !o->from_sshd_t ? o->line : 0;
 		if (o->match)
-			result_add_finding(r, path, line, name, bad.buf, "'%s' inside '%s' offers weak '%s'; safe value: '%s %s'",
+			result_add_finding(r, path, line, rule, bad.buf, "'%s' inside '%s' offers weak '%s'; safe value: '%s %s'",
 					   name, o->match, bad.buf, name, good.len ? good.buf : "(none left)");
 		else
-			result_add_finding(r, path, line, name, bad.buf, "'%s' offers weak '%s' (%s); safe value: '%s %s'",
+			result_add_finding(r, path, line, rule, bad.buf, "'%s' offers weak '%s' (%s); safe value: '%s %s'",
 					   name, bad.buf, from, name, good.len ? good.buf : "(none left)");
 	}
 	strv_free(&algs);
@@ -442,13 +449,16 @@ static int ssh_host_key_perms(struct cg_ctx *ctx, struct cg_result *r)
 	int e = ssh_load(ctx, r, &c);
 	gid_t ssh_keys_gid = 0;
 	bool have_ssh_keys = false;
-	_cleanup_free_ char *group = NULL;
+	_cleanup_free_ char *group = NULL, *where = NULL;
 	struct acctdb db = {0};
 
 	if (e != 0)
 		goto out;
 	/* the ssh_keys group of RHEL-family images */
-	if (safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &group, NULL) == 0) {
+	int ge = safefs_read_file(&ctx->fs, "/etc/group", 16 << 20, &group, NULL);
+	if (ge < 0 && ge != -ENOENT)
+		result_add_error(r, "/etc/group", ge, "cannot read");
+	if (ge == 0) {
 		acctdb_parse_group(&db, group);
 		const struct group_ent *g = acctdb_group(&db, "ssh_keys");
 		if (g) {
@@ -459,7 +469,9 @@ static int ssh_host_key_perms(struct cg_ctx *ctx, struct cg_result *r)
 	for (size_t i = 0; i < c.nopts; i++)
 		if (streq(c.opts[i].kw, "hostkey") && c.opts[i].value[0] == '/')
 			strv_push(&keys, c.opts[i].value);
-	imgdir_glob(&ctx->fs, "/etc/ssh/ssh_host_*_key", &keys);
+	int gl = imgdir_glob(&ctx->fs, "/etc/ssh/ssh_host_*_key", &keys, &where);
+	if (gl < 0)
+		result_add_error(r, where, gl, "cannot list");
 	for (size_t i = 0; i < keys.n; i++) {
 		bool dup = false;
 		for (size_t j = 0; j < i && !dup; j++)

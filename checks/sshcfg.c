@@ -7,7 +7,9 @@
 #include <fnmatch.h>
 #include <strings.h>
 
+#include "dpkg.h"
 #include "imgdir.h"
+#include "imgfile.h"
 
 #define SSHCFG_MAX_FILE (1 << 20)
 #define SSHCFG_MAX_DEPTH 16 /* READCONF_MAX_DEPTH */
@@ -208,43 +210,34 @@ int sshcfg_parse_version(const char *s, unsigned *ver)
 	return 0;
 }
 
-/* The Version: field of an installed package's stanza in dpkg's status file. */
-static char *dpkg_version(const char *status, const char *pkg)
-{
-	_cleanup_free_ char *needle = xasprintf("Package: %s\n", pkg);
-	const char *p = status;
-
-	while ((p = strstr(p, needle))) {
-		const char *end = strstr(p, "\n\n");
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		_cleanup_free_ char *stanza = xstrndup(p, n);
-		const char *v = strstr(stanza, "\nVersion: ");
-
-		if ((p == status || p[-1] == '\n') && strstr(stanza, "\nStatus: install ok installed") && v) {
-			v += 10;
-			return xstrndup(v, strcspn(v, "\n"));
-		}
-		p += strlen(needle);
-	}
-	return NULL;
-}
-
-int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source)
+int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source, const char **err_path)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
+	struct dpkg_db db = {0};
+	int r = dpkg_load(fs, &db);
 
-	if (safefs_read_file(fs, "/var/lib/dpkg/status", 64 << 20, &buf, &len) == 0) {
-		_cleanup_free_ char *v = dpkg_version(buf, "openssh-server");
-		if (v && sshcfg_parse_version(v, ver) == 0) {
-			*source = xasprintf("/var/lib/dpkg/status: openssh-server %s", v);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR) {
+		dpkg_free(&db);
+		*err_path = "/var/lib/dpkg/status";
+		return r;
+	}
+	if (r == 0) {
+		const struct dpkg_pkg *p = dpkg_installed(&db, "openssh-server");
+		if (p && p->version && sshcfg_parse_version(p->version, ver) == 0) {
+			*source = xasprintf("/var/lib/dpkg/status: openssh-server %s", p->version);
+			dpkg_free(&db);
 			return 0;
 		}
 	}
-	free(buf);
-	buf = NULL;
+	dpkg_free(&db);
 	/* no dpkg (an RPM image, a hand-built sshd): the banner string compiled into the binary */
-	if (safefs_read_file(fs, "/usr/sbin/sshd", 16 << 20, &buf, &len) == 0) {
+	r = safefs_read_file(fs, "/usr/sbin/sshd", 16 << 20, &buf, &len);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR && r != -EFBIG && r != -SAFEFS_ENOTREG && r != -ELOOP) {
+		*err_path = "/usr/sbin/sshd";
+		return r;
+	}
+	if (r == 0) {
 		const char *p = memmem(buf, len, "OpenSSH_", 8);
 		while (p) {
 			if (sshcfg_parse_version(p, ver) == 0) {
@@ -255,6 +248,14 @@ int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source)
 		}
 	}
 	return -ENOENT;
+}
+
+static void io_fail(struct sshcfg *c, const char *path, int err)
+{
+	if (c->io_err == 0) {
+		c->io_err = err;
+		c->io_path = xstrdup(path);
+	}
 }
 
 static void diag_add(struct sshcfg *c, const char *file, unsigned line, bool fatal, const char *fmt, ...)
@@ -427,8 +428,12 @@ static void parse_text(struct parse_state *ps, const char *path, const char *tex
 					diag_add(ps->c, path, lineno, true, "Include nested too deeply at '%s'", pat);
 					continue;
 				}
-				if (ps->fs)
-					imgdir_glob(ps->fs, pat, &found);
+				if (ps->fs) {
+					_cleanup_free_ char *where = NULL;
+					int ge = imgdir_glob(ps->fs, pat, &found, &where);
+					if (ge < 0 && ge != -EINVAL)
+						io_fail(ps->c, where, ge);
+				}
 				for (size_t j = 0; j < found.n; j++) {
 					ps->depth++;
 					parse_file(ps, found.v[j], active, match);
@@ -470,12 +475,17 @@ static void parse_file(struct parse_state *ps, const char *path, bool active, co
 				 SSHCFG_MAX_FILES);
 		return;
 	}
-	r = imgdir_read_file(ps->fs, path, SSHCFG_MAX_FILE, &buf, NULL);
+	r = imgfile_read(ps->fs, path, SSHCFG_MAX_FILE, &buf, NULL);
 	if (r == -SAFEFS_ENOTREG || r == -EISDIR)
 		return; /* glob matched a directory; sshd would fail to open it too, but the drop-in dir
 			 * pattern never names one in practice */
-	if (r < 0) {
+	if (r == -ELOOP || r == -ENOENT || r == -ENOTDIR || r == -EFBIG) {
+		/* what sshd itself would trip over: a dangling or looping link, a huge file */
 		diag_add(ps->c, path, 0, true, "cannot read: %s", safefs_strerror(r));
+		return;
+	}
+	if (r < 0) {
+		io_fail(ps->c, path, r);
 		return;
 	}
 	parse_text(ps, path, buf, active, match);
@@ -579,13 +589,18 @@ int sshcfg_load(const struct safefs *fs, struct sshcfg *c)
 	struct stat st;
 	int r;
 
-	if (sshcfg_detect_version(fs, &c->version, &c->version_source) < 0) {
-		c->version = 0;
-		diag_add(c, NULL, 0, false, "OpenSSH version unknown; assuming the defaults of 9.2");
-	}
+	const char *err_path = NULL;
+
 	r = safefs_lstat(fs, SSHCFG_MAIN, &st);
 	if (r < 0)
 		return r;
+	r = sshcfg_detect_version(fs, &c->version, &c->version_source, &err_path);
+	if (r < 0 && r != -ENOENT)
+		io_fail(c, err_path, r);
+	if (r < 0) {
+		c->version = 0;
+		diag_add(c, NULL, 0, false, "OpenSSH version unknown; assuming the defaults of 9.2");
+	}
 	parse_file(&ps, SSHCFG_MAIN, true, NULL);
 	sshcfg_finish(c);
 	return 0;
@@ -679,6 +694,7 @@ void sshcfg_free(struct sshcfg *c)
 	}
 	free(c->diags);
 	free(c->version_source);
+	free(c->io_path);
 	strv_free(&c->files);
 	*c = (struct sshcfg){0};
 }

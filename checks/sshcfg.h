@@ -37,12 +37,15 @@ struct sshcfg {
 	struct sshcfg_diag *diags;
 	size_t ndiags;
 	struct strv files;      /* every file read, in reading order */
+	int io_err;             /* the first I/O error (not a missing file), -errno; 0 if none */
+	char *io_path;          /* where it happened */
 };
 
 /* Parse "1:9.2p1-2+deb12u10" or "OpenSSH_9.2p1" into 902; -EINVAL when no version is there. */
 int sshcfg_parse_version(const char *s, unsigned *ver);
-/* Find the installed OpenSSH version: dpkg status of openssh-server, else the sshd binary. */
-int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source);
+/* Find the installed OpenSSH version: dpkg status of openssh-server, else the sshd binary.
+ * -ENOENT when neither tells; another -errno (with *ERR_PATH set) when one could not be read. */
+int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source, const char **err_path);
 
 /* The whole evaluation: version, /etc/ssh/sshd_config with its Includes, compiled-in defaults.
  * -ENOENT when the image has no sshd_config; other read errors land in diags. */

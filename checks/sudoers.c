@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "imgdir.h"
+#include "imgfile.h"
 
 #define SUDOERS_MAX_FILE (1 << 20)
 #define SUDOERS_MAX_DEPTH 128 /* sudo's own include depth limit */
@@ -34,6 +35,14 @@ static void diag(struct sudoers *s, const char *file, unsigned line, const char 
 	s->diags[s->ndiags++] = (struct sudoers_diag){.file = xstrdup(file), .line = line, .msg = msg};
 }
 
+static void io_fail(struct sudoers *s, const char *path, int err)
+{
+	if (s->io_err == 0) {
+		s->io_err = err;
+		s->io_path = xstrdup(path);
+	}
+}
+
 bool sudoers_includedir_name_ok(const char *name)
 {
 	return *name && !strchr(name, '.') && !endswith(name, "~");
@@ -44,11 +53,14 @@ static void parse_file(struct pstate *ps, const char *path);
 static void include_dir(struct pstate *ps, const char *dir)
 {
 	struct strv names = {0};
-	int r = imgdir_list(ps->fs, dir, &names);
+	int r;
+
+	if (!ps->fs)
+		return;
+	r = imgfile_list_dir(ps->fs, dir, &names);
 
 	if (r < 0) {
-		if (r != -ENOENT)
-			diag(ps->s, dir, 0, "cannot list: %s", safefs_strerror(r));
+		io_fail(ps->s, dir, r);
 		return;
 	}
 	for (size_t i = 0; i < names.n; i++) {
@@ -56,7 +68,12 @@ static void include_dir(struct pstate *ps, const char *dir)
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
 		struct stat st;
-		if (safefs_lstat(ps->fs, p, &st) == 0 && S_ISDIR(st.st_mode))
+		int e = safefs_lstat(ps->fs, p, &st);
+		if (e < 0 && e != -ENOENT) {
+			io_fail(ps->s, p, e);
+			continue;
+		}
+		if (e == 0 && S_ISDIR(st.st_mode))
 			continue;
 		parse_file(ps, p);
 	}
@@ -362,14 +379,21 @@ static void parse_file(struct pstate *ps, const char *path)
 	_cleanup_free_ char *buf = NULL;
 	int r;
 
+	if (!ps->fs)
+		return; /* text parsed without an image: includes are not followed */
 	if (++ps->files > SUDOERS_MAX_FILES) {
 		if (ps->files == SUDOERS_MAX_FILES + 1)
 			diag(ps->s, path, 0, "more than %d included files read: an include loop; not read", SUDOERS_MAX_FILES);
 		return;
 	}
-	r = imgdir_read_file(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
-	if (r < 0) {
+	r = imgfile_read(ps->fs, path, SUDOERS_MAX_FILE, &buf, NULL);
+
+	if (r == -ENOENT || r == -ENOTDIR || r == -ELOOP || r == -EFBIG) {
 		diag(ps->s, path, 0, "cannot read: %s", safefs_strerror(r));
+		return;
+	}
+	if (r < 0) {
+		io_fail(ps->s, path, r);
 		return;
 	}
 	parse_text(ps, path, buf);
@@ -385,7 +409,7 @@ int sudoers_load(const struct safefs *fs, struct sudoers *s)
 {
 	struct pstate ps = {.s = s, .fs = fs};
 	_cleanup_free_ char *buf = NULL;
-	int r = imgdir_read_file(fs, SUDOERS_MAIN, SUDOERS_MAX_FILE, &buf, NULL);
+	int r = imgfile_read(fs, SUDOERS_MAIN, SUDOERS_MAX_FILE, &buf, NULL);
 
 	if (r < 0)
 		return r;
@@ -417,6 +441,7 @@ void sudoers_free(struct sudoers *s)
 		free(s->diags[i].msg);
 	}
 	free(s->diags);
+	free(s->io_path);
 	strv_free(&s->files);
 	*s = (struct sudoers){0};
 }

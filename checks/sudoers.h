@@ -35,6 +35,8 @@ struct sudoers {
 	struct strv files; /* every file read, in order */
 	struct sudoers_diag *diags;
 	size_t ndiags;
+	int io_err;    /* the first I/O error (not a missing file), -errno; 0 if none */
+	char *io_path;
 };
 
 /* Read /etc/sudoers and everything it includes; -ENOENT when sudo's file is absent. */

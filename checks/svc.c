@@ -52,7 +52,7 @@ static int svc_unneeded_daemons(struct cg_ctx *ctx, struct cg_result *r)
 		struct unit_info info;
 		if (hsys_cfg_list_match(ctx, "allow_services", name))
 			continue;
-		if (hsys_unit_starts(ctx, &u, name, &info)) {
+		if (hsys_unit_starts(ctx, r, &u, name, &info)) {
 			result_add_finding(r, info.enabled_by, 0, name, NULL,
 					   "'%s' is enabled (started at boot by this link); disable it "
 					   "(systemctl --root=/ disable %s) or mask it, or allow it in hardening.allow_services",
@@ -232,7 +232,7 @@ static int svc_time_sync(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	for (size_t i = 0; i < ELEMENTSOF(units_ok); i++) {
 		struct unit_info info;
-		if (hsys_unit_starts(ctx, &u, units_ok[i], &info)) {
+		if (hsys_unit_starts(ctx, r, &u, units_ok[i], &info)) {
 			unit_info_free(&info);
 			units_free(&u);
 			return 0;
@@ -254,7 +254,7 @@ static int svc_removable_media(struct cg_ctx *ctx, struct cg_result *r)
 
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (hsys_unit_starts(ctx, &u, "autofs.service", &info)) {
+	if (hsys_unit_starts(ctx, r, &u, "autofs.service", &info)) {
 		result_add_finding(r, info.enabled_by, 0, "autofs", NULL,
 				   "autofs is enabled and mounts removable media automatically; disable it");
 		unit_info_free(&info);

@@ -46,7 +46,12 @@ int units_load(const struct safefs *fs, struct units *u)
 		bool dup = false;
 		int r;
 
-		if (safefs_lstat(fs, unit_dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+		r = safefs_lstat(fs, unit_dirs[i], &st);
+		if (r < 0 && r != -ENOENT && r != -ENOTDIR) {
+			units_free(u);
+			return r;
+		}
+		if (r < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		/* /lib/systemd/system is /usr/lib/systemd/system on merged-/usr images: index it once */
 		for (size_t k = 0; k < nseen; k++)
@@ -131,8 +136,11 @@ static int find_fragment(const struct safefs *fs, const struct units *u, const c
 	for (size_t i = 0; i < u->dirs.n; i++) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", u->dirs.v[i], name);
 		struct stat st;
-		if (safefs_lstat(fs, p, &st) < 0)
+		int r = safefs_lstat(fs, p, &st);
+		if (r == -ENOENT || r == -ENOTDIR)
 			continue;
+		if (r < 0)
+			return r;
 		*target = NULL;
 		if (S_ISLNK(st.st_mode))
 			safefs_readlink(fs, p, target);
@@ -204,10 +212,12 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 
 	*info = (struct unit_info){.state = UNIT_NOT_FOUND};
 	r = find_fragment(fs, u, name, &path, &target);
-	if (r < 0 && (tmpl = template_of(name)))
+	if (r == -ENOENT && (tmpl = template_of(name)))
 		r = find_fragment(fs, u, tmpl, &path, &target);
-	if (r < 0)
+	if (r == -ENOENT)
 		return 0;
+	if (r < 0)
+		return r;
 	if (target && (streq(target, "/dev/null") || (!target[0]))) {
 		info->state = UNIT_MASKED;
 		info->fragment = xstrdup(path);

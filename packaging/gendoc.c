@@ -163,7 +163,8 @@ static void gendoc_man8(FILE *out)
 	      ".SH FILES\n"
 	      ".TP\n\\fI/etc/capgate/capgate.json\\fR\nthe configuration, see \\fBcapgate.json\\fR(5)\n"
 	      ".TP\n\\fI/etc/capgate/conf.d/*.json\\fR\nread after it, in lexical order\n"
-	      ".TP\n\\fI/usr/lib/systemd/system/capgate.service\\fR\nthe daemon for provisioners (\\fBcapgate wait\\fR)\n"
+	      ".TP\n\\fBcapgate.service\\fR, \\fBcapgate.socket\\fR\nthe daemon provisioners ask (\\fBcapgate wait\\fR); not enabled on install\n"
+	      ".TP\n\\fBcapgate\\-final.service\\fR\nthe read-only final check before capture (\\fBsystemctl start capgate\\-final.service\\fR)\n"
 	      ".SH SEE ALSO\n\\fBcapgate.json\\fR(5), \\fBsystemd.service\\fR(5), \\fBpacker\\fR(1)\n", out);
 }
 

@@ -643,6 +643,14 @@ static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item 
 
 	capture_before(ctx, it);
 	r = it->action->apply ? it->action->apply(ctx, it, o) : -EOPNOTSUPP;
+	if (r == -ENOENT && (startswith(it->action->id, "remove-") || streq(it->action->id, "vacuum-journal"))) {
+		/* gone already, e.g. inside a tree another check's action removed: the goal holds */
+		free(it->reason);
+		it->reason = xstrdup("already gone");
+		it->state = REM_REFUSED;
+		it->have_meta = it->have_sha = false;
+		return 0;
+	}
 	if (r < 0) {
 		_cleanup_free_ char *detail = it->reason;
 		it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));

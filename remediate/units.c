@@ -40,7 +40,7 @@ static int bus_unit_files(struct rem_item *it, const char *method, bool with_for
 	if (r < 0 && sd_bus_error_is_set(&err))
 		it->reason = xasprintf("%s: %s", method, err.message);
 	sd_bus_error_free(&err);
-	return r;
+	return r < 0 ? r : 0; /* sd-bus answers 1 for a reply */
 }
 
 static int bus_stop(struct rem_item *it)
@@ -58,7 +58,7 @@ static int bus_stop(struct rem_item *it)
 	if (r < 0 && sd_bus_error_is_set(&err))
 		it->reason = xasprintf("StopUnit: %s", err.message);
 	sd_bus_error_free(&err);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 /* ---- offline ---- */

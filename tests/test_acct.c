@@ -22,9 +22,26 @@ static void teardown(void)
 	free(root);
 }
 
+/* Scan with the "full" profile (baseline leaves the CIS-only checks out) and an optional
+ * configuration document. */
+static void scan_full(struct tu_scan *t, const char *json, const char *only)
+{
+	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
+	char *err = NULL;
+
+	config_init(&t->cfg);
+	if (json)
+		ck_assert_int_eq(config_load_text(&t->cfg, "test.json", json, strlen(json), &err), 0);
+	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
+	strv_split_commas(&sel.only, only);
+	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
+	strv_free(&sel.only);
+}
+
 static const struct cg_result *one(struct tu_scan *t, const char *id)
 {
-	tu_scan(t, root, id);
+	scan_full(t, NULL, id);
 	const struct cg_result *r = tu_result(&t->rep, id);
 	ck_assert_ptr_nonnull(r);
 	return r;
@@ -65,19 +82,10 @@ END_TEST
 START_TEST(leftover_users_and_allowlist)
 {
 	struct tu_scan t;
-	struct cg_selection sel = {.fail_on = -1};
-	char *err = NULL;
-	static const char cfg[] = "{\"accounts\": {\"allowed_users\": [\"azureuser\"]}}";
 
 	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\nazureuser:x:1000:1000::/home/a:/bin/bash\n"
 				     "packer:x:1001:1001::/home/p:/bin/bash\n", 0644);
-	config_init(&t.cfg);
-	ck_assert_int_eq(config_load_text(&t.cfg, "t.json", cfg, strlen(cfg), &err), 0);
-	ck_assert_int_eq(config_settle(&t.cfg, &err), 0);
-	ck_assert_int_eq(ctx_init(&t.ctx, root, &t.cfg), 0);
-	strv_push(&sel.only, "acct.leftover-users");
-	ck_assert_int_eq(scan_run(&t.ctx, &sel, &t.rep), 0);
-	strv_free(&sel.only);
+	scan_full(&t, "{\"accounts\": {\"allowed_users\": [\"azureuser\"]}}", "acct.leftover-users");
 	const struct cg_result *r = tu_result(&t.rep, "acct.leftover-users");
 	ck_assert_uint_eq(r->nfindings, 1);
 	ck_assert_str_eq(r->findings[0].rule, "packer");
@@ -169,8 +177,9 @@ START_TEST(homes_paths_trust)
 	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\nann:x:1000:1000::/home/ann:/bin/bash\n"
 				     "bob:x:1001:1001::/home/bob:/bin/bash\n", 0644);
 	tu_write(root, "etc/group", "root:x:0:\nann:x:1000:\nbob:x:1001:\n", 0644);
+	_cleanup_free_ char *ann = tu_path(root, "home/ann");
 	tu_mkdir(root, "home/ann", 0755);
-	ck_assert_int_eq(chown(tu_path(root, "home/ann"), 1000, 1000), 0);
+	ck_assert_int_eq(chown(ann, 1000, 1000), 0);
 	tu_write(root, "home/ann/.netrc", "machine x login y password z\n", 0600);
 	tu_write(root, "root/.bashrc", "export PATH=\"/usr/sbin:/usr/bin::/opt/tools\"\n", 0644);
 	tu_mkdir(root, "opt/tools", 0777);

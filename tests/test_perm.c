@@ -16,9 +16,26 @@ static void teardown(void)
 	free(root);
 }
 
+/* Scan with the "full" profile (baseline leaves the CIS-only checks out) and an optional
+ * configuration document. */
+static void scan_full(struct tu_scan *t, const char *json, const char *only)
+{
+	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
+	char *err = NULL;
+
+	config_init(&t->cfg);
+	if (json)
+		ck_assert_int_eq(config_load_text(&t->cfg, "test.json", json, strlen(json), &err), 0);
+	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
+	strv_split_commas(&sel.only, only);
+	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
+	strv_free(&sel.only);
+}
+
 static const struct cg_result *one(struct tu_scan *t, const char *id)
 {
-	tu_scan(t, root, id);
+	scan_full(t, NULL, id);
 	const struct cg_result *r = tu_result(&t->rep, id);
 	ck_assert_ptr_nonnull(r);
 	return r;
@@ -84,6 +101,7 @@ START_TEST(unowned_and_suid)
 	/* with dpkg: /bin/helper listed, found at /usr/bin/helper (merged /usr) */
 	tu_write(root, "var/lib/dpkg/info/helper.list", "/.\n/bin\n/bin/helper\n", 0644);
 	tu_write(root, "usr/sbin/stray", "x", 02755);
+	tu_write(root, "snap/core22/100/usr/bin/su", "x", 04755); /* a snap's own, not dpkg's */
 	r = one(&t, "perm.suid-sgid-inventory");
 	ck_assert_uint_eq(r->nfindings, 2);
 	ck_assert(tu_has_finding(r, "/usr/sbin/stray"));

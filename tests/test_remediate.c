@@ -360,6 +360,41 @@ START_TEST(dry_run_changes_nothing_and_phases_gate)
 }
 END_TEST
 
+START_TEST(removal_inside_a_removed_tree_is_not_a_failure)
+{
+	struct cg_ctx ctx;
+	struct cg_report rep;
+	struct cg_selection sel = {.fail_on = -1};
+	struct rem_opts o = {.phases = REM_PHASES_ALL};
+	struct rem_plan plan;
+
+	strv_push(&sel.only, "gen.cloud-init-state");
+	ck_assert_int_eq(ctx_init(&ctx, fx.root, NULL), 0);
+	scan_run(&ctx, &sel, &rep);
+	remediate_plan(&ctx, &rep, &o, &plan);
+	/* a second check wants a file inside the instance tree gone (secrets.provisioning-data does) */
+	struct rem_planner p = {.ctx = &ctx, .plan = &plan, .opts = &o, .result = &rep.results[0], .phase = REM_PHASE_ANY};
+	rem_plan_add(&p, "remove-file", "/var/lib/cloud/instances/i-1/user-data.txt", NULL)->selected = true;
+	ck_assert_uint_eq(remediate_apply(&ctx, &plan, &o), 0);
+	json_t *a = remediate_actions_json(&plan, false);
+	size_t i;
+	json_t *e;
+	bool saw = false;
+	json_array_foreach(a, i, e)
+		if (streq(json_string_value(json_object_get(e, "path")), "/var/lib/cloud/instances/i-1/user-data.txt")) {
+			saw = true;
+			ck_assert_str_eq(json_string_value(json_object_get(e, "result")), "skipped");
+			ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), "already gone");
+		}
+	ck_assert(saw);
+	json_decref(a);
+	remediate_plan_free(&plan);
+	scan_report_free(&rep);
+	ctx_done(&ctx);
+	strv_free(&sel.only);
+}
+END_TEST
+
 START_TEST(host_keys_need_a_regenerator_or_force)
 {
 	_cleanup_free_ char *dropin = fx_path(&fx, "/etc/systemd/system/ssh.service.d/keygen.conf");
@@ -476,6 +511,7 @@ int main(void)
 		hostile_traps_are_reported_and_left_alone,
 		fifo_swapped_in_after_the_plan,
 		dry_run_changes_nothing_and_phases_gate,
+		removal_inside_a_removed_tree_is_not_a_failure,
 		host_keys_need_a_regenerator_or_force,
 		dropins_from_table_rule_and_argument,
 		sshd_dropin_refused_without_include,

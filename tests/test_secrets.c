@@ -27,7 +27,8 @@ static char *fake(const char *prefix, const char *set, size_t n)
 	}
 	s[pl + n] = '\0';
 	strv_push(&planted, s);
-	return s;
+	free(s);
+	return planted.v[planted.n - 1]; /* owned by PLANTED */
 }
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -140,16 +141,16 @@ START_TEST(prefixed_tokens_in_every_syntax)
 		char *tail = fake("", ALNUM, 24), *mid = fake("", "0123456789", 13);
 		char *s = xasprintf("%s-%s-%s", toks[6].value, mid, tail);
 		strv_push(&planted, s);
-		toks[6].value = s;
-		free(tail);
+		free(s);
+		toks[6].value = planted.v[planted.n - 1];
 	}
 	/* jwt: a real header and payload, a random signature */
 	{
 		char *sig = fake("", ALNUM "_-", 43);
-		toks[11].value = xasprintf("%s.%s.%s", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
-					   "eyJzdWIiOiJidWlsZGVyIiwiaWF0IjoxNzAwMDAwMDAwfQ", sig);
-		strv_push(&planted, toks[11].value);
-		free(toks[11].value);
+		char *v = xasprintf("%s.%s.%s", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+				    "eyJzdWIiOiJidWlsZGVyIiwiaWF0IjoxNzAwMDAwMDAwfQ", sig);
+		strv_push(&planted, v);
+		free(v);
 		toks[11].value = planted.v[planted.n - 1];
 	}
 	for (size_t i = 0; i < ELEMENTSOF(toks); i++)

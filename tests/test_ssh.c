@@ -16,10 +16,10 @@ static void teardown(void)
 	free(root);
 }
 
-/* Scan with a configuration document (NULL: empty). */
+/* Scan with the "full" profile and a configuration document (NULL: empty). */
 static void scan_cfg(struct tu_scan *t, const char *json, const char *only)
 {
-	struct cg_selection sel = {.fail_on = -1};
+	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
 	char *err = NULL;
 
 	config_init(&t->cfg);
@@ -35,7 +35,7 @@ static void scan_cfg(struct tu_scan *t, const char *json, const char *only)
 START_TEST(skips_without_sshd)
 {
 	struct tu_scan t;
-	tu_scan(&t, root, "ssh.*");
+	scan_cfg(&t, NULL, "ssh.*");
 	ck_assert_uint_eq(t.rep.n, 14);
 	for (size_t i = 0; i < t.rep.n; i++)
 		ck_assert_msg(t.rep.results[i].status == CG_SKIP, "%s", t.rep.results[i].check->id);
@@ -48,7 +48,7 @@ START_TEST(match_block_fails_and_names_the_block)
 	struct tu_scan t;
 	tu_write(root, "etc/ssh/sshd_config",
 		 "PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes\n", 0644);
-	tu_scan(&t, root, "ssh.permit-root-login");
+	scan_cfg(&t, NULL, "ssh.permit-root-login");
 	const struct cg_result *r = tu_result(&t.rep, "ssh.permit-root-login");
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_uint_eq(r->nfindings, 1);
@@ -81,7 +81,7 @@ START_TEST(old_openssh_defaults_judged)
 	tu_write(root, "var/lib/dpkg/status",
 		 "Package: openssh-server\nStatus: install ok installed\nVersion: 1:6.7p1-5+deb8u8\n\n", 0644);
 	tu_write(root, "etc/ssh/sshd_config", "UsePAM yes\n", 0644);
-	tu_scan(&t, root, "ssh.permit-root-login");
+	scan_cfg(&t, NULL, "ssh.permit-root-login");
 	const struct cg_result *r = tu_result(&t.rep, "ssh.permit-root-login");
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_str_eq(r->findings[0].evidence, "yes");
@@ -96,7 +96,7 @@ START_TEST(weak_crypto_and_timeouts)
 		 "Ciphers aes256-ctr,aes128-cbc\nMACs hmac-sha2-256-etm@openssh.com,hmac-md5\n"
 		 "KexAlgorithms curve25519-sha256,diffie-hellman-group14-sha1\n"
 		 "ClientAliveInterval 5m\nClientAliveCountMax 0\nLoginGraceTime 1m\n", 0644);
-	tu_scan(&t, root, "ssh.weak-crypto,ssh.idle-timeouts");
+	scan_cfg(&t, NULL, "ssh.weak-crypto,ssh.idle-timeouts");
 	const struct cg_result *r = tu_result(&t.rep, "ssh.weak-crypto");
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_uint_eq(r->nfindings, 3);
@@ -119,7 +119,7 @@ START_TEST(perms_and_syntax)
 	tu_write(root, "etc/ssh/ssh_host_rsa_key", "k", 0640);
 	tu_write(root, "etc/ssh/ssh_host_rsa_key.pub", "k", 0644);
 	tu_write(root, "etc/ssh/ssh_host_ed25519_key", "k", 0600);
-	tu_scan(&t, root, "ssh.config-perms,ssh.host-key-perms,ssh.config-syntax");
+	scan_cfg(&t, NULL, "ssh.config-perms,ssh.host-key-perms,ssh.config-syntax");
 	const struct cg_result *r = tu_result(&t.rep, "ssh.config-perms");
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_uint_eq(r->nfindings, 1);

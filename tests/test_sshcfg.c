@@ -49,19 +49,20 @@ START_TEST(version_from_dpkg_then_binary)
 {
 	unsigned v = 0;
 	_cleanup_free_ char *src = NULL;
+	const char *err_path = NULL;
 
 	/* a removed (not installed) stanza must not count */
 	tu_write(root, "var/lib/dpkg/status",
 		 "Package: openssh-server\nStatus: deinstall ok config-files\nVersion: 1:8.4p1-5\n\n", 0644);
 	tu_write(root, "usr/sbin/sshd", "\x7f" "ELF....OpenSSH_9.6p1 Ubuntu\0rest", 0755);
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(sshcfg_detect_version(&fs, &v, &src), 0);
+	ck_assert_int_eq(sshcfg_detect_version(&fs, &v, &src, &err_path), 0);
 	ck_assert_uint_eq(v, 906);
 	ck_assert_ptr_nonnull(strstr(src, "/usr/sbin/sshd"));
 	free(src);
 	src = NULL;
 	tu_write(root, "var/lib/dpkg/status", dpkg_status, 0644);
-	ck_assert_int_eq(sshcfg_detect_version(&fs, &v, &src), 0);
+	ck_assert_int_eq(sshcfg_detect_version(&fs, &v, &src, &err_path), 0);
 	ck_assert_uint_eq(v, 902);
 	ck_assert_ptr_nonnull(strstr(src, "openssh-server 1:9.2p1-2+deb12u10"));
 }

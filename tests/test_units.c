@@ -1,6 +1,12 @@
 /* Offline unit enablement compared with the real `systemctl --root=DIR is-enabled` on fixtures:
  * enabled by .wants links, disabled, static, masked, aliases, templates, vendor links. */
-#include "testutil.h"
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <systemd/sd-bus.h>
+
+#include "hsys_test.h"
 #include "units.h"
 
 static char *root;
@@ -117,6 +123,106 @@ START_TEST(aliases_and_enabled_by)
 }
 END_TEST
 
+/* ---- live: a real dbus-daemon, and a stand-in for systemd's manager on it (no systemd runs
+ * here), answering GetUnit and ActiveState the way org.freedesktop.systemd1 does ---- */
+
+static volatile int bus_stop;
+
+static int get_unit(sd_bus_message *m, void *ud, sd_bus_error *err)
+{
+	const char *name;
+	int r = sd_bus_message_read(m, "s", &name);
+	if (r < 0)
+		return r;
+	if (!streq(name, "avahi-daemon.service"))
+		return sd_bus_error_setf(err, "org.freedesktop.systemd1.NoSuchUnit", "Unit %s not loaded.", name);
+	return sd_bus_reply_method_return(m, "o", "/org/freedesktop/systemd1/unit/avahi_2ddaemon_2eservice");
+}
+
+static int active_state(sd_bus *bus, const char *path, const char *iface, const char *prop, sd_bus_message *reply,
+			void *ud, sd_bus_error *err)
+{
+	return sd_bus_message_append(reply, "s", "active");
+}
+
+static const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD("GetUnit", "s", "o", get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END,
+};
+static const sd_bus_vtable unit_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("ActiveState", "s", active_state, 0, 0),
+	SD_BUS_VTABLE_END,
+};
+
+static void *fake_systemd(void *ud)
+{
+	sd_bus *bus = ud;
+	while (!bus_stop) {
+		int r = sd_bus_process(bus, NULL);
+		if (r == 0)
+			sd_bus_wait(bus, 100 * 1000);
+	}
+	return NULL;
+}
+
+START_TEST(live_over_bus)
+{
+	_cleanup_free_ char *dir = tu_scratch(), *sock = xasprintf("%s/bus", dir), *addr = xasprintf("unix:path=%s", sock);
+	_cleanup_free_ char *listen = xasprintf("--address=%s", addr);
+	pid_t pid = fork();
+	struct stat st;
+	sd_bus *bus = NULL;
+	pthread_t th;
+	char *active = NULL;
+
+	if (pid == 0) {
+		execlp("dbus-daemon", "dbus-daemon", "--session", "--nofork", "--nopidfile", listen, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && stat(sock, &st) < 0; i++)
+		usleep(20 * 1000);
+	if (stat(sock, &st) < 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		tu_rm_rf(dir);
+		return; /* no dbus-daemon on this machine */
+	}
+	ck_assert_int_ge(sd_bus_new(&bus), 0);
+	ck_assert_int_ge(sd_bus_set_address(bus, addr), 0);
+	ck_assert_int_ge(sd_bus_set_bus_client(bus, 1), 0);
+	ck_assert_int_ge(sd_bus_start(bus), 0);
+	ck_assert_int_ge(sd_bus_request_name(bus, "org.freedesktop.systemd1", 0), 0);
+	ck_assert_int_ge(sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+						  manager_vtable, NULL), 0);
+	ck_assert_int_ge(sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/systemd1/unit/avahi_2ddaemon_2eservice",
+						  "org.freedesktop.systemd1.Unit", unit_vtable, NULL), 0);
+	bus_stop = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, fake_systemd, bus), 0);
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
+
+	ck_assert_int_eq(units_live_active("avahi-daemon.service", &active), 0);
+	ck_assert_str_eq(active, "active");
+	free(active);
+	ck_assert_int_eq(units_live_active("cups.service", &active), -ENOENT);
+	/* the check, live: avahi is not enabled on this machine but runs, so it is reported */
+	struct hs_scan t;
+	const struct cg_result *r = hs_scan(&t, "/", "svc.unneeded-daemons", NULL);
+	ck_assert_str_eq(t.rep.mode, "live");
+	ck_assert(hs_has_rule(r, "avahi-daemon.service"));
+	hs_free(&t);
+
+	unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+	bus_stop = 1;
+	pthread_join(th, NULL);
+	sd_bus_flush_close_unref(bus);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	tu_rm_rf(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("units");
@@ -125,5 +231,8 @@ int main(void)
 	tcase_add_test(tc, matches_systemctl);
 	tcase_add_test(tc, aliases_and_enabled_by);
 	suite_add_tcase(s, tc);
+	TCase *live = tcase_create("live");
+	tcase_add_test(live, live_over_bus);
+	suite_add_tcase(s, live);
 	return tu_main(s);
 }

@@ -83,4 +83,101 @@ build_big2() {
 build_big
 build_big2
 [ "$tree_only" = true ] && { du -sh "$big"; find "$big" -type f | wc -l; exit 0; }
-echo "(run part not written yet)" >&2
+
+# ---- tools: the read-everything yardstick and the pattern list ----
+bin="$cache/bench-bin"
+mkdir -p "$bin"
+cat >"$bin/readall.c" <<'C'
+/* The I/O limit: one thread, fts walk without following links, read(2) of every regular file
+ * into one 1 MiB buffer. Prints files and bytes. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <fts.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	static char buf[1 << 20];
+	char *roots[] = {argv[1], NULL};
+	FTS *f = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	FTSENT *e;
+	unsigned long long files = 0, bytes = 0;
+	while ((e = fts_read(f))) {
+		if (e->fts_info != FTS_F)
+			continue;
+		int fd = open(e->fts_accpath, O_RDONLY | O_NOFOLLOW | O_NOATIME | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			bytes += (unsigned long long)n;
+		close(fd);
+		files++;
+	}
+	fts_close(f);
+	printf("%llu %llu\n", files, bytes);
+	return 0;
+}
+C
+cc -O2 -o "$bin/readall" "$bin/readall.c"
+cat >"$bin/patterns.c" <<'C'
+/* capgate's secrets.* patterns, one per line, in ripgrep syntax. */
+#include "secretrules.h"
+#include <stdio.h>
+int main(void)
+{
+	for (size_t i = 0; i < secret_nrules; i++)
+		if (secret_rules[i].owner != SO_HELPER)
+			printf("%s%s\n", secret_rules[i].caseless ? "(?i)" : "", secret_rules[i].pattern);
+	return 0;
+}
+C
+cc -D_GNU_SOURCE -I"$src/agent" -I"$src/checks" -o "$bin/patterns" "$bin/patterns.c" \
+	"$src/checks/secretrules.c" "$src/checks/secretkeys.c" "$src/agent/util.c" "$src/agent/redact.c" -lcrypto
+"$bin/patterns" >"$bin/patterns.txt"
+command -v rg >/dev/null || apt-get install -y -q ripgrep >&2
+capgate="$build/capgate"
+[ -x "$capgate" ] || { echo "bench: no capgate binary at $capgate (build first)" >&2; exit 2; }
+
+# time CMD...: prints "wall_seconds peak_rss_kib cpu_seconds" (GNU time), command output discarded
+timeit() {
+	/usr/bin/time -f "%e %M %U %S" -o "$bin/time.out" "$@" >/dev/null 2>"$bin/cmd.err" || true
+	tail -n1 "$bin/time.out" | awk '{print $1, $2, $3 + $4}'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+bench_tree() {
+	name=$1 tree=$2
+	set -- $("$bin/readall" "$tree")
+	files=$1 bytes=$2
+	# warm the page cache, then alternate the three so drift hits each alike
+	"$bin/readall" "$tree" >/dev/null
+	: >"$bin/r.t"; : >"$bin/c.t"; : >"$bin/g.t"; : >"$bin/r.m"; : >"$bin/c.m"; : >"$bin/g.m"
+	: >"$bin/r.u"; : >"$bin/c.u"; : >"$bin/g.u"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		set -- $(timeit "$bin/readall" "$tree"); echo "$1" >>"$bin/r.t"; echo "$2" >>"$bin/r.m"; echo "$3" >>"$bin/r.u"
+		set -- $(timeit "$capgate" scan --root "$tree" --only 'secrets.*' --format json --output /dev/null)
+		echo "$1" >>"$bin/c.t"; echo "$2" >>"$bin/c.m"; echo "$3" >>"$bin/c.u"
+		set -- $(timeit rg --no-config -uuu --no-unicode -f "$bin/patterns.txt" "$tree")
+		echo "$1" >>"$bin/g.t"; echo "$2" >>"$bin/g.m"; echo "$3" >>"$bin/g.u"
+		i=$((i + 1))
+	done
+	r=$(median <"$bin/r.t"); c=$(median <"$bin/c.t"); g=$(median <"$bin/g.t")
+	ru=$(median <"$bin/r.u"); cu=$(median <"$bin/c.u"); gu=$(median <"$bin/g.u")
+	rm_=$(sort -n "$bin/r.m" | tail -n1); cm=$(sort -n "$bin/c.m" | tail -n1); gm=$(sort -n "$bin/g.m" | tail -n1)
+	awk -v n="$name" -v f="$files" -v b="$bytes" -v r="$r" -v c="$c" -v g="$g" -v rm="$rm_" -v cm="$cm" -v gm="$gm" -v ru="$ru" -v cu="$cu" -v gu="$gu" 'BEGIN {
+		printf "\n%s: %d files, %.0f MB (median of %d runs, warm cache)\n", n, f, b / 1e6, '"$runs"'
+		printf "| tool | wall s | MB/s | x read-everything | CPU s (user+sys) | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|\n"
+		printf "| read-everything (C, 1 thread, read(2) 1 MiB) | %.3f | %.0f | 1.00 | %.2f | %.1f |\n", r, b / 1e6 / r, ru, rm / 1024
+		printf "| capgate scan --only secrets.* | %.3f | %.0f | %.2f | %.2f | %.1f |\n", c, b / 1e6 / c, c / r, cu, cm / 1024
+		printf "| ripgrep 13 -uuu --no-unicode -f patterns | %.3f | %.0f | %.2f | %.2f | %.1f |\n", g, b / 1e6 / g, g / r, gu, gm / 1024
+		printf "capgate vs ripgrep: %.2fx faster; load average at the end: ", g / c
+	}'
+	cut -d' ' -f1-3 /proc/loadavg
+}
+
+echo "patterns: $(wc -l <"$bin/patterns.txt") (from checks/secretrules.c); rg flags: --no-config -uuu --no-unicode -f"
+echo "capgate: $("$capgate" version 2>/dev/null | head -n1); workers = nproc = $(nproc)"
+bench_tree "big tree ($big)" "$big"
+bench_tree "stock rootfs ($rootfs)" "$rootfs"

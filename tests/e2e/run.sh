@@ -4,8 +4,7 @@
 #   ready   - packer succeeds; the captured disk, extracted without mounting (debugfs rdump), is
 #             judged `ready` by `capgate scan --root`
 #   blocked - packer fails at the gate, and its log names the check that blocked (gen.swap-files)
-# Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 when all pass, 77
-# when the only failures are the known open issues of capgate's flow (printed as KNOWN ISSUE), else 1.
+# Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 when all pass, else 1.
 # CAPGATE_E2E_START / _GATE / _FINAL replace the template's commands (for trying other flows);
 # CAPGATE_E2E_KEEP=1 keeps the scratch folder (logs, serial console, captured disk).
 set -eu
@@ -29,10 +28,8 @@ work=$(mktemp -d /var/tmp/capgate-e2e.XXXXXX)
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; exit 1; }
 deb=$(ls "$work"/pkg/capgate_*.deb)
 
-fail=0 known=0
+fail=0
 blocker=${CAPGATE_E2E_BLOCKER:-gen.swap-files}
-# open issues of capgate's flow (see the README): a ready build that fails only on these exits 77
-known_gate='gen\.ssh-host-keys|gen\.logs'
 for s in $scenarios; do
 	log="$work/packer-$s.log"
 	t0=$(now)
@@ -71,13 +68,8 @@ PY
 			echo "e2e: ready: the packer build failed"; tail -n 60 "$log"
 			# the checks the gate ('capgate wait' prints "fail ID [severity]") still failed on
 			gate=$(sed -n 's/.*qemu\.debian: fail \([a-z0-9.-]*\) \[.*/\1/p' "$log" | sort -u | xargs)
-			if [ -n "$gate" ] && [ -z "$(echo "$gate" | xargs -n1 | grep -vxE "$known_gate")" ]; then
-				echo "e2e: ready: KNOWN ISSUE: the gate blocks only on $gate: host keys are a last-phase fix the"
-				echo "    gate runs before, and a live journal cannot be emptied while journald writes it"
-				known=1
-			else
-				fail=1
-			fi
+			echo "e2e: ready: failing at the gate: ${gate:-none listed}"
+			fail=1
 			continue
 		fi
 		img="$work/out-$s/disk.img"
@@ -97,26 +89,15 @@ PY
 		echo "e2e: ready: offline scan of the captured image: $verdict (exit $src), extract+scan $(secs "$t1" "$t2") s"
 		if [ "$src" -ne 0 ] || [ "$verdict" != ready ]; then
 			CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --config "$here/capgate-e2e.json" || true
-			# what shutdown itself writes after the final check: the journal, wtmp's shutdown record, the seed
-			other=$(python3 -c '
-import json, re, sys
-rep = json.load(open(sys.argv[1]))
-for c in rep["checks"]:
-    if c["status"] in ("fail", "error"):
-        for f in c["findings"] or [{"path": c["id"]}]:
-            if not re.match(r"^(/var/log/journal/|/var/log/wtmp$|/var/lib/systemd/random-seed$)", f["path"]):
-                print(c["id"], f["path"])' "$work/final.json")
-			if [ -z "$other" ]; then
-				echo "e2e: ready: KNOWN ISSUE: only what shutdown writes after capgate-final remains (journal, wtmp, random seed)"
-				known=1
-			else
-				fail=1
-			fi
+			# capgate-seal.service clears what shutdown writes (journal, wtmp, random seed): nothing may remain
+			fail=1
 		fi
 		;;
 	blocked)
 		if [ "$rc" -eq 0 ]; then
 			echo "e2e: blocked: the packer build passed the gate with a leftover that has no safe fix"; tail -n 60 "$log"; fail=1
+		elif grep -qE 'qemu\.debian: (error [a-z0-9.-]+ \[|capgate: error:)' "$log"; then
+			echo "e2e: blocked: the gate failed with an error, not (only) on the leftover"; tail -n 60 "$log"; fail=1
 		elif ! grep -qE "qemu\.debian: fail $blocker \[|qemu\.debian:   $blocker  " "$log"; then
 			echo "e2e: blocked: packer failed, but not at capgate's gate naming $blocker"
 			tail -n 60 "$log"; fail=1
@@ -132,5 +113,4 @@ for c in rep["checks"]:
 		echo "e2e: $s: a forwarded port was not bound to 127.0.0.1: $qemu_args"; fail=1
 	fi
 done
-[ "$fail" -eq 0 ] && [ "$known" -eq 1 ] && exit 77
 exit $fail

@@ -44,6 +44,11 @@ expect 1 "--only with a glob" -- cg_scan --root "$dirty" --only 'gen.*'
 cg_scan --root "$dirty" --output "$scratch/report.json" --format json >/dev/null || true
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$scratch/report.json" && ok "--output writes the report" || not_ok "--output writes the report"
 
+# --output to a device writes into it and leaves the device a device
+mknod "$scratch/null" c 1 3
+cg_scan --root "$dirty" --output "$scratch/null" --format json >/dev/null || true
+[ -c "$scratch/null" ] && ok "--output to a device keeps the device" || not_ok "--output to a device keeps the device"
+
 # usage and configuration errors: 2, with the reason
 expect 2 "unknown flag" -- cg_scan --bogus
 contains "$scratch/err" "bad option '--bogus'" "unknown flag is named"

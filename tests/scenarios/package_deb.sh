@@ -24,8 +24,15 @@ root="$work/root"
 cp -a "$("$CAPGATE_SRC/tests/fixtures/rootfs.sh")" "$root"
 deps=$("$CAPGATE_SRC/tests/fixtures/deb-deps.sh" "$root" "$deb")
 mkdir -p "$root/tmp/debs"
-cp $deps "$deb" "$root/tmp/debs/"
-chroot "$root" sh -c 'dpkg -i /tmp/debs/*.deb' >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; exit 1; }
+if [ -n "$deps" ]; then
+	# the libraries first; a Pre-Depends (isa-support before sse4.2-support) needs a second pass
+	cp $deps "$root/tmp/debs/"
+	chroot "$root" sh -c 'dpkg -i /tmp/debs/*.deb' >"$work/deps.log" 2>&1 ||
+		chroot "$root" sh -c 'dpkg -i /tmp/debs/*.deb' >"$work/deps.log" 2>&1 || { cat "$work/deps.log"; exit 1; }
+	rm -f "$root"/tmp/debs/*.deb
+fi
+cp "$deb" "$root/tmp/debs/"
+chroot "$root" dpkg -i "/tmp/debs/$(basename "$deb")" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; exit 1; }
 rm -rf "$root/tmp/debs"
 
 out=$(chroot "$root" capgate version)

@@ -31,7 +31,6 @@ cat >"$ssh/sshd_config" <<CFG
 Port $port
 ListenAddress 127.0.0.1
 HostKey $ssh/host_ed25519
-PidFile $ssh/sshd.pid
 AuthorizedKeysFile $ssh/authorized_keys
 AuthenticationMethods publickey
 PubkeyAuthentication yes
@@ -45,9 +44,11 @@ Subsystem sftp internal-sftp
 CFG
 mkdir -p /run/sshd   # privilege separation directory (systemd-tmpfiles makes it on a real system)
 /usr/sbin/sshd -t -f "$ssh/sshd_config"
-/usr/sbin/sshd -f "$ssh/sshd_config" -E "$ssh/sshd.log"
-i=0; while [ ! -s "$ssh/sshd.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-sshd_pid=$(cat "$ssh/sshd.pid")
+# -D: stays in the foreground (no daemon()), so its PID is ours to stop
+/usr/sbin/sshd -D -f "$ssh/sshd_config" -E "$ssh/sshd.log" &
+sshd_pid=$!
+i=0; while ! grep -q "Server listening" "$ssh/sshd.log" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+grep -q "Server listening" "$ssh/sshd.log" || { echo "sshd did not start:"; cat "$ssh/sshd.log"; exit 1; }
 trap 'kill "$sshd_pid" 2>/dev/null; cleanup_daemons; rm -rf --one-file-system "$scratch"' EXIT
 
 # --- the fixture image roots and the gate's config (gen.* only: stable as families are added)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SARIF and JUnit reports of a scan with leftovers: SARIF validates against the official 2.1.0
-# schema (ajv + ajv-formats), JUnit parses (xml.etree) and matches the JSON report check by check.
+# schema (ajv + ajv-formats), JUnit parses (xml.etree) and matches the JSON report check by check;
+# then the same for the whole catalog on the cached Debian 12 tree.
 set -eu
 : "${CAPGATE_BIN:?}" "${CAPGATE_SRC:?}"
 command -v node >/dev/null || { echo "node is missing"; exit 77; }
@@ -10,6 +11,7 @@ trap 'rm -rf "$work"' EXIT
 img="$work/img"
 mkdir -p "$img/etc" "$img/root" "$img/home/builder" "$img/tmp" "$img/var/tmp"
 printf 'root:x:0:0:root:/root:/bin/bash\nbuilder:x:1000:1000::/home/builder:/bin/bash\n' > "$img/etc/passwd"
+printf 'root:x:0:\nbuilder:x:1000:\n' > "$img/etc/group"
 echo 0123456789abcdef0123456789abcdef > "$img/etc/machine-id"
 printf 'export TOKEN=abc\nls\n' > "$img/home/builder/.bash_history"
 # names that need escaping: spaces, XML markup, a control byte, a byte that is not UTF-8
@@ -17,7 +19,8 @@ touch "$img/tmp/packer script <&>.sh" "$img/tmp/$(printf 'ctl\001x\377y')" "$img
 
 for fmt in json sarif junit; do
 	set +e
-	"$CAPGATE_BIN" scan --root "$img" --format "$fmt" --output "$work/report.$fmt"
+	# the generalization family: its findings on this tree are known, and it has no error
+	"$CAPGATE_BIN" scan --root "$img" --only 'gen.*' --format "$fmt" --output "$work/report.$fmt"
 	rc=$?
 	set -e
 	[ "$rc" -eq 1 ] || { echo "scan --format $fmt: exit $rc, expected 1 (blocked)"; exit 1; }
@@ -60,3 +63,12 @@ rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q "expected text, json, sarif or junit" "$work/err" || { cat "$work/err"; exit 1; }
 echo "report formats: ok"
+
+# every check of the catalog on a stock Debian 12 tree: still valid SARIF, still consistent JUnit
+rootfs=$("$CAPGATE_SRC/tests/fixtures/rootfs.sh")
+for fmt in json sarif junit; do
+	"$CAPGATE_BIN" scan --root "$rootfs" --profile full --format "$fmt" --output "$work/full.$fmt" || [ $? -le 1 ]
+done
+NODE_PATH="$modules" node "$CAPGATE_SRC/tests/formats/validate.js" "$work/full.sarif"
+python3 "$CAPGATE_SRC/tests/formats/check_junit.py" "$work/full.junit" "$work/full.json"
+echo "report formats (full catalog): ok"

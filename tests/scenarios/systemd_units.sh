@@ -11,7 +11,7 @@ cp "$CAPGATE_BIN" "$root/usr/sbin/capgate"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"   # targets the units refer to
 cp "$units"/*.service "$units"/*.socket "$root/etc/systemd/system/"
 
-for u in capgate.service capgate.socket capgate-final.service; do
+for u in capgate.service capgate.socket capgate-final.service capgate-seal.service; do
 	set +e; systemd-analyze verify --man=no --root="$root" "$u" >"$scratch/v.out" 2>"$scratch/v.err"; rc=$?; set -e
 	if [ "$rc" = 0 ] && [ ! -s "$scratch/v.err" ]; then ok "verify $u: clean"; else not_ok "verify $u (rc $rc)"; sed 's/^/    /' "$scratch/v.err"; fi
 	echo "# systemd-analyze security --offline=true $u"
@@ -37,6 +37,8 @@ for u in capgate.service capgate-final.service; do
 done
 grep -q '^Type=notify$' "$units/capgate.service" && ok "capgate.service is Type=notify" || not_ok "Type=notify"
 grep -q '^Type=oneshot$' "$units/capgate-final.service" && ok "capgate-final.service is a oneshot" || not_ok "oneshot"
+# the seal is armed by hand before capture, never enabled: no [Install] section
+grep -q '^\[Install\]' "$units/capgate-seal.service" && not_ok "capgate-seal.service has no [Install]" || ok "capgate-seal.service has no [Install]"
 a=$(sed -n 's/^ListenStream=//p' "$units/capgate.socket"); b=$(sed -n 's/.*--listen //p' "$units/capgate.service")
 [ "$a" = "$b" ] && ok "socket and service agree on $a" || not_ok "socket ($a) and service ($b) disagree"
 finish
