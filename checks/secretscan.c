@@ -395,6 +395,7 @@ static void locate_file(struct worker *w, struct job *j, int fd, uint64_t mask)
 			dup = true;
 		/* one value, several rules (api_key=AIza...): the more specific (earlier) rule wins */
 		for (size_t p = 0; p < kn && !dup; p++)
+			// cppcheck-suppress arrayIndexThenCheck ; p < kn is the bound, "p < i" orders equals
 			if (p != i && kept_overlaps(k, &kv[p]) && (kv[p].rule < k->rule || (kv[p].rule == k->rule && p < i)))
 				dup = true;
 		if (!dup)

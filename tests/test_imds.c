@@ -33,7 +33,7 @@ static void *serve(void *ud)
 		if (write(c, hdr, (size_t)hl) < 0 || write(c, f->body, strlen(f->body)) < 0)
 			perror("write");
 	} else
-		usleep(1500 * 1000);
+		nanosleep(&(struct timespec){.tv_sec = 1, .tv_nsec = 500000000}, NULL); /* usleep takes < 1 s */
 	close(c);
 	return NULL;
 }

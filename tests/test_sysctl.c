@@ -62,7 +62,8 @@ START_TEST(order_matches_systemd)
 		sysctl_free(&c);
 		return; /* no systemd-analyze here: the assertions above still hold */
 	}
-	for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"))
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		if (startswith(l, "# ") && strstr(l, root) && !strstr(l, "50-m.conf"))
 			strbuf_printf(&want, "%s\n", l + 2 + strlen(root));
 	struct strbuf got = {0};

@@ -183,9 +183,13 @@ scans=0 bad=0 codes=""
 for mode in openat2 fallback; do
 	nof=0; [ $mode = fallback ] && nof=1
 	end=$(($(date +%s) + race_secs))
-	while [ "$(date +%s)" -lt "$end" ]; do
+	cap=$((end + 90))
+	mine=0
+	# at least RACE_SECONDS and at least 10 scans per resolver (sanitizer builds scan slowly)
+	while { [ "$(date +%s)" -lt "$end" ] || [ $mine -lt 10 ]; } && [ "$(date +%s)" -lt "$cap" ]; do
+		mine=$((mine + 1))
 		set +e
-		CAPGATE_NO_OPENAT2=$nof "$CAPGATE_BIN" scan --root "$race" --format json >"$scratch/race.json" 2>/dev/null
+		CAPGATE_NO_OPENAT2=$nof "$CAPGATE_BIN" scan --root "$race" --only 'gen.*,secrets.*' --format json >"$scratch/race.json" 2>/dev/null
 		rc=$?
 		set -e
 		scans=$((scans + 1))
