@@ -27,8 +27,9 @@ while [ $i -lt "$rounds" ]; do
 	img=$scratch/img
 	rm -rf "$img"
 	cp -a "$pristine" "$img"
-	# a random point in [0, 1.2 x the fix's time]
-	delay=$(awk -v s="$i$$" -v m="$fix_ms" 'BEGIN { srand(s); printf "%.3f", rand() * m * 1.2 / 1000 }')
+	# a random point in [0, 0.9 x the reference fix's time]: most kills land mid-run, some before
+	# the first change; on a loaded machine a run may take longer, so a few land after the end
+	delay=$(awk -v s="$i$$" -v m="$fix_ms" 'BEGIN { srand(s); printf "%.3f", rand() * m * 0.9 / 1000 }')
 	"$CAPGATE_BIN" fix --root "$img" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
@@ -55,5 +56,5 @@ echo "kill rounds: $rounds ($killed killed mid-run, $finished finished before th
 [ "$torn" = 0 ] && ok "$rounds kill -9 rounds: no half-written file, no stray entry" || not_ok "$torn rounds left torn state"
 [ "$diverged" = 0 ] && ok "the next fix converged to the complete fix's result every time" || not_ok "$diverged rounds diverged"
 [ "$noop_bad" = 0 ] && ok "a fix after convergence changed nothing" || not_ok "$noop_bad no-op fixes changed the image"
-[ "$killed" -ge $((rounds / 2)) ] && ok "$killed of the kills landed mid-run" || not_ok "only $killed kills landed mid-run"
+[ "$killed" -ge $((rounds / 4)) ] && ok "$killed of the kills landed mid-run" || not_ok "only $killed kills landed mid-run"
 finish
