@@ -85,8 +85,19 @@ struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const c
 
 	for (size_t i = 0; i < pl->n; i++)
 		if (pl->v[i].action == a && streq(pl->v[i].path, path) &&
-		    ((!arg && !pl->v[i].arg) || (arg && pl->v[i].arg && streq(arg, pl->v[i].arg))))
-			return &pl->v[i];
+		    ((!arg && !pl->v[i].arg) || (arg && pl->v[i].arg && streq(arg, pl->v[i].arg)))) {
+			it = &pl->v[i];
+			/* the same change asked by a second check: a safe request wins over a guarded or
+			 * skipped one (a history holding a token is still a history to remove) */
+			if (!a || it->state != REM_REFUSED || p->refuse)
+				return it;
+			free(it->reason);
+			it->reason = NULL;
+			it->state = REM_PLANNED;
+			it->check_id = p->result->check->id;
+			it->phase = p->phase;
+			goto judge;
+		}
 	pl->v = xreallocarray(pl->v, pl->n + 1, sizeof *pl->v);
 	it = &pl->v[pl->n++];
 	*it = (struct rem_item){
@@ -98,6 +109,7 @@ struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const c
 		it->reason = xasprintf("no action '%s' in this build", action);
 		return it;
 	}
+judge:
 	if (p->refuse) {
 		it->state = REM_REFUSED;
 		it->reason = xstrdup(p->refuse);

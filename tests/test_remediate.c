@@ -395,6 +395,37 @@ START_TEST(removal_inside_a_removed_tree_is_not_a_failure)
 }
 END_TEST
 
+START_TEST(safe_request_wins_over_a_guarded_one)
+{
+	struct cg_ctx ctx;
+	struct cg_report rep;
+	struct cg_selection sel = {.fail_on = -1};
+	struct rem_opts o = {.phases = REM_PHASES_ALL};
+	struct rem_plan plan = {0};
+
+	strv_push(&sel.only, "gen.cloud-init-state");
+	ck_assert_int_eq(ctx_init(&ctx, fx.root, NULL), 0);
+	scan_run(&ctx, &sel, &rep);
+	/* a guarded check asks first and is refused; a safe check then asks for the same removal */
+	struct rem_planner guarded = {.ctx = &ctx, .plan = &plan, .opts = &o, .result = &rep.results[0],
+				      .phase = REM_PHASE_ANY, .refuse = "guarded fix"};
+	struct rem_item *it = rem_plan_add(&guarded, "remove-file", "/root/.bash_history", NULL);
+	ck_assert_int_eq(it->state, REM_REFUSED);
+	struct rem_planner safe = {.ctx = &ctx, .plan = &plan, .opts = &o, .result = &rep.results[0], .phase = REM_PHASE_ANY};
+	it = rem_plan_add(&safe, "remove-file", "/root/.bash_history", NULL);
+	ck_assert_uint_eq(plan.n, 1);
+	ck_assert_int_eq(it->state, REM_PLANNED);
+	ck_assert_ptr_null(it->reason);
+	/* and not the other way round */
+	it = rem_plan_add(&guarded, "remove-file", "/root/.bash_history", NULL);
+	ck_assert_int_eq(it->state, REM_PLANNED);
+	remediate_plan_free(&plan);
+	scan_report_free(&rep);
+	ctx_done(&ctx);
+	strv_free(&sel.only);
+}
+END_TEST
+
 START_TEST(host_keys_need_a_regenerator_or_force)
 {
 	_cleanup_free_ char *dropin = fx_path(&fx, "/etc/systemd/system/ssh.service.d/keygen.conf");
@@ -512,6 +543,7 @@ int main(void)
 		fifo_swapped_in_after_the_plan,
 		dry_run_changes_nothing_and_phases_gate,
 		removal_inside_a_removed_tree_is_not_a_failure,
+		safe_request_wins_over_a_guarded_one,
 		host_keys_need_a_regenerator_or_force,
 		dropins_from_table_rule_and_argument,
 		sshd_dropin_refused_without_include,
