@@ -63,7 +63,8 @@ double secret_entropy(const char *s, size_t n)
 			double p = (double)counts[i] / (double)n;
 			h -= p * log2_approx(p);
 		}
-	return h;
+	/* the approximation is a hair off at p = 1; entropy is never below 0 nor above 8 bits */
+	return h < 0 ? 0 : h > 8 ? 8 : h;
 }
 
 static bool contains_ci(const char *s, size_t n, const char *word)
