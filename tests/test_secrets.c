@@ -603,6 +603,10 @@ START_TEST(unreadable_file_is_an_error)
 
 	if (access("/usr/bin/setpriv", X_OK) != 0)
 		return;
+	/* under memcheck with --trace-children, valgrind itself cannot follow setpriv's drop to
+	 * uid 65534; the release and sanitizer passes run this test */
+	if (getenv("CAPGATE_UNDER_VALGRIND"))
+		return;
 	ck_assert_int_eq(chmod(root, 0755), 0);
 	writef("opt/ok.txt", "hello\n");
 	tu_write(root, "opt/locked.env", "T=x\n", 0600);

@@ -12,7 +12,7 @@ trap 'rm -rf "$logs"' EXIT
 vg="valgrind --quiet --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect
  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=no
  --suppressions=$src/tests/valgrind/capgate.supp --log-file=$logs/%p.log"
-export CK_FORK=no CK_DEFAULT_TIMEOUT=600 CAPGATE_BIN="$build/capgate"
+export CK_FORK=no CK_DEFAULT_TIMEOUT=600 CAPGATE_BIN="$build/capgate" CAPGATE_UNDER_VALGRIND=1
 runs=0 failed=0
 check() {
 	name=$1; shift
