@@ -3,6 +3,8 @@
  * Invariants: a JSON object always comes back with a 1xx-5xx status, and nothing but
  * /v1/health answers 2xx without exactly the bearer token. */
 #include "api.h"
+#include <strings.h>
+
 #include "fuzz.h"
 
 #define FUZZ_TOKEN "00000000000000000000000000000000000000000000000000000000000000ff"
@@ -39,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rs.status >= 100 && rs.status <= 599);
 	FUZZ_ASSERT(json_is_object(rs.body));
 	if (rs.status >= 200 && rs.status < 300 && strcmp(f[1], "/v1/health") != 0) {
-		if (!f[2] || strcmp(f[2], "Bearer " FUZZ_TOKEN) != 0) {
+		/* the auth scheme is case-insensitive (RFC 7235 2.1); the token is not */
+		if (!f[2] || strncasecmp(f[2], "Bearer ", 7) != 0 || strcmp(f[2] + 7, FUZZ_TOKEN) != 0) {
 			fprintf(stderr, "'%s %s' answered %u without the token (Authorization '%s')\n", f[0], f[1],
 				rs.status, f[2] ? f[2] : "(none)");
 			abort();
