@@ -22,7 +22,8 @@ echo "== valgrind memcheck (unit tests, fuzz replays, a scan)"
 echo "== static analysis (cppcheck, clang-tidy)"
 "$src/tests/static/run.sh" "$src/build-static"
 echo "== fuzz (short pass; figures per target)"
-# a 240 s budget shared by the targets (at least 10 s each); CAPGATE_FUZZ_SECONDS sets it per target
+# a 240 s budget shared by the targets (at least 10 s each); CAPGATE_FUZZ_SECONDS sets it per target;
+# the seed is fixed (CAPGATE_FUZZ_SEED, default 1) so a run is reproducible and new finds follow code changes
 ntargets=$(ls "$src"/tests/fuzz/fuzz_*.c | wc -l)
 fuzz_secs=${CAPGATE_FUZZ_SECONDS:-$((240 / ntargets > 10 ? 240 / ntargets : 10))}
 "$src/tests/fuzz/run.sh" all "$fuzz_secs" "$src/build-fuzz"

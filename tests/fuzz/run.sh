@@ -39,7 +39,7 @@ for t in $targets; do
 	start=$(date +%s.%N)
 	rc=0
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
+	"$bin" -seed="${CAPGATE_FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$work/crash-$t-" $dict "$@" >"$log" 2>&1 || rc=$?
 	end=$(date +%s.%N)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
