@@ -7,25 +7,48 @@
 
 #include "config.h"
 #include "gen_checks.h"
+#include "imgfile.h"
 #include "redact.h"
 #include "sudoedit.h"
 
 #define SMALL_FILE (1 << 20)
 
-static bool exists(struct cg_ctx *ctx, const char *path)
+/* A probe of the image that remembers the first file it could not read: absent files (ENOENT,
+ * ENOTDIR) answer "no", anything else makes the whole answer unknown. */
+struct probe {
+	struct cg_ctx *ctx;
+	int err;
+	char *err_path;
+};
+
+static bool probe_fail(struct probe *pr, const char *path, int err)
 {
-	struct stat st;
-	return safefs_lstat(&ctx->fs, path, &st) == 0;
+	if (!pr->err) {
+		pr->err = err;
+		pr->err_path = xstrdup(path);
+	}
+	return false;
 }
 
-/* Lines of a config file with leading blanks removed, comments skipped. */
-static bool file_has_line(struct cg_ctx *ctx, const char *path, bool (*pred)(const char *line, void *ud), void *ud)
+static bool exists(struct probe *pr, const char *path)
+{
+	int e = imgfile_exists(&pr->ctx->fs, path);
+	return e < 0 ? probe_fail(pr, path, e) : e > 0;
+}
+
+/* Lines of a config file (symlinks followed inside the image) with leading blanks removed,
+ * comments skipped. */
+static bool file_has_line(struct probe *pr, const char *path, bool (*pred)(const char *line, void *ud), void *ud)
 {
 	_cleanup_free_ char *buf = NULL;
 	char *save = NULL;
+	size_t len;
+	int e = imgfile_read(&pr->ctx->fs, path, SMALL_FILE, &buf, &len);
 
-	if (safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL) < 0)
+	if (e == -ENOENT || e == -ENOTDIR)
 		return false;
+	if (e < 0)
+		return probe_fail(pr, path, e);
 	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		while (isspace((unsigned char)*l))
 			l++;
@@ -35,6 +58,20 @@ static bool file_has_line(struct cg_ctx *ctx, const char *path, bool (*pred)(con
 			return true;
 	}
 	return false;
+}
+
+/* The names in DIR ending in SUFFIX (none when DIR is absent). */
+static void list_dir(struct probe *pr, const char *dir, const char *suffix, struct strv *out)
+{
+	struct strv names = {0};
+	int e = imgfile_list_dir(&pr->ctx->fs, dir, &names);
+
+	if (e < 0)
+		probe_fail(pr, dir, e);
+	for (size_t i = 0; i < names.n; i++)
+		if (endswith(names.v[i], suffix))
+			strv_push(out, names.v[i]);
+	strv_free(&names);
 }
 
 static bool line_is_ssh_module(const char *l, void *ud)
@@ -71,46 +108,37 @@ static bool line_keygen_a(const char *l, void *ud)
 
 static const char *const unit_dirs[] = {"/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"};
 
-static bool cloud_init_cfg_any(struct cg_ctx *ctx, bool (*pred)(const char *, void *))
+static bool cloud_init_cfg_any(struct probe *pr, bool (*pred)(const char *, void *))
 {
-	_cleanup_close_ int dfd = -1;
-	DIR *d;
-	struct dirent *de;
-	bool hit = file_has_line(ctx, "/etc/cloud/cloud.cfg", pred, NULL);
+	struct strv names = {0};
+	bool hit = file_has_line(pr, "/etc/cloud/cloud.cfg", pred, NULL);
 
-	dfd = safefs_open_dir(&ctx->fs, "/etc/cloud/cloud.cfg.d");
-	if (dfd < 0 || hit)
-		return hit;
-	d = fdopendir(dfd);
-	if (!d)
-		return hit;
-	dfd = -1;
-	while (!hit && (de = readdir(d))) {
-		if (!endswith(de->d_name, ".cfg"))
-			continue;
-		_cleanup_free_ char *p = xasprintf("/etc/cloud/cloud.cfg.d/%s", de->d_name);
-		hit = file_has_line(ctx, p, pred, NULL);
+	if (!hit)
+		list_dir(pr, "/etc/cloud/cloud.cfg.d", ".cfg", &names);
+	for (size_t i = 0; !hit && i < names.n; i++) {
+		_cleanup_free_ char *p = xasprintf("/etc/cloud/cloud.cfg.d/%s", names.v[i]);
+		hit = file_has_line(pr, p, pred, NULL);
 	}
-	closedir(d);
+	strv_free(&names);
 	return hit;
 }
 
-char *gen_access_hostkey_regenerator(struct cg_ctx *ctx)
+static char *hostkey_regenerator(struct probe *pr)
 {
 	/* cloud-init's ssh module creates missing keys of ssh_genkeytypes on first boot */
-	if ((exists(ctx, "/usr/bin/cloud-init") || exists(ctx, "/bin/cloud-init")) &&
-	    !exists(ctx, "/etc/cloud/cloud-init.disabled") && cloud_init_cfg_any(ctx, line_is_ssh_module) &&
-	    !cloud_init_cfg_any(ctx, line_no_genkeys))
+	if ((exists(pr, "/usr/bin/cloud-init") || exists(pr, "/bin/cloud-init")) &&
+	    !exists(pr, "/etc/cloud/cloud-init.disabled") && cloud_init_cfg_any(pr, line_is_ssh_module) &&
+	    !cloud_init_cfg_any(pr, line_no_genkeys))
 		return xstrdup("cloud-init ssh module");
-	if ((exists(ctx, "/usr/sbin/waagent") || exists(ctx, "/usr/bin/waagent")) &&
-	    file_has_line(ctx, "/etc/waagent.conf", line_waagent_regen, NULL) &&
-	    !file_has_line(ctx, "/etc/waagent.conf", line_waagent_off, NULL))
+	if ((exists(pr, "/usr/sbin/waagent") || exists(pr, "/usr/bin/waagent")) &&
+	    file_has_line(pr, "/etc/waagent.conf", line_waagent_regen, NULL) &&
+	    !file_has_line(pr, "/etc/waagent.conf", line_waagent_off, NULL))
 		return xstrdup("waagent Provisioning.RegenerateSshHostKeyPair=y");
 	for (size_t i = 0; i < ELEMENTSOF(unit_dirs); i++) {
 		static const char *const keygen[] = {"sshd-keygen@.service", "sshd-keygen.service", "sshd-keygen.target"};
 		for (size_t k = 0; k < ELEMENTSOF(keygen); k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", unit_dirs[i], keygen[k]);
-			if (exists(ctx, p))
+			if (exists(pr, p))
 				return xasprintf("%s unit", keygen[k]);
 		}
 	}
@@ -119,25 +147,18 @@ char *gen_access_hostkey_regenerator(struct cg_ctx *ctx)
 		for (size_t k = 0; k < ELEMENTSOF(ssh_units); k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", unit_dirs[i], ssh_units[k]);
 			_cleanup_free_ char *dir = xasprintf("%s/%s.d", unit_dirs[i], ssh_units[k]);
-			_cleanup_close_ int dfd = -1;
-			DIR *d;
-			struct dirent *de;
-
-			if (file_has_line(ctx, p, line_keygen_a, NULL))
-				return xasprintf("ssh-keygen -A in %s", ssh_units[k]);
-			dfd = safefs_open_dir(&ctx->fs, dir);
-			if (dfd < 0 || !(d = fdopendir(dfd)))
-				continue;
-			dfd = -1;
+			struct strv names = {0};
 			char *found = NULL;
-			while (!found && (de = readdir(d))) {
-				if (!endswith(de->d_name, ".conf"))
-					continue;
-				_cleanup_free_ char *dp = xasprintf("%s/%s", dir, de->d_name);
-				if (file_has_line(ctx, dp, line_keygen_a, NULL))
-					found = xasprintf("ssh-keygen -A in %s drop-in %s", ssh_units[k], de->d_name);
+
+			if (file_has_line(pr, p, line_keygen_a, NULL))
+				return xasprintf("ssh-keygen -A in %s", ssh_units[k]);
+			list_dir(pr, dir, ".conf", &names);
+			for (size_t j = 0; !found && j < names.n; j++) {
+				_cleanup_free_ char *dp = xasprintf("%s/%s", dir, names.v[j]);
+				if (file_has_line(pr, dp, line_keygen_a, NULL))
+					found = xasprintf("ssh-keygen -A in %s drop-in %s", ssh_units[k], names.v[j]);
 			}
-			closedir(d);
+			strv_free(&names);
 			if (found)
 				return found;
 		}
@@ -145,12 +166,32 @@ char *gen_access_hostkey_regenerator(struct cg_ctx *ctx)
 	return NULL;
 }
 
+int gen_access_hostkey_regenerator(struct cg_ctx *ctx, char **regen, char **err_path)
+{
+	struct probe pr = {.ctx = ctx};
+
+	*regen = hostkey_regenerator(&pr);
+	if (!pr.err) {
+		free(pr.err_path);
+		return 0;
+	}
+	/* a file on the way could not be read: whatever was found, the answer is not known */
+	free(*regen);
+	*regen = NULL;
+	if (err_path)
+		*err_path = pr.err_path;
+	else
+		free(pr.err_path);
+	return pr.err;
+}
+
 int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r)
 {
 	_cleanup_close_ int dfd = safefs_open_dir(&ctx->fs, "/etc/ssh");
-	_cleanup_free_ char *regen = NULL;
+	_cleanup_free_ char *regen = NULL, *where = NULL;
 	struct dirent *de;
 	DIR *d;
+	int e;
 
 	if (dfd == -ENOENT || dfd == -ENOTDIR)
 		return 0;
@@ -162,15 +203,25 @@ int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r)
 	if (!d)
 		return -errno;
 	dfd = -1;
-	regen = gen_access_hostkey_regenerator(ctx);
-	while ((de = readdir(d))) {
+	e = gen_access_hostkey_regenerator(ctx, &regen, &where);
+	if (e < 0) {
+		result_add_error(r, where, e, "cannot tell whether anything regenerates SSH host keys at first boot");
+		closedir(d);
+		return 0;
+	}
+	for (errno = 0; (de = readdir(d)); errno = 0) {
 		struct stat st;
 		/* waagent's glob, ssh_host_*key*; a dangling symlink counts too (waagent misses it) */
 		if (fnmatch("ssh_host_*key*", de->d_name, 0) != 0)
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
-			continue;
 		_cleanup_free_ char *p = xasprintf("/etc/ssh/%s", de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT) /* gone since the listing: nothing to judge */
+				result_add_error(r, p, -errno, "cannot stat");
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
+			continue;
 		if (regen)
 			result_add_finding(r, p, 0, NULL, NULL,
 					   "SSH host key every VM would share; %s regenerates keys at first boot, so it can go",
@@ -181,6 +232,8 @@ int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r)
 					   "(no cloud-init ssh module, no waagent RegenerateSshHostKeyPair=y, no sshd-keygen "
 					   "unit, no ssh-keygen -A in the ssh unit): removing it would leave SSH dead");
 	}
+	if (errno)
+		result_add_error(r, "/etc/ssh", -errno, "cannot list");
 	closedir(d);
 	return 0;
 }
@@ -195,12 +248,23 @@ static void push_unique(struct strv *l, const char *s)
 	strv_push(l, s);
 }
 
-static void ovf_user(struct cg_ctx *ctx, struct strv *out)
+/* Read PATH for the build-user list: absent is nothing, anything else unreadable is R's error. */
+static char *read_or_error(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
-	_cleanup_free_ char *buf = NULL;
+	char *buf = NULL;
+	int e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL);
+
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, path, e, "cannot read");
+	return e < 0 ? NULL : buf;
+}
+
+static void ovf_user(struct cg_ctx *ctx, struct cg_result *r, struct strv *out)
+{
+	_cleanup_free_ char *buf = read_or_error(ctx, r, "/var/lib/waagent/ovf-env.xml");
 	const char *p, *q;
 
-	if (safefs_read_file(&ctx->fs, "/var/lib/waagent/ovf-env.xml", SMALL_FILE, &buf, NULL) < 0)
+	if (!buf)
 		return;
 	/* <ns1:UserName>packer</ns1:UserName>: the tag may carry a namespace prefix */
 	p = strstr(buf, "UserName>");
@@ -217,7 +281,7 @@ static void ovf_user(struct cg_ctx *ctx, struct strv *out)
 	push_unique(out, name);
 }
 
-void gen_access_build_users(struct cg_ctx *ctx, struct strv *out)
+void gen_access_build_users(struct cg_ctx *ctx, struct cg_result *r, struct strv *out)
 {
 	json_t *list = ctx->cfg ? config_get(ctx->cfg, "remediate.build_users") : NULL;
 	static const char *const granted_by_provisioning[] = {"/etc/sudoers.d/90-cloud-init-users", "/etc/sudoers.d/waagent"};
@@ -231,11 +295,11 @@ void gen_access_build_users(struct cg_ctx *ctx, struct strv *out)
 		push_unique(out, "packer");
 		push_unique(out, "vagrant");
 	}
-	ovf_user(ctx, out);
+	ovf_user(ctx, r, out);
 	for (size_t k = 0; k < ELEMENTSOF(granted_by_provisioning); k++) {
-		_cleanup_free_ char *buf = NULL;
+		_cleanup_free_ char *buf = read_or_error(ctx, r, granted_by_provisioning[k]);
 		struct strv users = {0};
-		if (safefs_read_file(&ctx->fs, granted_by_provisioning[k], SMALL_FILE, &buf, NULL) < 0)
+		if (!buf)
 			continue;
 		sudoedit_users(buf, &users);
 		for (size_t u = 0; u < users.n; u++)
@@ -284,13 +348,14 @@ static void sudoers_scan(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 
 int gen_access_build_user(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct strv users = {0};
+	struct strv users = {0}, names = {0};
 	const struct users *pw;
-	_cleanup_close_ int dfd = -1;
 	int e = 0;
 
-	gen_access_build_users(ctx, &users);
+	gen_access_build_users(ctx, r, &users);
 	pw = ctx_users(ctx, &e);
+	if (!pw && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, "/etc/passwd", e, "cannot read the accounts");
 	for (size_t i = 0; pw && i < users.n; i++) {
 		const struct user *u = users_find(pw, users.v[i]);
 		static const char *const keyfiles[] = {".ssh/authorized_keys", ".ssh/authorized_keys2"};
@@ -311,23 +376,17 @@ int gen_access_build_user(struct cg_ctx *ctx, struct cg_result *r)
 		}
 	}
 	sudoers_scan(ctx, r, "/etc/sudoers", &users);
-	dfd = safefs_open_dir(&ctx->fs, "/etc/sudoers.d");
-	if (dfd >= 0) {
-		DIR *d = fdopendir(dfd);
-		struct dirent *de;
-		if (d) {
-			dfd = -1;
-			while ((de = readdir(d))) {
-				/* sudo skips names with a '.' or ending in '~'; so do we */
-				if (de->d_name[0] == '.' || strchr(de->d_name, '.') || endswith(de->d_name, "~"))
-					continue;
-				_cleanup_free_ char *p = xasprintf("/etc/sudoers.d/%s", de->d_name);
-				sudoers_scan(ctx, r, p, &users);
-			}
-			closedir(d);
-		}
-	} else if (dfd != -ENOENT)
-		result_add_error(r, "/etc/sudoers.d", dfd, "cannot open");
+	e = imgfile_list_dir(&ctx->fs, "/etc/sudoers.d", &names);
+	if (e < 0)
+		result_add_error(r, "/etc/sudoers.d", e, "cannot list");
+	for (size_t i = 0; i < names.n; i++) {
+		/* sudo skips names with a '.' or ending in '~'; so do we */
+		if (strchr(names.v[i], '.') || endswith(names.v[i], "~"))
+			continue;
+		_cleanup_free_ char *p = xasprintf("/etc/sudoers.d/%s", names.v[i]);
+		sudoers_scan(ctx, r, p, &users);
+	}
+	strv_free(&names);
 	strv_free(&users);
 	return 0;
 }

@@ -318,10 +318,22 @@ static void apt_archive(struct cg_ctx *ctx, struct cg_result *r, const char *pat
 	}
 }
 
+/* The image's accounts, or NULL: a passwd that is absent leaves only /root to look at, one that
+ * cannot be read is the check's error. */
+static const struct users *users_or_error(struct cg_ctx *ctx, struct cg_result *r)
+{
+	int e = 0;
+	const struct users *u = ctx_users(ctx, &e);
+
+	if (!u && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, "/etc/passwd", e, "cannot read the accounts");
+	return u;
+}
+
 int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 {
 	_cleanup_free_ const char **homes = NULL;
-	const struct users *u = ctx_users(ctx, NULL);
+	const struct users *u = users_or_error(ctx, r);
 	static const char *const home_caches[] = {".cache/pip", ".npm/_cacache", ".cache/yarn", ".cache/go-build"};
 	size_t n;
 	bool root_seen = false;
@@ -352,14 +364,26 @@ int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 
 /* ---- gen.crash-data ---- */
 
-/* An ELF core file: a memory image of a crashed process. */
-static bool is_core_file(struct cg_ctx *ctx, const char *path)
+/* An ELF core file: a memory image of a crashed process. A file that cannot be read is R's error. */
+static bool is_core_file(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
 	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, path, NULL);
 	Elf64_Ehdr eh;
+	ssize_t n;
 
-	if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh)
+	if (fd == -ENOENT) /* gone since the listing */
 		return false;
+	if (fd < 0) {
+		result_add_error(r, path, fd, "cannot open");
+		return false;
+	}
+	n = pread(fd, &eh, sizeof eh, 0);
+	if (n < 0) {
+		result_add_error(r, path, -errno, "cannot read");
+		return false;
+	}
+	if (n != (ssize_t)sizeof eh)
+		return false; /* too short for an ELF header */
 	return memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_type == ET_CORE;
 }
 
@@ -368,7 +392,7 @@ static void core_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path
 {
 	if (!S_ISREG(st->st_mode) || (!streq(name, "core") && fnmatch("core.[0-9]*", name, 0) != 0))
 		return;
-	if (is_core_file(ctx, path))
+	if (is_core_file(ctx, r, path))
 		result_add_finding(r, path, 0, NULL, NULL, "core dump, %lld bytes: process memory of the build", (long long)st->st_size);
 }
 
@@ -376,7 +400,7 @@ int gen_state_crash_data(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const dirs[] = {"/var/crash", "/var/lib/systemd/coredump", "/var/lib/apport/coredump", "/var/log/dump"};
 	_cleanup_free_ const char **homes = NULL;
-	const struct users *u = ctx_users(ctx, NULL);
+	const struct users *u = users_or_error(ctx, r);
 	size_t n = u ? users_homes(u, &homes) : 0;
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)

@@ -63,9 +63,10 @@ void hsys_sysctl_judge(struct cg_ctx *ctx, struct cg_result *r, const struct sys
 
 int hsys_sysctl_load(struct cg_ctx *ctx, struct cg_result *r, struct sysctl_conf *conf)
 {
-	int e = sysctl_load(&ctx->fs, conf);
+	_cleanup_free_ char *where = NULL;
+	int e = sysctl_load(&ctx->fs, conf, &where);
 	if (e < 0)
-		result_add_error(r, "/etc/sysctl.d", e, "cannot read the sysctl configuration");
+		result_add_error(r, where, e, "cannot read the sysctl configuration");
 	return e;
 }
 
@@ -92,9 +93,10 @@ int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db)
 
 int hsys_units_load(struct cg_ctx *ctx, struct cg_result *r, struct units *u)
 {
-	int e = units_load(&ctx->fs, u);
+	_cleanup_free_ char *where = NULL;
+	int e = units_load(&ctx->fs, u, &where);
 	if (e < 0)
-		result_add_error(r, "/etc/systemd/system", e, "cannot read the unit directories");
+		result_add_error(r, where ? where : "/etc/systemd/system", e, "cannot read the unit directories");
 	return e;
 }
 
@@ -112,10 +114,11 @@ bool hsys_unit_active_live(struct cg_ctx *ctx, const char *name)
 bool hsys_unit_starts(struct cg_ctx *ctx, struct cg_result *r, const struct units *u, const char *name,
 		      struct unit_info *info)
 {
-	int e = units_query(&ctx->fs, u, name, info);
+	_cleanup_free_ char *where = NULL;
+	int e = units_query(&ctx->fs, u, name, info, &where);
 
 	if (e < 0)
-		result_add_error(r, name, e, "cannot judge the unit");
+		result_add_error(r, where ? where : name, e, "cannot judge unit '%s'", name);
 	else if (units_starts_at_boot(info))
 		return true;
 	unit_info_free(info);

@@ -185,9 +185,15 @@ int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndi
 				imgfile_dropins_free(out);
 				return r;
 			}
-			if (S_ISLNK(st.st_mode) && safefs_readlink(fs, p, &target) == 0 && streq(target, "/dev/null"))
-				masked = true;
-			else if (S_ISDIR(st.st_mode))
+			if (S_ISLNK(st.st_mode)) {
+				r = safefs_readlink(fs, p, &target);
+				if (r < 0 && r != -ENOENT) {
+					strv_free(&names);
+					imgfile_dropins_free(out);
+					return r;
+				}
+				masked = r == 0 && streq(target, "/dev/null");
+			} else if (S_ISDIR(st.st_mode))
 				continue;
 			out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
 			out->v[out->n++] = (struct dropin){xstrdup(name), xstrdup(p), masked};

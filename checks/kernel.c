@@ -83,12 +83,17 @@ static bool limits_hard_core_zero(struct cg_ctx *ctx, struct cg_result *r)
 static int kernel_core_limits(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct dpkg_db db;
+	int e;
 
 	if (!limits_hard_core_zero(ctx, r))
 		result_add_finding(r, "/etc/security/limits.conf", 0, "limits", NULL,
 				   "no '* hard core 0' limit: set-uid programs and users may dump core; add it to "
 				   "/etc/security/limits.d/60-capgate.conf");
-	if (dpkg_load(&ctx->fs, &db) == 0) {
+	/* without a dpkg database there is no systemd-coredump package to judge */
+	e = dpkg_load(&ctx->fs, &db);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, "/var/lib/dpkg/status", e, "cannot read");
+	if (e == 0) {
 		if (dpkg_installed(&db, "systemd-coredump")) {
 			static const char *const dirs[] = {"/etc/systemd/coredump.conf.d", "/run/systemd/coredump.conf.d",
 							   "/usr/lib/systemd/coredump.conf.d"};

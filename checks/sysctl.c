@@ -109,7 +109,16 @@ static int read_into(const struct safefs *fs, struct sysctl_conf *conf, const ch
 	return 0;
 }
 
-int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf)
+/* Return R after freeing CONF and naming PATH in *ERR_PATH (when asked). */
+static int load_failed(struct sysctl_conf *conf, char **err_path, const char *path, int r)
+{
+	sysctl_free(conf);
+	if (err_path)
+		*err_path = xstrdup(path);
+	return r;
+}
+
+int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf, char **err_path)
 {
 	struct dropins d;
 	bool conf_linked = false;
@@ -118,7 +127,7 @@ int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf)
 	*conf = (struct sysctl_conf){0};
 	r = imgfile_dropins(fs, sysctl_dirs, ELEMENTSOF(sysctl_dirs), ".conf", &d);
 	if (r < 0)
-		return r;
+		return load_failed(conf, err_path, "/etc/sysctl.d", r);
 	for (size_t i = 0; i < d.n; i++) {
 		_cleanup_free_ char *real = NULL;
 		if (d.v[i].masked)
@@ -129,6 +138,7 @@ int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf)
 		if (r == -ENOENT)
 			continue; /* a dangling link: systemd skips it too */
 		if (r < 0) {
+			r = load_failed(conf, err_path, d.v[i].path, r);
 			imgfile_dropins_free(&d);
 			return r;
 		}
@@ -138,7 +148,7 @@ int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf)
 	if (!conf_linked) {
 		r = read_into(fs, conf, "/etc/sysctl.conf");
 		if (r < 0 && r != -ENOENT)
-			return r;
+			return load_failed(conf, err_path, "/etc/sysctl.conf", r);
 	}
 	return 0;
 }

@@ -35,8 +35,9 @@ char *sysctl_normalize(const char *key);
 void sysctl_parse(struct sysctl_conf *conf, const char *path, char *text);
 /* Load the image's configuration: the sysctl.d drop-ins of /etc, /run, /usr/local/lib, /usr/lib
  * and /lib merged by file name and read in name order, then /etc/sysctl.conf unless a drop-in
- * already is that file (Debian's 99-sysctl.conf link). */
-int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf);
+ * already is that file (Debian's 99-sysctl.conf link). A file or directory that cannot be read
+ * (anything but absent) gives -errno, an empty CONF and *ERR_PATH (malloc'd, when not NULL). */
+int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf, char **err_path);
 void sysctl_free(struct sysctl_conf *conf);
 
 /* The entry that decides KEY: the last explicit entry, else the last glob entry that matches

@@ -15,26 +15,55 @@ static const char *const unit_dirs[] = {
 	"/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system",
 };
 
+/* Return R after naming PATH in *ERR_PATH (when asked) as the entry that could not be read. */
+static int failed_at(char **err_path, const char *path, int r)
+{
+	if (err_path && !*err_path)
+		*err_path = xstrdup(path);
+	return r;
+}
+
 static bool is_link_dir(const char *name)
 {
 	return endswith(name, ".wants") || endswith(name, ".requires") || endswith(name, ".upholds");
 }
 
-static void add_link(struct units *u, const struct safefs *fs, const char *dir, const char *sub, const char *name)
+/* Index DIR/SUB/NAME when it is a link (any entry of a .wants dir, a symlink at the top). */
+static int add_link(struct units *u, const struct safefs *fs, const char *dir, const char *sub, const char *name,
+		    char **err_path)
 {
 	_cleanup_free_ char *p = sub[0] ? xasprintf("%s/%s/%s", dir, sub, name) : xasprintf("%s/%s", dir, name);
 	char *target = NULL;
+	int r = safefs_readlink(fs, p, &target);
 
-	if (safefs_readlink(fs, p, &target) < 0)
-		target = NULL;
+	if (r == -EINVAL || r == -ENOENT)
+		target = NULL; /* not a link, or gone since the listing */
+	else if (r < 0)
+		return failed_at(err_path, p, r);
 	if (!target && !sub[0])
-		return; /* a regular unit file: not a link */
+		return 0; /* a regular unit file: not a link */
 	u->links = xreallocarray(u->links, u->nlinks + 1, sizeof *u->links);
 	u->links[u->nlinks++] = (struct unit_link){xstrdup(dir), xstrdup(sub), xstrdup(name),
 						   target ? target : xstrdup("")};
+	return 0;
 }
 
-int units_load(const struct safefs *fs, struct units *u)
+/* Index the entries of DIR/NAME, a .wants/.requires/.upholds directory. */
+static int add_link_dir(struct units *u, const struct safefs *fs, const char *dir, const char *name, char **err_path)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", dir, name);
+	struct strv sub = {0};
+	int r = imgfile_list_dir(fs, p, &sub);
+
+	if (r < 0)
+		failed_at(err_path, p, r);
+	for (size_t j = 0; j < sub.n && r >= 0; j++)
+		r = add_link(u, fs, dir, name, sub.v[j], err_path);
+	strv_free(&sub);
+	return r;
+}
+
+int units_load(const struct safefs *fs, struct units *u, char **err_path)
 {
 	struct stat seen[ELEMENTSOF(unit_dirs)] = {0};
 	size_t nseen = 0;
@@ -49,7 +78,7 @@ int units_load(const struct safefs *fs, struct units *u)
 		r = safefs_lstat(fs, unit_dirs[i], &st);
 		if (r < 0 && r != -ENOENT && r != -ENOTDIR) {
 			units_free(u);
-			return r;
+			return failed_at(err_path, unit_dirs[i], r);
 		}
 		if (r < 0 || !S_ISDIR(st.st_mode))
 			continue;
@@ -64,20 +93,29 @@ int units_load(const struct safefs *fs, struct units *u)
 		if (r < 0) {
 			strv_free(&names);
 			units_free(u);
-			return r;
+			return failed_at(err_path, unit_dirs[i], r);
 		}
-		for (size_t k = 0; k < names.n; k++) {
+		for (size_t k = 0; k < names.n && r >= 0; k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", unit_dirs[i], names.v[k]);
-			if (is_link_dir(names.v[k]) && safefs_lstat(fs, p, &st) == 0 && S_ISDIR(st.st_mode)) {
-				struct strv sub = {0};
-				if (imgfile_list_dir(fs, p, &sub) == 0)
-					for (size_t j = 0; j < sub.n; j++)
-						add_link(u, fs, unit_dirs[i], names.v[k], sub.v[j]);
-				strv_free(&sub);
-			} else
-				add_link(u, fs, unit_dirs[i], "", names.v[k]);
+			if (!is_link_dir(names.v[k])) {
+				r = add_link(u, fs, unit_dirs[i], "", names.v[k], err_path);
+				continue;
+			}
+			r = safefs_lstat(fs, p, &st);
+			if (r == -ENOENT)
+				r = 0; /* gone since the listing */
+			else if (r < 0)
+				failed_at(err_path, p, r);
+			else if (S_ISDIR(st.st_mode))
+				r = add_link_dir(u, fs, unit_dirs[i], names.v[k], err_path);
+			else
+				r = add_link(u, fs, unit_dirs[i], "", names.v[k], err_path);
 		}
 		strv_free(&names);
+		if (r < 0) {
+			units_free(u);
+			return r;
+		}
 	}
 	return 0;
 }
@@ -131,7 +169,8 @@ static char *template_of(const char *name)
 }
 
 /* The first search directory that has NAME: its path, and the link target if it is a link. */
-static int find_fragment(const struct safefs *fs, const struct units *u, const char *name, char **path, char **target)
+static int find_fragment(const struct safefs *fs, const struct units *u, const char *name, char **path, char **target,
+			 char **err_path)
 {
 	for (size_t i = 0; i < u->dirs.n; i++) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", u->dirs.v[i], name);
@@ -140,10 +179,13 @@ static int find_fragment(const struct safefs *fs, const struct units *u, const c
 		if (r == -ENOENT || r == -ENOTDIR)
 			continue;
 		if (r < 0)
-			return r;
+			return failed_at(err_path, p, r);
 		*target = NULL;
-		if (S_ISLNK(st.st_mode))
-			safefs_readlink(fs, p, target);
+		if (S_ISLNK(st.st_mode)) {
+			r = safefs_readlink(fs, p, target);
+			if (r < 0)
+				return failed_at(err_path, p, r);
+		}
 		*path = p;
 		p = NULL;
 		return 0;
@@ -151,17 +193,23 @@ static int find_fragment(const struct safefs *fs, const struct units *u, const c
 	return -ENOENT;
 }
 
-/* Names the [Install] section gives: Alias= values; *HAS_INSTALL when any install key is set. */
-static void parse_install(const struct safefs *fs, const char *fragment, struct strv *aliases, bool *has_install)
+/* Names the [Install] section gives: Alias= values; *HAS_INSTALL when any install key is set.
+ * A fragment that is gone or not a readable unit (a dangling link, a directory, too big) has no
+ * [Install] section, as systemd sees it; an I/O error is returned. */
+static int parse_install(const struct safefs *fs, const char *fragment, struct strv *aliases, bool *has_install)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	bool in_install = false;
 	char *cur, *l;
+	int r;
 
 	*has_install = false;
-	if (imgfile_read(fs, fragment, UNIT_MAX_FILE, &buf, &len) < 0)
-		return;
+	r = imgfile_read(fs, fragment, UNIT_MAX_FILE, &buf, &len);
+	if (r == -ENOENT || r == -ENOTDIR || r == -ELOOP || r == -EFBIG || r == -SAFEFS_ENOTREG)
+		return 0;
+	if (r < 0)
+		return r;
 	cur = buf;
 	while ((l = imgfile_next_line(&cur))) {
 		l = imgfile_strip(l);
@@ -187,7 +235,7 @@ static void parse_install(const struct safefs *fs, const char *fragment, struct 
 			for (char *t = strtok_r(val, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
 				strv_push(aliases, t);
 		}
-	}
+	}	return 0;
 }
 
 static bool strv_has(const struct strv *l, const char *s)
@@ -203,7 +251,8 @@ static bool is_vendor_dir(const char *dir)
 	return startswith(dir, "/usr/") || startswith(dir, "/lib/");
 }
 
-int units_query(const struct safefs *fs, const struct units *u, const char *name, struct unit_info *info)
+int units_query(const struct safefs *fs, const struct units *u, const char *name, struct unit_info *info,
+		char **err_path)
 {
 	_cleanup_free_ char *path = NULL, *target = NULL, *tmpl = NULL;
 	struct strv names = {0};
@@ -211,9 +260,9 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 	int r;
 
 	*info = (struct unit_info){.state = UNIT_NOT_FOUND};
-	r = find_fragment(fs, u, name, &path, &target);
+	r = find_fragment(fs, u, name, &path, &target, err_path);
 	if (r == -ENOENT && (tmpl = template_of(name)))
-		r = find_fragment(fs, u, tmpl, &path, &target);
+		r = find_fragment(fs, u, tmpl, &path, &target, err_path);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -227,13 +276,17 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 	/* follow alias links to the file itself */
 	info->real_name = xstrdup(target ? base_name(target) : tmpl ? tmpl : name);
 	r = imgfile_resolve(fs, path, &info->fragment);
-	if (r < 0)
+	if (r == -ELOOP)
 		info->fragment = xstrdup(path);
+	else if (r < 0) {
+		unit_info_free(info);
+		return failed_at(err_path, path, r);
+	}
 	if (target && !streq(info->real_name, name) && !tmpl) {
 		/* NAME is an alias: judge the unit it names */
 		_cleanup_free_ char *real = xstrdup(info->real_name);
 		unit_info_free(info);
-		r = units_query(fs, u, real, info);
+		r = units_query(fs, u, real, info, err_path);
 		return r;
 	}
 
@@ -241,7 +294,13 @@ int units_query(const struct safefs *fs, const struct units *u, const char *name
 	strv_push(&names, name);
 	if (!streq(info->real_name, name))
 		strv_push(&names, info->real_name);
-	parse_install(fs, info->fragment, &names, &has_install);
+	r = parse_install(fs, info->fragment, &names, &has_install);
+	if (r < 0) {
+		failed_at(err_path, info->fragment, r);
+		strv_free(&names);
+		unit_info_free(info);
+		return r;
+	}
 	for (size_t i = 0; i < u->nlinks; i++) {
 		const struct unit_link *l = &u->links[i];
 		if (!l->sub[0] && !streq(l->name, name) && streq(base_name(l->target), info->real_name) &&

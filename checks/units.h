@@ -36,11 +36,15 @@ struct unit_info {
 	bool vendor_only; /* enabled only by links below /usr or /lib (systemctl calls that static) */
 };
 
-/* Index the links of the image's unit directories. */
-int units_load(const struct safefs *fs, struct units *u);
+/* Index the links of the image's unit directories. A unit directory or link that cannot be read
+ * (anything but absent) fails the load with -errno and *ERR_PATH (malloc'd, when not NULL) naming it. */
+int units_load(const struct safefs *fs, struct units *u, char **err_path);
 void units_free(struct units *u);
-/* Judge NAME ("avahi-daemon.service"; instances "getty@tty1.service" use their template). */
-int units_query(const struct safefs *fs, const struct units *u, const char *name, struct unit_info *info);
+/* Judge NAME ("avahi-daemon.service"; instances "getty@tty1.service" use their template). A unit
+ * file or link that cannot be read (anything but absent, a dangling link, a loop or a non-file)
+ * gives -errno and *ERR_PATH (malloc'd, when not NULL) naming it; *INFO is then empty. */
+int units_query(const struct safefs *fs, const struct units *u, const char *name, struct unit_info *info,
+		char **err_path);
 void unit_info_free(struct unit_info *info);
 const char *units_state_name(enum unit_state s);
 /* True when the unit would be started at boot: enabled (by any link) and not masked. */

@@ -271,9 +271,14 @@ static void plan_build_user(struct rem_planner *p, const struct cg_finding *f)
 
 static void plan_host_keys(struct rem_planner *p, const struct cg_finding *f)
 {
-	_cleanup_free_ char *regen = gen_access_hostkey_regenerator(p->ctx);
+	_cleanup_free_ char *regen = NULL, *where = NULL;
+	int e = gen_access_hostkey_regenerator(p->ctx, &regen, &where);
 
-	if (!regen && !p->opts->force)
+	if (e < 0)
+		rem_plan_refuse(p, "remove-file", f->path,
+				"cannot tell whether anything regenerates SSH host keys at first boot: '%s': %s", where,
+				safefs_strerror(e));
+	else if (!regen && !p->opts->force)
 		rem_plan_refuse(p, "remove-file", f->path,
 				"nothing regenerates SSH host keys at first boot (no cloud-init ssh module, no waagent "
 				"RegenerateSshHostKeyPair=y, no sshd-keygen unit, no ssh-keygen -A in the ssh unit); "

@@ -24,7 +24,7 @@ static void teardown(void)
 static void load(struct sysctl_conf *c)
 {
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(sysctl_load(&fs, c), 0);
+	ck_assert_int_eq(sysctl_load(&fs, c, NULL), 0);
 }
 
 static const char *val(const struct sysctl_conf *c, const char *key)

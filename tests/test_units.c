@@ -52,8 +52,8 @@ static enum unit_state ours(const char *name)
 	struct units u;
 	struct unit_info info;
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(units_load(&fs, &u), 0);
-	ck_assert_int_eq(units_query(&fs, &u, name, &info), 0);
+	ck_assert_int_eq(units_load(&fs, &u, NULL), 0);
+	ck_assert_int_eq(units_query(&fs, &u, name, &info, NULL), 0);
 	enum unit_state s = info.state;
 	unit_info_free(&info);
 	units_free(&u);
@@ -104,13 +104,13 @@ START_TEST(aliases_and_enabled_by)
 	struct unit_info info;
 
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(units_load(&fs, &u), 0);
+	ck_assert_int_eq(units_load(&fs, &u, NULL), 0);
 	/* an alias name judges the unit it names */
-	ck_assert_int_eq(units_query(&fs, &u, "sshd.service", &info), 0);
+	ck_assert_int_eq(units_query(&fs, &u, "sshd.service", &info, NULL), 0);
 	ck_assert_int_eq(info.state, UNIT_ENABLED);
 	ck_assert_str_eq(info.real_name, "ssh.service");
 	unit_info_free(&info);
-	ck_assert_int_eq(units_query(&fs, &u, "avahi-daemon.service", &info), 0);
+	ck_assert_int_eq(units_query(&fs, &u, "avahi-daemon.service", &info, NULL), 0);
 	ck_assert_str_eq(info.enabled_by, "/etc/systemd/system/multi-user.target.wants/avahi-daemon.service");
 	ck_assert(!info.vendor_only);
 	unit_info_free(&info);

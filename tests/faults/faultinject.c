@@ -5,7 +5,8 @@
  *
  * CAPGATE_FAULTS="RULE[;RULE...]", RULE = OP:ERR[:KEY=VAL...]
  *   OP   open read write fsync rename unlink stat readdir mkdir link chmod chown truncate, or *
- *   ERR  an errno name (EIO, ENOSPC, EROFS, EACCES, EINTR, ...) or "short" (reads return 1 byte)
+ *   ERR  an errno name (EIO, ENOSPC, EROFS, EACCES, EINTR, ...), "short" (reads return 1 byte)
+ *        or "trace" (nothing fails: the call is only logged, to list what a run touches)
  *   nth=N    only the Nth matching call        from=N  the Nth and every later one
  *   every=K  every Kth matching call           path=GLOB  the path (fd calls: /proc/self/fd)
  * CAPGATE_FAULTS_LOG=FILE appends one line per injected fault: "OP ERR PATH".
@@ -28,10 +29,11 @@
 #include <unistd.h>
 
 #define MAX_RULES 16
+#define TRACE (-2)
 
 struct rule {
 	char op[16];
-	int err;    /* 0: short read */
+	int err;    /* 0: short read, TRACE: log only */
 	unsigned long nth, from, every;
 	char path[PATH_MAX];
 	atomic_ulong calls;
@@ -55,7 +57,7 @@ static const char *errname(int e)
 	for (size_t i = 0; i < sizeof errnames / sizeof errnames[0]; i++)
 		if (errnames[i].value == e)
 			return errnames[i].name;
-	return e ? "E?" : "short";
+	return e == TRACE ? "trace" : e ? "E?" : "short";
 }
 
 static void parse_rules(void)
@@ -82,7 +84,9 @@ static void parse_rules(void)
 				x->err = errnames[i].value;
 		if (strcmp(err, "short") == 0)
 			x->err = 0;
-		if (x->err < 0) {
+		if (strcmp(err, "trace") == 0)
+			x->err = TRACE;
+		if (x->err == -1) {
 			fprintf(stderr, "faultinject: unknown error '%s'\n", err);
 			continue;
 		}
@@ -175,9 +179,13 @@ static int fault_for(const char *op, int dirfd, const char *path)
 		n = atomic_fetch_add(&x->calls, 1) + 1;
 		if ((x->nth && n != x->nth) || (x->from && n < x->from) || (x->every && n % x->every != 0))
 			continue;
-		if (!have_path)
+		if (!have_path) {
 			call_path(dirfd, path, full, sizeof full);
+			have_path = true;
+		}
 		log_fault(op, x->err, full);
+		if (x->err == TRACE)
+			continue;
 		in_shim = 0;
 		return x->err;
 	}

@@ -19,10 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_root_write("etc/systemd/system/fuzz.service", data, size);
 	fuzz_root_write("etc/systemd/system/fuzz@.service", data, size);
-	FUZZ_ASSERT(units_load(fs, &u) == 0);
+	FUZZ_ASSERT(units_load(fs, &u, NULL) == 0);
 	static const char *const names[] = {"fuzz.service", "fuzz@tty1.service", "alias.service", "other.service"};
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-		if (units_query(fs, &u, names[i], &info) == 0)
+		if (units_query(fs, &u, names[i], &info, NULL) == 0)
 			FUZZ_ASSERT(units_state_name(info.state));
 		unit_info_free(&info);
 		info = (struct unit_info){0};
