@@ -221,15 +221,19 @@ static int load_one(const struct safefs *fs, struct apt_sources *s, const char *
 	return 0;
 }
 
-int aptsrc_load(const struct safefs *fs, struct apt_sources *s)
+int aptsrc_load(const struct safefs *fs, struct apt_sources *s, char **err_path)
 {
 	struct strv names = {0};
+	_cleanup_free_ char *failed = xstrdup("/etc/apt/sources.list");
 	int r;
 
 	*s = (struct apt_sources){0};
-	r = load_one(fs, s, "/etc/apt/sources.list", false);
-	if (r == 0)
-		r = imgfile_list_dir(fs, "/etc/apt/sources.list.d", &names);
+	r = load_one(fs, s, failed, false);
+	if (r == 0) {
+		free(failed);
+		failed = xstrdup("/etc/apt/sources.list.d");
+		r = imgfile_list_dir(fs, failed, &names);
+	}
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
 		_cleanup_free_ char *p = xasprintf("/etc/apt/sources.list.d/%s", names.v[i]);
 		/* apt ignores other extensions (and warns); so do we */
@@ -237,8 +241,17 @@ int aptsrc_load(const struct safefs *fs, struct apt_sources *s)
 			r = load_one(fs, s, p, false);
 		else if (endswith(names.v[i], ".sources"))
 			r = load_one(fs, s, p, true);
+		if (r < 0) {
+			free(failed);
+			failed = xstrdup(p);
+		}
 	}
 	strv_free(&names);
+	if (r < 0) {
+		aptsrc_free(s);
+		if (err_path)
+			*err_path = xstrdup(failed);
+	}
 	return r;
 }
 
@@ -315,13 +328,15 @@ static void scan_conf(struct apt_conf_insecure *out, const char *path, char *tex
 	strv_free(&scope);
 }
 
-int aptsrc_conf_insecure(const struct safefs *fs, struct apt_conf_insecure *out)
+int aptsrc_conf_insecure(const struct safefs *fs, struct apt_conf_insecure *out, char **err_path)
 {
 	struct strv names = {0};
 	int r;
 
 	*out = (struct apt_conf_insecure){0};
 	r = imgfile_list_dir(fs, "/etc/apt/apt.conf.d", &names);
+	if (r < 0 && err_path)
+		*err_path = xstrdup("/etc/apt/apt.conf.d");
 	strv_push(&names, "../apt.conf");
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
 		_cleanup_free_ char *p = streq(names.v[i], "../apt.conf") ? xstrdup("/etc/apt/apt.conf")
@@ -331,9 +346,11 @@ int aptsrc_conf_insecure(const struct safefs *fs, struct apt_conf_insecure *out)
 		int e = imgfile_read(fs, p, APT_MAX_FILE, &buf, &len);
 		if (e == -ENOENT || e == -SAFEFS_ENOTREG || e == -EISDIR)
 			continue;
-		if (e < 0)
+		if (e < 0) {
 			r = e;
-		else
+			if (err_path)
+				*err_path = xstrdup(p);
+		} else
 			scan_conf(out, p, buf);
 	}
 	strv_free(&names);

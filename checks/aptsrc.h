@@ -32,8 +32,10 @@ struct apt_sources {
 
 void aptsrc_parse_list(struct apt_sources *s, const char *path, char *text);
 void aptsrc_parse_deb822(struct apt_sources *s, const char *path, char *text);
-/* /etc/apt/sources.list, then sources.list.d/\*.list and \*.sources in name order (as APT does). */
-int aptsrc_load(const struct safefs *fs, struct apt_sources *s);
+/* /etc/apt/sources.list, then sources.list.d/\*.list and \*.sources in name order (as APT does).
+ * A file or the directory that cannot be read (anything but absent) gives -errno, an empty S and
+ * *ERR_PATH (malloc'd, when not NULL) naming it. */
+int aptsrc_load(const struct safefs *fs, struct apt_sources *s, char **err_path);
 void aptsrc_free(struct apt_sources *s);
 
 /* An apt.conf setting that switches signature checking off. */
@@ -46,6 +48,7 @@ struct apt_conf_insecure {
 	struct apt_insecure *v;
 	size_t n;
 };
-/* Scan /etc/apt/apt.conf and apt.conf.d/\* for options set to true that disable verification. */
-int aptsrc_conf_insecure(const struct safefs *fs, struct apt_conf_insecure *out);
+/* Scan /etc/apt/apt.conf and apt.conf.d/\* for options set to true that disable verification.
+ * -errno with *ERR_PATH (malloc'd, when not NULL) for a file or directory that cannot be read. */
+int aptsrc_conf_insecure(const struct safefs *fs, struct apt_conf_insecure *out, char **err_path);
 void aptsrc_conf_insecure_free(struct apt_conf_insecure *c);

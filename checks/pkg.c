@@ -42,16 +42,16 @@ static bool source_has_suite(const struct apt_source *s, const char *suite)
 
 static int pkg_security_suite_configured(struct cg_ctx *ctx, struct cg_result *r)
 {
-	_cleanup_free_ char *suite = security_suite(ctx, r);
+	_cleanup_free_ char *suite = security_suite(ctx, r), *where = NULL;
 	struct apt_sources s;
 	bool found = false;
 	int e;
 
 	if (!suite)
 		return 0;
-	e = aptsrc_load(&ctx->fs, &s);
+	e = aptsrc_load(&ctx->fs, &s, &where);
 	if (e < 0) {
-		result_add_error(r, "/etc/apt/sources.list", e, "cannot read");
+		result_add_error(r, where, e, "cannot read the APT sources");
 		return 0;
 	}
 	for (size_t i = 0; i < s.n; i++)
@@ -144,14 +144,15 @@ static int pkg_reboot_pending(struct cg_ctx *ctx, struct cg_result *r)
 
 static int pkg_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
 {
+	_cleanup_free_ char *where = NULL, *conf_where = NULL;
 	struct apt_sources s;
 	struct apt_conf_insecure ins;
 	struct strv keys = {0};
 	int e;
 
-	e = aptsrc_load(&ctx->fs, &s);
+	e = aptsrc_load(&ctx->fs, &s, &where);
 	if (e < 0) {
-		result_add_error(r, "/etc/apt/sources.list", e, "cannot read");
+		result_add_error(r, where, e, "cannot read the APT sources");
 		return 0;
 	}
 	hsys_list_dir(ctx, r, "/etc/apt/trusted.gpg.d", &keys);
@@ -173,9 +174,9 @@ static int pkg_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
 					   "source has no Signed-By and the image has no trusted keyring; APT cannot verify it");
 	}
 	aptsrc_free(&s);
-	e = aptsrc_conf_insecure(&ctx->fs, &ins);
+	e = aptsrc_conf_insecure(&ctx->fs, &ins, &conf_where);
 	if (e < 0)
-		result_add_error(r, "/etc/apt/apt.conf.d", e, "cannot read");
+		result_add_error(r, conf_where, e, "cannot read");
 	for (size_t i = 0; i < ins.n; i++)
 		result_add_finding(r, ins.v[i].path, ins.v[i].line, "apt.conf", ins.v[i].option,
 				   "'%s' turns APT's authentication off; remove it", ins.v[i].option);

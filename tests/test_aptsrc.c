@@ -87,16 +87,32 @@ START_TEST(files_and_conf)
 						     "Acquire::Check-Valid-Until \"false\";\n", 0644);
 	tu_write(root, "etc/apt/apt.conf.d/10fine", "APT::Get::AllowUnauthenticated \"false\";\n", 0644);
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(aptsrc_load(&fs, &s), 0);
+	ck_assert_int_eq(aptsrc_load(&fs, &s, NULL), 0);
 	ck_assert_uint_eq(s.n, 3);
 	ck_assert_str_eq(s.v[1].path, "/etc/apt/sources.list.d/a.list");
 	ck_assert_str_eq(s.v[2].suites.v[0], "bookworm-security");
 	aptsrc_free(&s);
-	ck_assert_int_eq(aptsrc_conf_insecure(&fs, &ins), 0);
+	ck_assert_int_eq(aptsrc_conf_insecure(&fs, &ins, NULL), 0);
 	ck_assert_uint_eq(ins.n, 3);
 	ck_assert(strstr(ins.v[1].option, "Acquire::AllowInsecureRepositories"));
 	ck_assert_uint_eq(ins.v[2].line, 4);
 	aptsrc_conf_insecure_free(&ins);
+
+	/* a source file that cannot be read is an error naming it, not a missing file */
+	_cleanup_free_ char *loop = xasprintf("%s/etc/apt/sources.list.d/z.list", root);
+	_cleanup_free_ char *conf_loop = xasprintf("%s/etc/apt/apt.conf.d/50loop", root);
+	char *where = NULL;
+	ck_assert_int_eq(symlink("z.list", loop), 0);
+	ck_assert_int_eq(aptsrc_load(&fs, &s, &where), -ELOOP);
+	ck_assert_str_eq(where, "/etc/apt/sources.list.d/z.list");
+	ck_assert_uint_eq(s.n, 0);
+	free(where);
+	where = NULL;
+	ck_assert_int_eq(symlink("50loop", conf_loop), 0);
+	ck_assert_int_eq(aptsrc_conf_insecure(&fs, &ins, &where), -ELOOP);
+	ck_assert_str_eq(where, "/etc/apt/apt.conf.d/50loop");
+	aptsrc_conf_insecure_free(&ins);
+	free(where);
 	safefs_done(&fs);
 	tu_rm_rf(root);
 	free(root);

@@ -149,6 +149,13 @@ START_TEST(host_key_regenerators)
 	char *k = regenerator(&ctx);
 	ck_assert_ptr_nonnull(strstr(k, "sshd-keygen"));
 	free(k);
+	/* a file the answer depends on that cannot be read: an error naming it, not "none" */
+	fx_symlink(&fx, "waagent.conf", "/etc/waagent.conf");
+	char *regen = NULL, *where = NULL;
+	ck_assert_int_eq(gen_access_hostkey_regenerator(&ctx, &regen, &where), -ELOOP);
+	ck_assert_ptr_null(regen);
+	ck_assert_str_eq(where, "/etc/waagent.conf");
+	free(where);
 	ctx_done(&ctx);
 }
 END_TEST

@@ -135,6 +135,22 @@ START_TEST(dangling_and_missing)
 }
 END_TEST
 
+/* A drop-in that cannot be read is an error naming it: its settings are not "unset". */
+START_TEST(unreadable_is_an_error)
+{
+	struct sysctl_conf c;
+	char *where = NULL;
+
+	tu_write(root, "etc/sysctl.d/10-fine.conf", "kernel.randomize_va_space = 2\n", 0644);
+	tu_symlink(root, "etc/sysctl.d/50-loop.conf", "50-loop.conf");
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(sysctl_load(&fs, &c, &where), -ELOOP);
+	ck_assert_str_eq(where, "/etc/sysctl.d/50-loop.conf");
+	ck_assert_uint_eq(c.n, 0); /* nothing half-loaded */
+	free(where);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sysctl");
@@ -144,6 +160,7 @@ int main(void)
 	tcase_add_test(tc, sysctl_conf_position);
 	tcase_add_test(tc, globs_and_syntax);
 	tcase_add_test(tc, dangling_and_missing);
+	tcase_add_test(tc, unreadable_is_an_error);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

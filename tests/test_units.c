@@ -167,6 +167,42 @@ static void *fake_systemd(void *ud)
 	return NULL;
 }
 
+/* A unit directory that cannot be read is an error naming it, never "no units". */
+START_TEST(unreadable_is_an_error)
+{
+	struct safefs fs;
+	struct units u;
+	struct unit_info info;
+	char *where = NULL;
+
+	/* a symlink loop on the way to a unit directory: ELOOP, not an empty directory */
+	tu_symlink(root, "run", "run");
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(units_load(&fs, &u, &where), -ELOOP);
+	ck_assert_str_eq(where, "/run/systemd/system.control");
+	ck_assert_uint_eq(u.nlinks, 0);
+	free(where);
+	where = NULL;
+	safefs_done(&fs);
+	/* a unit directory swapped for a loop after the load: the query is an error naming the file */
+	_cleanup_free_ char *run = tu_path(root, "run"), *etc = tu_path(root, "etc/systemd"),
+			    *moved = tu_path(root, "etc/systemd.moved");
+	ck_assert_int_eq(unlink(run), 0);
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(units_load(&fs, &u, NULL), 0);
+	ck_assert_int_eq(rename(etc, moved), 0);
+	ck_assert_int_eq(symlink("systemd", etc), 0);
+	ck_assert_int_eq(units_query(&fs, &u, "cups.service", &info, &where), -ELOOP);
+	ck_assert_str_eq(where, "/etc/systemd/system/cups.service");
+	ck_assert_int_eq(info.state, UNIT_NOT_FOUND);
+	free(where);
+	units_free(&u);
+	safefs_done(&fs);
+	ck_assert_int_eq(unlink(etc), 0);
+	ck_assert_int_eq(rename(moved, etc), 0);
+}
+END_TEST
+
 START_TEST(live_over_bus)
 {
 	_cleanup_free_ char *dir = tu_scratch(), *sock = xasprintf("%s/bus", dir), *addr = xasprintf("unix:path=%s", sock);
@@ -230,6 +266,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, matches_systemctl);
 	tcase_add_test(tc, aliases_and_enabled_by);
+	tcase_add_test(tc, unreadable_is_an_error);
 	suite_add_tcase(s, tc);
 	TCase *live = tcase_create("live");
 	tcase_add_test(live, live_over_bus);
