@@ -40,15 +40,18 @@ static bool exists(struct probe *pr, const char *path)
  * comments skipped. */
 static bool file_has_line(struct probe *pr, const char *path, bool (*pred)(const char *line, void *ud), void *ud)
 {
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = NULL, *real = NULL;
 	char *save = NULL;
 	size_t len;
-	int e = imgfile_read(&pr->ctx->fs, path, SMALL_FILE, &buf, &len);
+	int e = imgfile_resolve(&pr->ctx->fs, path, &real);
 
+	if (e < 0)
+		return probe_fail(pr, path, e);
+	e = safefs_read_file(&pr->ctx->fs, real, SMALL_FILE, &buf, &len);
 	if (e == -ENOENT || e == -ENOTDIR)
 		return false;
 	if (e < 0)
-		return probe_fail(pr, path, e);
+		return probe_fail(pr, real, e);
 	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		while (isspace((unsigned char)*l))
 			l++;

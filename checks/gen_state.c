@@ -437,32 +437,46 @@ int gen_state_tls_snakeoil(struct cg_ctx *ctx, struct cg_result *r)
 
 /* ---- gen.swap-files ---- */
 
-static bool has_swap_signature(struct cg_ctx *ctx, const char *path)
+/* A file that cannot be read is R's error; a short file has no signature. */
+static bool has_swap_signature(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
 	static const off_t pages[] = {4096, 16384, 65536};
 	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, path, NULL);
 	char sig[10];
 
-	if (fd < 0)
+	if (fd == -ENOENT) /* gone since the stat */
 		return false;
-	for (size_t i = 0; i < ELEMENTSOF(pages); i++)
-		if (pread(fd, sig, sizeof sig, pages[i] - 10) == (ssize_t)sizeof sig &&
-		    (memcmp(sig, "SWAPSPACE2", 10) == 0 || memcmp(sig, "SWAP-SPACE", 10) == 0))
+	if (fd < 0) {
+		result_add_error(r, path, fd, "cannot open");
+		return false;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(pages); i++) {
+		ssize_t n = pread(fd, sig, sizeof sig, pages[i] - 10);
+		if (n < 0) {
+			result_add_error(r, path, -errno, "cannot read");
+			return false;
+		}
+		if (n == (ssize_t)sizeof sig && (memcmp(sig, "SWAPSPACE2", 10) == 0 || memcmp(sig, "SWAP-SPACE", 10) == 0))
 			return true;
+	}
 	return false;
 }
 
 static void swap_candidate(struct cg_ctx *ctx, struct cg_result *r, const char *path, struct strv *seen)
 {
 	struct stat st;
+	int e;
 
 	for (size_t i = 0; i < seen->n; i++)
 		if (streq(seen->v[i], path))
 			return;
 	strv_push(seen, path);
-	if (safefs_lstat(&ctx->fs, path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+	e = safefs_lstat(&ctx->fs, path, &st);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, path, e, "cannot stat");
+	if (e < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return;
-	if (has_swap_signature(ctx, path))
+	if (has_swap_signature(ctx, r, path))
 		result_add_finding(r, path, 0, NULL, NULL,
 				   "swap file of %lld bytes: it holds memory pages of the build; recreate it at first boot",
 				   (long long)st.st_size);
@@ -474,10 +488,14 @@ int gen_state_swap_files(struct cg_ctx *ctx, struct cg_result *r)
 	_cleanup_free_ char *fstab = NULL;
 	struct strv seen = {0};
 	char *save = NULL;
+	int e;
 
 	for (size_t i = 0; i < ELEMENTSOF(usual); i++)
 		swap_candidate(ctx, r, usual[i], &seen);
-	if (safefs_read_file(&ctx->fs, "/etc/fstab", SMALL_FILE, &fstab, NULL) == 0)
+	e = safefs_read_file(&ctx->fs, "/etc/fstab", SMALL_FILE, &fstab, NULL);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, "/etc/fstab", e, "cannot read");
+	if (e == 0)
 		for (char *l = strtok_r(fstab, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			char src[4096], mnt[4096], type[64];
 			if (sscanf(l, " %4095s %4095s %63s", src, mnt, type) == 3 && src[0] == '/' &&

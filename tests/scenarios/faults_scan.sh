@@ -134,6 +134,61 @@ else
 	echo "# no tmpfs mount here: full-file-system case skipped"
 fi
 
+# 4. every family: EIO and EACCES on the open and on the read of a representative file of each
+# family, in a full-profile scan of an image that has them all. The family's check that needs the
+# file must be `error` naming the file, the scan exit 3, and every check that is not `error`
+# report exactly what the clean scan reported (other checks still run: no silent pass, no false
+# finding). FAMILY CHECK FILE:
+fam=$scratch/families
+mkdir -p "$fam"
+"$CAPGATE_SRC/tests/faults/family-image.sh" "$fam"
+fam_before=$(snapshot "$fam")
+set +e; "$CAPGATE_BIN" scan --root "$fam" --profile full --format json >"$scratch/fam-clean.json"; fam_rc=$?; set -e
+[ "$fam_rc" -le 1 ] && ok "the family image scans without errors (exit $fam_rc)" || not_ok "family image clean scan exit $fam_rc"
+matrix_runs=0 matrix_files=0
+: >"$scratch/matrix"
+while read -r family check file; do
+	[ -n "$family" ] || continue
+	[ -f "$fam$file" ] || { not_ok "$family: fixture lacks $file"; continue; }
+	matrix_files=$((matrix_files + 1))
+	for err in EIO EACCES; do
+		case $err in EIO) why_text="Input/output error" ;; EACCES) why_text="Permission denied" ;; esac
+		for op in open read; do
+			matrix_runs=$((matrix_runs + 1))
+			faulty "$op:$err:path=$fam$file" scan --root "$fam" --profile full --format json
+			mv "$scratch/out" "$scratch/matrix-$matrix_runs.json"
+			label="$family: $op $err on $file: exit 3, $check error '$why_text' names it, other checks unchanged"
+			[ -s "$log" ] || label="$family: $op $err on $file: never injected"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$scratch/matrix-$matrix_runs.json" "$file" "$rc" "$check" \
+				"$why_text" >>"$scratch/matrix"
+		done
+	done
+done <<EOF2
+secrets secrets.tokens /etc/cloud/cloud.cfg
+gen gen.machine-id /etc/machine-id
+ssh ssh.permit-root-login /etc/ssh/sshd_config
+acct acct.empty-password /etc/shadow
+perm perm.banner-files /etc/issue
+svc svc.time-sync /usr/lib/systemd/system/systemd-timesyncd.service
+kernel kernel.aslr /etc/sysctl.d/60-image.conf
+net net.ip-forwarding /usr/lib/sysctl.d/50-default.conf
+fw fw.default-deny /etc/nftables.conf
+log log.journald-persistent /etc/systemd/journald.conf
+log log.no-remote-listen /etc/rsyslog.conf
+audit audit.rules /etc/audit/rules.d/50-image.rules
+agent agent.provisioning /usr/lib/systemd/system/walinuxagent.service
+pkg pkg.repo-auth /etc/apt/sources.list.d/debian.sources
+pkg pkg.dpkg-consistency /var/lib/dpkg/status
+os os.release-eol /etc/os-release
+EOF2
+python3 "$CAPGATE_SRC/tests/faults/judge.py" "$scratch/fam-clean.json" --batch <"$scratch/matrix" >"$scratch/judged"
+while IFS= read -r line; do
+	case "$line" in "ok - "*" never injected"*) not_ok "${line#ok - }" ;; "ok - "*) ok "${line#ok - }" ;; *) not_ok "${line#not ok - }" ;; esac
+done <"$scratch/judged"
+echo "# family matrix: $matrix_runs faulty scans, EIO and EACCES on open and read of $matrix_files files"
+[ "$(snapshot "$fam")" = "$fam_before" ] && ok "family image unchanged after $matrix_runs faulty scans" ||
+	not_ok "family image changed"
+
 # the image was never changed by any of it
 [ "$(snapshot "$img")" = "$before" ] && ok "image unchanged after $injected faulty scans" || not_ok "image changed"
 finish
