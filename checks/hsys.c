@@ -204,9 +204,10 @@ char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *
 	*where = xstrdup(main);
 	*line = 0;
 	strv_push(&files, main);
-	e = imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d);
+	_cleanup_free_ char *failed = NULL;
+	e = imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d, &failed);
 	if (e < 0)
-		result_add_error(r, dirs[0], e, "cannot list the drop-ins");
+		result_add_error(r, failed, e, "cannot list the drop-ins");
 	for (size_t i = 0; i < d.n; i++)
 		if (!d.v[i].masked)
 			strv_push(&files, d.v[i].path);

@@ -152,8 +152,17 @@ static int cmp_dropin(const void *a, const void *b)
 	return strcmp(((const struct dropin *)a)->name, ((const struct dropin *)b)->name);
 }
 
+/* Return R after emptying OUT and naming PATH in *ERR_PATH (when asked). */
+static int dropins_failed(struct dropins *out, char **err_path, const char *path, int r)
+{
+	imgfile_dropins_free(out);
+	if (err_path)
+		*err_path = xstrdup(path);
+	return r;
+}
+
 int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndirs, const char *suffix,
-		    struct dropins *out)
+		    struct dropins *out, char **err_path)
 {
 	*out = (struct dropins){0};
 	for (size_t i = 0; i < ndirs; i++) {
@@ -161,8 +170,7 @@ int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndi
 		int r = imgfile_list_dir(fs, dirs[i], &names);
 		if (r < 0) {
 			strv_free(&names);
-			imgfile_dropins_free(out);
-			return r;
+			return dropins_failed(out, err_path, dirs[i], r);
 		}
 		for (size_t k = 0; k < names.n; k++) {
 			const char *name = names.v[k];
@@ -182,15 +190,13 @@ int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndi
 				continue; /* gone since the listing */
 			if (r < 0) {
 				strv_free(&names);
-				imgfile_dropins_free(out);
-				return r;
+				return dropins_failed(out, err_path, p, r);
 			}
 			if (S_ISLNK(st.st_mode)) {
 				r = safefs_readlink(fs, p, &target);
 				if (r < 0 && r != -ENOENT) {
 					strv_free(&names);
-					imgfile_dropins_free(out);
-					return r;
+					return dropins_failed(out, err_path, p, r);
 				}
 				masked = r == 0 && streq(target, "/dev/null");
 			} else if (S_ISDIR(st.st_mode))

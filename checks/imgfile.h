@@ -29,7 +29,9 @@ int imgfile_conf_files(const struct safefs *fs, const char *main, const char *di
 
 /* A drop-in set in the way systemd's conf_files_list() builds one: files ending in SUFFIX from
  * DIRS (highest priority first); a name in an earlier dir masks the same name in later ones;
- * a link to /dev/null or an empty file masks without content; the result is sorted by name. */
+ * a link to /dev/null or an empty file masks without content; the result is sorted by name.
+ * A directory or entry that cannot be read (anything but absent) gives -errno, an empty OUT and
+ * *ERR_PATH (malloc'd, when not NULL) naming it. */
 struct dropin {
 	char *name;
 	char *path;  /* path inside the image of the file that won */
@@ -40,7 +42,7 @@ struct dropins {
 	size_t n;
 };
 int imgfile_dropins(const struct safefs *fs, const char *const *dirs, size_t ndirs, const char *suffix,
-		    struct dropins *out);
+		    struct dropins *out, char **err_path);
 void imgfile_dropins_free(struct dropins *d);
 
 /* Iterate the lines of a text buffer in place: returns the next line (NUL-terminated, without

@@ -155,10 +155,11 @@ static int kernel_unused_modules(struct cg_ctx *ctx, struct cg_result *r)
 	json_t *extra = ctx->cfg ? config_get(ctx->cfg, "hardening.disable_modules") : NULL, *it;
 	size_t i;
 	int e;
+	_cleanup_free_ char *where = NULL;
 
-	e = modprobe_modules_load(&ctx->fs, &mods);
+	e = modprobe_modules_load(&ctx->fs, &mods, &where);
 	if (e < 0) {
-		result_add_error(r, "/lib/modules", e, "cannot read the kernel module lists");
+		result_add_error(r, where, e, "cannot read the kernel module lists");
 		return 0;
 	}
 	if (!mods.nkernels) {
@@ -166,9 +167,9 @@ static int kernel_unused_modules(struct cg_ctx *ctx, struct cg_result *r)
 		modprobe_modules_free(&mods);
 		return 0;
 	}
-	e = modprobe_load(&ctx->fs, &conf);
+	e = modprobe_load(&ctx->fs, &conf, &where);
 	if (e < 0) {
-		result_add_error(r, "/etc/modprobe.d", e, "cannot read");
+		result_add_error(r, where, e, "cannot read the modprobe configuration");
 		modprobe_modules_free(&mods);
 		return 0;
 	}

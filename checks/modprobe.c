@@ -65,13 +65,13 @@ void modprobe_parse(struct modprobe_conf *conf, const char *path, char *text)
 	strbuf_free(&joined);
 }
 
-int modprobe_load(const struct safefs *fs, struct modprobe_conf *conf)
+int modprobe_load(const struct safefs *fs, struct modprobe_conf *conf, char **err_path)
 {
 	struct dropins d;
 	int r;
 
 	*conf = (struct modprobe_conf){0};
-	r = imgfile_dropins(fs, modprobe_dirs, ELEMENTSOF(modprobe_dirs), ".conf", &d);
+	r = imgfile_dropins(fs, modprobe_dirs, ELEMENTSOF(modprobe_dirs), ".conf", &d, err_path);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < d.n; i++) {
@@ -82,8 +82,12 @@ int modprobe_load(const struct safefs *fs, struct modprobe_conf *conf)
 		r = imgfile_read(fs, d.v[i].path, MODPROBE_MAX_FILE, &buf, &len);
 		if (r == -ENOENT)
 			continue;
-		if (r < 0)
+		if (r < 0) {
+			if (err_path)
+				*err_path = xstrdup(d.v[i].path);
+			modprobe_free(conf);
 			break;
+		}
 		strv_push(&conf->files, d.v[i].path);
 		modprobe_parse(conf, d.v[i].path, buf);
 		r = 0;
@@ -164,15 +168,18 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int modprobe_modules_load(const struct safefs *fs, struct modprobe_modules *m)
+int modprobe_modules_load(const struct safefs *fs, struct modprobe_modules *m, char **err_path)
 {
 	struct strv kernels = {0};
 	int r;
 
 	*m = (struct modprobe_modules){0};
 	r = imgfile_list_dir(fs, "/lib/modules", &kernels);
-	if (r < 0)
+	if (r < 0) {
+		if (err_path)
+			*err_path = xstrdup("/lib/modules");
 		return r;
+	}
 	for (size_t i = 0; i < kernels.n; i++) {
 		static const char *const lists[] = {"modules.dep", "modules.builtin"};
 		bool found = false;
@@ -186,6 +193,9 @@ int modprobe_modules_load(const struct safefs *fs, struct modprobe_modules *m)
 				continue;
 			if (r < 0) {
 				strv_free(&kernels);
+				modprobe_modules_free(m);
+				if (err_path)
+					*err_path = xstrdup(p);
 				return r;
 			}
 			found = true;

@@ -21,8 +21,10 @@ struct modprobe_conf {
 
 char *modprobe_normalize(const char *name);
 void modprobe_parse(struct modprobe_conf *conf, const char *path, char *text);
-/* Read the drop-ins of /etc, /run, /usr/local/lib, /lib and /usr/lib modprobe.d, merged by name. */
-int modprobe_load(const struct safefs *fs, struct modprobe_conf *conf);
+/* Read the drop-ins of /etc, /run, /usr/local/lib, /lib and /usr/lib modprobe.d, merged by name.
+ * A file or directory that cannot be read (anything but absent) gives -errno, an empty CONF and
+ * *ERR_PATH (malloc'd, when not NULL) naming it. */
+int modprobe_load(const struct safefs *fs, struct modprobe_conf *conf, char **err_path);
 void modprobe_free(struct modprobe_conf *conf);
 
 /* The install rule kmod would run for MODULE (the first in file order), or NULL. */
@@ -37,6 +39,7 @@ struct modprobe_modules {
 	struct strv names; /* sorted, normalised */
 	size_t nkernels;
 };
-int modprobe_modules_load(const struct safefs *fs, struct modprobe_modules *m);
+/* The modules of every kernel in /lib/modules (modules.dep, modules.builtin); errors as modprobe_load. */
+int modprobe_modules_load(const struct safefs *fs, struct modprobe_modules *m, char **err_path);
 bool modprobe_modules_has(const struct modprobe_modules *m, const char *module);
 void modprobe_modules_free(struct modprobe_modules *m);

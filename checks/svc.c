@@ -251,6 +251,8 @@ static int svc_removable_media(struct cg_ctx *ctx, struct cg_result *r)
 	struct unit_info info;
 	struct modprobe_conf conf;
 	struct modprobe_modules mods;
+	_cleanup_free_ char *where = NULL;
+	int e;
 
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
@@ -260,11 +262,17 @@ static int svc_removable_media(struct cg_ctx *ctx, struct cg_result *r)
 		unit_info_free(&info);
 	}
 	units_free(&u);
-	if (modprobe_modules_load(&ctx->fs, &mods) < 0 || !mods.nkernels || !modprobe_modules_has(&mods, "usb_storage")) {
+	e = modprobe_modules_load(&ctx->fs, &mods, &where);
+	if (e < 0)
+		result_add_error(r, where, e, "cannot read the kernel module lists");
+	if (e < 0 || !mods.nkernels || !modprobe_modules_has(&mods, "usb_storage")) {
 		modprobe_modules_free(&mods);
 		return 0;
 	}
-	if (modprobe_load(&ctx->fs, &conf) == 0) {
+	e = modprobe_load(&ctx->fs, &conf, &where);
+	if (e < 0)
+		result_add_error(r, where, e, "cannot read the modprobe configuration");
+	if (e == 0) {
 		const struct modprobe_rule *inst = modprobe_install(&conf, "usb-storage");
 		if (!inst || !modprobe_command_disables(inst->command))
 			result_add_finding(r, inst ? inst->path : "/etc/modprobe.d", inst ? inst->line : 0, "usb-storage", NULL,

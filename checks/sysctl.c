@@ -125,9 +125,11 @@ int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf, char **err_pa
 	int r;
 
 	*conf = (struct sysctl_conf){0};
-	r = imgfile_dropins(fs, sysctl_dirs, ELEMENTSOF(sysctl_dirs), ".conf", &d);
-	if (r < 0)
-		return load_failed(conf, err_path, "/etc/sysctl.d", r);
+	r = imgfile_dropins(fs, sysctl_dirs, ELEMENTSOF(sysctl_dirs), ".conf", &d, err_path);
+	if (r < 0) {
+		sysctl_free(conf);
+		return r;
+	}
 	for (size_t i = 0; i < d.n; i++) {
 		_cleanup_free_ char *real = NULL;
 		if (d.v[i].masked)

@@ -28,7 +28,7 @@ START_TEST(install_first_wins)
 	tu_write(root, "lib/modprobe.d/10-cis.conf", "install hfs /bin/false\n", 0644); /* masked by /etc */
 	tu_write(root, "lib/modprobe.d/30-vendor.conf", "install dccp /usr/bin/logger dccp\n", 0644);
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(modprobe_load(&fs, &c), 0);
+	ck_assert_int_eq(modprobe_load(&fs, &c, NULL), 0);
 	const struct modprobe_rule *r = modprobe_install(&c, "cramfs");
 	ck_assert_str_eq(r->path, "/etc/modprobe.d/10-cis.conf");
 	ck_assert(modprobe_command_disables(r->command));
@@ -48,13 +48,13 @@ START_TEST(kernel_modules)
 	struct modprobe_modules m;
 
 	ck_assert_int_eq(safefs_init(&fs, root), 0);
-	ck_assert_int_eq(modprobe_modules_load(&fs, &m), 0);
+	ck_assert_int_eq(modprobe_modules_load(&fs, &m, NULL), 0);
 	ck_assert_uint_eq(m.nkernels, 0);
 	modprobe_modules_free(&m);
 	tu_write(root, "lib/modules/6.1.0-28-cloud-amd64/modules.dep",
 		 "kernel/fs/cramfs/cramfs.ko.xz:\nkernel/drivers/usb/storage/usb-storage.ko.xz: kernel/x.ko\n", 0644);
 	tu_write(root, "lib/modules/6.1.0-28-cloud-amd64/modules.builtin", "kernel/fs/udf/udf.ko\n", 0644);
-	ck_assert_int_eq(modprobe_modules_load(&fs, &m), 0);
+	ck_assert_int_eq(modprobe_modules_load(&fs, &m, NULL), 0);
 	ck_assert_uint_eq(m.nkernels, 1);
 	ck_assert(modprobe_modules_has(&m, "cramfs"));
 	ck_assert(modprobe_modules_has(&m, "usb-storage"));

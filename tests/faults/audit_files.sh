@@ -17,7 +17,7 @@ shim=$build/tests/faults/libcapgate_faults.so
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/capgate-audit.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 command -v strace >/dev/null || { echo "audit_files.sh: needs strace" >&2; exit 2; }
-export ASAN_OPTIONS=verify_asan_link_order=0
+export ASAN_OPTIONS=verify_asan_link_order=0 JUDGE_ROOT="$img"
 checks=$("$bin" checks 2>/dev/null | awk '/^  [a-z]+\./ {print $1}')
 points=0 dropped=0 pairs=0
 for id in $checks; do

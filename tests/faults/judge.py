@@ -4,12 +4,47 @@ Usage: judge.py CLEAN.json FAULTY.json PATH EXIT [CHECK [REASON]]
 Prints nothing when the fault was handled: exit 3, verdict error, an error naming PATH (or a
 directory above it) in CHECK (any check when not given) whose message says REASON (when given:
 "Input/output error"), and every check that is not `error`
-reported exactly as in the clean scan (no silent pass, no false finding), none missing.
+reported exactly as in the clean scan (no silent pass, no false finding), none missing. With
+JUDGE_ROOT set to the image, an error on a symlink that leads to PATH names it too.
 Otherwise prints one line saying what went wrong.
 judge.py CLEAN.json --batch reads tab-separated lines "LABEL FAULTY.json PATH EXIT CHECK REASON"
 from stdin and prints a TAP line per run ("ok - LABEL" or "not ok - LABEL: what went wrong")."""
 import json
+import os
 import sys
+
+
+def in_image(path):
+    """PATH with every symlink resolved inside the image root $JUDGE_ROOT (unset: PATH as is)."""
+    root = os.environ.get("JUDGE_ROOT")
+    if not root:
+        return path
+    parts, done, hops = path.strip("/").split("/"), [], 0
+    while parts and hops < 40:
+        name = parts.pop(0)
+        if name in ("", "."):
+            continue
+        if name == "..":
+            done = done[:-1]
+            continue
+        host = os.path.join(root, *done, name)
+        if os.path.islink(host):
+            hops += 1
+            target = os.readlink(host)
+            if target.startswith("/"):
+                done = []
+            parts = target.strip("/").split("/") + parts
+        else:
+            done.append(name)
+    return "/" + "/".join(done)
+
+
+def names(err_path, path):
+    """An error on ERR_PATH speaks of PATH: the same file, a directory above it, or a link to it."""
+    if err_path == path or path.startswith(err_path.rstrip("/") + "/"):
+        return True
+    real, want = in_image(err_path), in_image(path)
+    return real == want or want.startswith(real.rstrip("/") + "/")
 
 
 def outcome(c):
@@ -23,8 +58,7 @@ def judge(clean_path, out_path, path, rc, want=None, reason=None):
     except (OSError, ValueError, KeyError) as e:
         return f"exit {rc}, no report ({e})"
     named = [c["id"] for c in d["checks"] if (want is None or c["id"] == want) and c["status"] == "error"
-             and any((e["path"] == path or path.startswith(e["path"].rstrip("/") + "/"))
-                     and (not reason or reason in e["message"]) for e in c.get("errors", []))]
+             and any(names(e["path"], path) and (not reason or reason in e["message"]) for e in c.get("errors", []))]
     changed = [c["id"] for c in d["checks"]
                if c["status"] != "error" and c["id"] in clean and outcome(c) != outcome(clean[c["id"]])]
     missing = sorted(set(clean) - {c["id"] for c in d["checks"]})
