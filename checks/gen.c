@@ -100,7 +100,14 @@ static void history_judge(struct cg_ctx *ctx, struct cg_result *r, const char *p
 	}
 	if (S_ISLNK(st.st_mode)) {
 		_cleanup_free_ char *target = NULL;
-		if (safefs_readlink(&ctx->fs, path, &target) == 0 && streq(target, "/dev/null"))
+		e = safefs_readlink(&ctx->fs, path, &target);
+		if (e == -ENOENT)
+			return; /* gone since the stat */
+		if (e < 0) {
+			result_add_error(r, path, e, "cannot read the link");
+			return;
+		}
+		if (streq(target, "/dev/null"))
 			return; /* the usual way to switch a history off */
 		result_add_finding(r, path, 0, "symlink", NULL,
 				   "is a symbolic link (not followed); remove the link");

@@ -248,9 +248,17 @@ static void nm_connection(struct cg_ctx *ctx, struct cg_result *r, const char *p
 			  const struct stat *st, const void *ud)
 {
 	_cleanup_free_ char *buf = NULL;
+	int e;
 
-	if (!S_ISREG(st->st_mode) || safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL) < 0)
+	if (!S_ISREG(st->st_mode))
 		return;
+	e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL);
+	if (e == -ENOENT) /* gone since the listing */
+		return;
+	if (e < 0) {
+		result_add_error(r, path, e, "cannot read");
+		return;
+	}
 	for (char *l = buf; l && *l;) {
 		while (*l == ' ' || *l == '\t')
 			l++;

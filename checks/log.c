@@ -18,11 +18,18 @@ static char *journald_storage(struct cg_ctx *ctx, struct cg_result *r, char **wh
 static bool journal_persistent(struct cg_ctx *ctx, struct cg_result *r, char **storage, char **where, unsigned *line)
 {
 	struct stat st;
+	int e;
+
 	*storage = journald_storage(ctx, r, where, line);
 	if (streq(*storage, "persistent"))
 		return true;
+	if (!streq(*storage, "auto"))
+		return false;
 	/* auto: persistent when /var/log/journal exists (the scrub keeps the directory) */
-	return streq(*storage, "auto") && safefs_lstat(&ctx->fs, "/var/log/journal", &st) == 0 && S_ISDIR(st.st_mode);
+	e = safefs_lstat(&ctx->fs, "/var/log/journal", &st);
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+		result_add_error(r, "/var/log/journal", e, "cannot stat");
+	return e == 0 && S_ISDIR(st.st_mode);
 }
 
 static int log_journald_persistent(struct cg_ctx *ctx, struct cg_result *r)

@@ -177,11 +177,15 @@ static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 						      pkg->arch && !streq(pkg->arch, "all") ? ":" : "", pkg->arch ? pkg->arch : "");
 		_cleanup_free_ char *buf = NULL;
 		size_t len;
-		if (imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len) < 0) {
+		int e = imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len);
+		if (e == -ENOENT) {
+			/* the list of a package without multi-arch qualification */
 			free(list);
 			list = xasprintf("/var/lib/dpkg/info/%s.list", pkg->name);
-			imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len);
+			e = imgfile_read(&ctx->fs, list, 16 << 20, &buf, &len);
 		}
+		if (e < 0 && e != -ENOENT)
+			result_add_error(r, list, e, "cannot read the package's file list");
 		char *cur = buf, *l;
 		while (buf && (l = imgfile_next_line(&cur)))
 			if (startswith(l, "/boot/vmlinuz-"))

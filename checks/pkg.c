@@ -116,13 +116,12 @@ static int pkg_updates_pending(struct cg_ctx *ctx, struct cg_result *r)
 
 static int pkg_reboot_pending(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct stat st;
 	struct strv boot = {0};
 	_cleanup_free_ char *newest = NULL;
 	struct utsname u;
 
-	if (safefs_lstat(&ctx->fs, "/run/reboot-required", &st) == 0 ||
-	    safefs_lstat(&ctx->fs, "/var/run/reboot-required", &st) == 0)
+	if (imgfile_exists_or_error(&ctx->fs, r, "/run/reboot-required") ||
+	    imgfile_exists_or_error(&ctx->fs, r, "/var/run/reboot-required"))
 		result_add_finding(r, "/run/reboot-required", 0, "flag", NULL,
 				   "a package asked for a reboot; reboot the build VM before capture");
 	if (ctx->mode != CG_MODE_LIVE || uname(&u) < 0)

@@ -558,14 +558,18 @@ static void judge_path(struct expand *x, const char *path)
 			return;
 		}
 		d = fdopendir(fd);
-		if (!d)
+		if (!d) {
+			result_add_error(x->r, path, -errno, "cannot list");
 			return;
+		}
 		fd = -1;
-		while ((de = readdir(d)))
+		for (errno = 0; (de = readdir(d)); errno = 0)
 			if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
 				_cleanup_free_ char *p = xasprintf("%s/%s", path, de->d_name);
 				result_add_finding(x->r, p, 0, x->pr->rule, NULL, "%s; remove it", x->pr->what);
 			}
+		if (errno) /* a listing cut short: entries may be missing */
+			result_add_error(x->r, path, -errno, "cannot list");
 		closedir(d);
 		return;
 	}
@@ -596,10 +600,12 @@ static void expand(struct expand *x, const char *done, const char *rest)
 		return;
 	}
 	d = fdopendir(fd);
-	if (!d)
+	if (!d) {
+		result_add_error(x->r, done, -errno, "cannot list");
 		return;
+	}
 	fd = -1;
-	while ((de = readdir(d))) {
+	for (errno = 0; (de = readdir(d)); errno = 0) {
 		if (streq(de->d_name, ".") || streq(de->d_name, "..") || fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s", streq(done, "/") ? "" : done, de->d_name);
@@ -608,6 +614,8 @@ static void expand(struct expand *x, const char *done, const char *rest)
 		else
 			judge_path(x, p);
 	}
+	if (errno) /* a listing cut short: entries may be missing */
+		result_add_error(x->r, done, -errno, "cannot list");
 	closedir(d);
 }
 

@@ -164,8 +164,11 @@ static void listen_scan(struct cg_ctx *ctx, struct cg_result *r, const char *fil
 	char *cur, *l;
 	int fd = open(path, O_RDONLY | O_CLOEXEC); /* the running kernel's table, not the image */
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno != ENOENT) /* no such table: the protocol is off in this kernel */
+			result_add_error(r, path, -errno, "cannot open");
 		return;
+	}
 	int e = safefs_read_fd(fd, 16 << 20, &buf, &len);
 	close(fd);
 	if (e < 0) {
