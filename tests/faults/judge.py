@@ -2,7 +2,7 @@
 """Judge a scan made under fault injection against the clean scan of the same image.
 Usage: judge.py CLEAN.json FAULTY.json PATH EXIT [CHECK [REASON]]
 Prints nothing when the fault was handled: exit 3, verdict error, an error naming PATH (or a
-directory above it) in CHECK (any check when not given) whose message says REASON (when given:
+directory above it, or an entry below it) in CHECK (any check when not given) whose message says REASON (when given:
 "Input/output error"), and every check that is not `error`
 reported exactly as in the clean scan (no silent pass, no false finding), none missing. With
 JUDGE_ROOT set to the image, an error on a symlink that leads to PATH names it too.
@@ -39,12 +39,16 @@ def in_image(path):
     return "/" + "/".join(done)
 
 
+def related(a, b):
+    """A and B are the same path, or one is a directory above the other."""
+    a, b = a.rstrip("/") or "/", b.rstrip("/") or "/"
+    return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
+
+
 def names(err_path, path):
-    """An error on ERR_PATH speaks of PATH: the same file, a directory above it, or a link to it."""
-    if err_path == path or path.startswith(err_path.rstrip("/") + "/"):
-        return True
-    real, want = in_image(err_path), in_image(path)
-    return real == want or want.startswith(real.rstrip("/") + "/")
+    """An error on ERR_PATH speaks of PATH: the same file, a directory above it, an entry below it
+    (the directory failed on the way to that entry), or a link to either."""
+    return related(err_path, path) or related(in_image(err_path), in_image(path))
 
 
 def outcome(c):
