@@ -13,7 +13,7 @@
 #define PAM_MAX_FILES 256
 /* and what one stack may hold: real stacks have dozens of rules, a hostile image could make
  * 256 includes of a 1 MiB file */
-#define PAM_MAX_BYTES (4 << 20)
+#define PAM_MAX_BYTES (1 << 20)
 #define PAM_MAX_RULES 4096
 #define PAM_DIR "/etc/pam.d"
 
@@ -187,7 +187,7 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 	}
 	ps->bytes += strlen(buf);
 	if (ps->bytes > PAM_MAX_BYTES) {
-		diag(ps->st, from, line, "includes add up to more than 4 MiB: not followed");
+		diag(ps->st, from, line, "includes add up to more than 1 MiB: not followed");
 		return;
 	}
 	ps->depth++;

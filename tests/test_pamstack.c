@@ -63,7 +63,7 @@ START_TEST(bad_lines_and_loops)
 END_TEST
 
 /* A hostile stack: 2,000 self-includes, then 3,000 rules in a file that includes itself twice.
- * Work and memory stay bounded (256 includes, 4 MiB read, 4,096 rules), each limit said once. */
+ * Work and memory stay bounded (256 includes, 1 MiB read, 4,096 rules), each limit said once. */
 START_TEST(include_fanout_is_bounded)
 {
 	_cleanup_free_ char *root = tu_scratch();
