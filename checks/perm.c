@@ -9,6 +9,7 @@
 #include "imgdir.h"
 #include "imgfile.h"
 #include "osrelease.h"
+#include "replay.h"
 
 /* One expectation on a file: owner uid 0, group among GIDS, no mode bit outside MAXMODE. */
 struct expect {
@@ -258,19 +259,6 @@ static void walk_error(const char *path, int err, void *ud)
 	result_add_error(w->r, path, err, "cannot read");
 }
 
-static int walk_all(struct walkctx *w, int (*visit)(const struct safefs_entry *e, void *ud))
-{
-	struct safefs_walk_ops ops = {
-		.visit = visit, .error = walk_error,
-		.exclude = w->ctx->cfg ? &w->ctx->cfg->scan_exclude : NULL,
-		.one_file_system = w->ctx->cfg ? w->ctx->cfg->one_file_system : false,
-	};
-	int e = safefs_walk(&w->ctx->fs, "/", &ops, w);
-	if (e < 0)
-		result_add_error(w->r, "/", e, "cannot walk");
-	return 0;
-}
-
 /* /tmp and /var/tmp are gen.tmp-files' business: sticky world-writable by design */
 static bool tmp_dir(const char *path)
 {
@@ -299,11 +287,6 @@ static int ww_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
-static int perm_world_writable(struct cg_ctx *ctx, struct cg_result *r)
-{
-	struct walkctx w = {.ctx = ctx, .r = r};
-	return walk_all(&w, ww_visit);
-}
 
 static int cmp_uid(const void *a, const void *b)
 {
@@ -329,35 +312,33 @@ static int unowned_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
-static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
+/* The ids the image's passwd and group define, sorted; false (with the check's skip or error
+ * recorded) when they cannot be read. */
+static bool unowned_prepare(struct cg_ctx *ctx, struct walkctx *w)
 {
-	struct walkctx w = {.ctx = ctx, .r = r};
 	struct acctdb db = {0};
 	const char *failed = NULL;
 	int e = acctdb_load(&ctx->fs, &db, &failed);
 
 	if (e < 0) {
 		if (e == -ENOENT && streq(failed, "/etc/passwd"))
-			result_skip(r, "the image has no /etc/passwd");
+			result_skip(w->r, "the image has no /etc/passwd");
 		else
-			result_add_error(r, failed, e, "cannot read");
+			result_add_error(w->r, failed, e, "cannot read");
 		acctdb_free(&db);
-		return e == -ENOENT ? 0 : e;
+		return false;
 	}
-	w.uids = xcalloc(db.passwd.n + 1, sizeof *w.uids);
+	w->uids = xcalloc(db.passwd.n + 1, sizeof *w->uids);
 	for (size_t i = 0; i < db.passwd.n; i++)
-		w.uids[w.nuids++] = db.passwd.v[i].uid;
-	w.have_group = db.has_group;
-	w.gids = xcalloc(db.ngroup + 1, sizeof *w.gids);
+		w->uids[w->nuids++] = db.passwd.v[i].uid;
+	w->have_group = db.has_group;
+	w->gids = xcalloc(db.ngroup + 1, sizeof *w->gids);
 	for (size_t i = 0; i < db.ngroup; i++)
-		w.gids[w.ngids++] = db.group[i].gid;
-	qsort(w.uids, w.nuids, sizeof *w.uids, cmp_uid);
-	qsort(w.gids, w.ngids, sizeof *w.gids, cmp_uid);
-	walk_all(&w, unowned_visit);
-	free(w.uids);
-	free(w.gids);
+		w->gids[w->ngids++] = db.group[i].gid;
+	qsort(w->uids, w->nuids, sizeof *w->uids, cmp_uid);
+	qsort(w->gids, w->ngids, sizeof *w->gids, cmp_uid);
 	acctdb_free(&db);
-	return 0;
+	return true;
 }
 
 /* Programs that hand out a shell or arbitrary file access when set-id (GTFOBins). */
@@ -439,14 +420,129 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
+/* ---- one image-wide walk for world-writable, unowned-files and suid-sgid-inventory ----
+ * Each walk costs a getdents and an lstat per entry (~20 ms on a stock rootfs); the first of the
+ * three checks to run walks once for all of them, each visitor with its own recording result, and
+ * each check replays its own. A visitor's SAFEFS_WALK_SKIP hides that subtree from it alone. */
+
+enum { PW_WW, PW_UNOWNED, PW_SUID, PW_N };
+
+#define PERMWALK_MEMO "perm.walk"
+
+static const char *const permwalk_ids[PW_N] = {"perm.world-writable", "perm.unowned-files",
+					       "perm.suid-sgid-inventory"};
+static int (*const permwalk_visitors[PW_N])(const struct safefs_entry *e, void *ud) = {ww_visit, unowned_visit,
+										       suid_visit};
+
+struct permwalk {
+	struct cg_result rec[PW_N];
+	struct walkctx w[PW_N];
+	bool on[PW_N];
+	char *skip[PW_N]; /* the directory this visitor skips, while the walk is inside it */
+};
+
+/* Is PATH hidden from visitor I (inside the directory it skipped)? Entries come in preorder, so
+ * the first path outside that directory ends the skip. */
+static bool permwalk_hidden(struct permwalk *pw, int i, const char *path)
+{
+	size_t n;
+
+	if (!pw->skip[i])
+		return false;
+	n = strlen(pw->skip[i]);
+	if (strncmp(path, pw->skip[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+		return true;
+	free(pw->skip[i]);
+	pw->skip[i] = NULL;
+	return false;
+}
+
+static int permwalk_visit(const struct safefs_entry *e, void *ud)
+{
+	struct permwalk *pw = ud;
+	bool any = false;
+
+	for (int i = 0; i < PW_N; i++) {
+		if (!pw->on[i] || permwalk_hidden(pw, i, e->path))
+			continue;
+		if (permwalk_visitors[i](e, &pw->w[i]) == SAFEFS_WALK_SKIP && S_ISDIR(e->st->st_mode))
+			pw->skip[i] = xstrdup(e->path);
+		else
+			any = true;
+	}
+	/* no visitor wants what is below: do not descend */
+	return any ? SAFEFS_WALK_CONTINUE : SAFEFS_WALK_SKIP;
+}
+
+static void permwalk_error(const char *path, int err, void *ud)
+{
+	struct permwalk *pw = ud;
+
+	for (int i = 0; i < PW_N; i++)
+		if (pw->on[i] && !permwalk_hidden(pw, i, path))
+			walk_error(path, err, &pw->w[i]);
+}
+
+static void permwalk_free(void *p)
+{
+	struct permwalk *pw = p;
+
+	for (int i = 0; i < PW_N; i++)
+		result_free(&pw->rec[i]);
+	free(pw);
+}
+
+static const struct permwalk *permwalk_run(struct cg_ctx *ctx)
+{
+	struct permwalk *pw = xcalloc(1, sizeof *pw);
+	struct safefs_walk_ops ops = {.visit = permwalk_visit, .error = permwalk_error};
+	int e;
+
+	for (int i = 0; i < PW_N; i++) {
+		replay_init(&pw->rec[i], ctx, permwalk_ids[i]);
+		pw->w[i] = (struct walkctx){.ctx = ctx, .r = &pw->rec[i]};
+		pw->on[i] = true;
+	}
+	pw->on[PW_UNOWNED] = unowned_prepare(ctx, &pw->w[PW_UNOWNED]);
+	dpkg_owned(ctx, &pw->w[PW_SUID]);
+	ctx_walk_defaults(ctx, &ops);
+	e = safefs_walk(&ctx->fs, "/", &ops, pw);
+	for (int i = 0; i < PW_N; i++) {
+		if (e < 0 && pw->on[i])
+			result_add_error(&pw->rec[i], "/", e, "cannot walk");
+		free(pw->skip[i]);
+		pw->skip[i] = NULL;
+	}
+	free(pw->w[PW_UNOWNED].uids);
+	free(pw->w[PW_UNOWNED].gids);
+	strv_free(&pw->w[PW_SUID].owned);
+	ctx_memo_put(ctx, PERMWALK_MEMO, pw, permwalk_free);
+	return pw;
+}
+
+static int permwalk_report(struct cg_ctx *ctx, struct cg_result *r, int which)
+{
+	const struct permwalk *pw = ctx_memo_get(ctx, PERMWALK_MEMO);
+
+	if (!pw)
+		pw = permwalk_run(ctx);
+	replay_into(&pw->rec[which], r);
+	return 0;
+}
+
+static int perm_world_writable(struct cg_ctx *ctx, struct cg_result *r)
+{
+	return permwalk_report(ctx, r, PW_WW);
+}
+
+static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
+{
+	return permwalk_report(ctx, r, PW_UNOWNED);
+}
+
 static int perm_suid_sgid_inventory(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct walkctx w = {.ctx = ctx, .r = r};
-
-	dpkg_owned(ctx, &w);
-	walk_all(&w, suid_visit);
-	strv_free(&w.owned);
-	return 0;
+	return permwalk_report(ctx, r, PW_SUID);
 }
 
 /* wtmp, btmp and lastlog are group utmp writable by design (login records). */

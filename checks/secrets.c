@@ -94,8 +94,9 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 			s->largest_skipped_path, s->largest_skipped);
 	if (getenv("CAPGATE_SECRETS_STATS"))
 		fprintf(stderr, "capgate: secrets: %llu files, %llu bytes scanned, %llu hit, %llu binary skipped, "
-			"%llu over size cap, %u workers, %llu ms\n", s->files, s->bytes, s->hit_files,
-			s->skipped_format, s->skipped_large, o.workers, s->duration_ms);
+			"%llu over size cap, %u workers, %s databases, %llu ms\n", s->files, s->bytes, s->hit_files,
+			s->skipped_format, s->skipped_large, o.workers,
+			secretscan_prebuilt_used() ? "prebuilt" : "compiled", s->duration_ms);
 	ctx_memo_put(ctx, MEMO_KEY, s, content_free);
 	*res = s;
 	return 0;

@@ -61,5 +61,11 @@ bool secretscan_in_scope(const struct strv *prefixes, const char *path);
  * fuzzer): bit i of *HITS is set when rule i matched. Returns 0 or -EIO. */
 int secretscan_detect_buffer(const char *buf, size_t len, size_t split, uint64_t *hits);
 
+/* Every database serialized, in the layout the build-time blob (secretscan_prebuilt) has; for
+ * checks/prebuild/secretdb_gen.c. *OUT is malloc'd. Returns 0 or -errno. */
+int secretscan_serialize(char **out, size_t *len);
+/* Whether the detection database came from the build-time blob (false: compiled at run time). */
+bool secretscan_prebuilt_used(void);
+
 /* Print the rule patterns, one per line, in ripgrep's syntax (for the benchmark). */
 void secretscan_print_patterns(FILE *out);
