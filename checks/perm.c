@@ -9,7 +9,7 @@
 #include "imgdir.h"
 #include "imgfile.h"
 #include "osrelease.h"
-#include "replay.h"
+#include "perm.h"
 
 /* One expectation on a file: owner uid 0, group among GIDS, no mode bit outside MAXMODE. */
 struct expect {
@@ -421,128 +421,172 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 }
 
 /* ---- one image-wide walk for world-writable, unowned-files and suid-sgid-inventory ----
- * Each walk costs a getdents and an lstat per entry (~20 ms on a stock rootfs); the first of the
- * three checks to run walks once for all of them, each visitor with its own recording result, and
- * each check replays its own. A visitor's SAFEFS_WALK_SKIP hides that subtree from it alone. */
-
-enum { PW_WW, PW_UNOWNED, PW_SUID, PW_N };
+ * A walk costs a getdents and an lstat per entry (~20 ms on a stock rootfs) and these three checks
+ * judge only a few entries of it. So one walk records the entries any of them could react to (and
+ * every unreadable entry), in walk order, and each check runs its visitor over that record with
+ * its own skipped subtrees. The walk is the secrets content scan's when it walks the whole image
+ * (perm_tap_begin), or perm's own. */
 
 #define PERMWALK_MEMO "perm.walk"
 
-static const char *const permwalk_ids[PW_N] = {"perm.world-writable", "perm.unowned-files",
-					       "perm.suid-sgid-inventory"};
-static int (*const permwalk_visitors[PW_N])(const struct safefs_entry *e, void *ud) = {ww_visit, unowned_visit,
-										       suid_visit};
-
-struct permwalk {
-	struct cg_result rec[PW_N];
-	struct walkctx w[PW_N];
-	bool on[PW_N];
-	char *skip[PW_N]; /* the directory this visitor skips, while the walk is inside it */
+struct walkev {
+	char *path;
+	size_t name;    /* offset of the last component in PATH */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int err;        /* <0: an entry the walk could not read */
 };
 
-/* Is PATH hidden from visitor I (inside the directory it skipped)? Entries come in preorder, so
- * the first path outside that directory ends the skip. */
-static bool permwalk_hidden(struct permwalk *pw, int i, const char *path)
-{
-	size_t n;
+struct perm_tap {
+	struct walkctx ids;  /* the image's uids and gids, to keep entries with unknown owners */
+	bool have_ids;
+	struct walkev *ev;
+	size_t n, cap;
+	int rc;              /* the walk stopped with this -errno; 0: complete */
+};
 
-	if (!pw->skip[i])
-		return false;
-	n = strlen(pw->skip[i]);
-	if (strncmp(path, pw->skip[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
-		return true;
-	free(pw->skip[i]);
-	pw->skip[i] = NULL;
-	return false;
+static void tap_push(struct perm_tap *t, const char *path, size_t name, const struct stat *st, int err)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->ev = xreallocarray(t->ev, t->cap, sizeof *t->ev);
+	}
+	t->ev[t->n++] = (struct walkev){.path = xstrdup(path), .name = name, .err = err,
+					 .mode = st ? st->st_mode : 0, .uid = st ? st->st_uid : 0,
+					 .gid = st ? st->st_gid : 0};
 }
 
-static int permwalk_visit(const struct safefs_entry *e, void *ud)
+/* Could ww_visit, unowned_visit or suid_visit react to E (a finding, or a skipped subtree)? */
+static int tap_visit(const struct safefs_entry *e, void *ud)
 {
-	struct permwalk *pw = ud;
-	bool any = false;
+	struct perm_tap *t = ud;
+	mode_t m = e->st->st_mode;
+	uid_t uid = e->st->st_uid;
+	gid_t gid = e->st->st_gid;
+	bool keep = ((S_ISREG(m) || S_ISDIR(m)) && (m & S_IWOTH)) ||   /* world-writable */
+		    (S_ISREG(m) && (m & (S_ISUID | S_ISGID))) ||         /* set-id */
+		    tmp_dir(e->path) || streq(e->path, "/snap");           /* skipped subtrees */
 
-	for (int i = 0; i < PW_N; i++) {
-		if (!pw->on[i] || permwalk_hidden(pw, i, e->path))
+	if (!keep && t->have_ids)
+		keep = !bsearch(&uid, t->ids.uids, t->ids.nuids, sizeof uid, cmp_uid) ||
+		       (t->ids.have_group && !bsearch(&gid, t->ids.gids, t->ids.ngids, sizeof gid, cmp_uid));
+	if (keep)
+		tap_push(t, e->path, strlen(e->path) - strlen(e->name), e->st, 0); /* NAME is the dirent's */
+	return SAFEFS_WALK_CONTINUE;
+}
+
+static void tap_error(const char *path, int err, void *ud)
+{
+	tap_push(ud, path, 0, NULL, err < 0 ? err : -EIO);
+}
+
+static void tap_free(void *p)
+{
+	struct perm_tap *t = p;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->ev[i].path);
+	free(t->ev);
+	free(t->ids.uids);
+	free(t->ids.gids);
+	free(t);
+}
+
+struct perm_tap *perm_tap_begin(struct cg_ctx *ctx, struct safefs_walk_ops *ops)
+{
+	struct perm_tap *t;
+	struct cg_result scratch;
+
+	if (ctx_memo_get(ctx, PERMWALK_MEMO))
+		return NULL;
+	t = xcalloc(1, sizeof *t);
+	/* without readable passwd/group perm.unowned-files does not walk: its own load says why */
+	result_init(&scratch, NULL, CG_SEV_INFO);
+	t->ids = (struct walkctx){.ctx = ctx, .r = &scratch};
+	t->have_ids = unowned_prepare(ctx, &t->ids);
+	t->ids.r = NULL;
+	result_free(&scratch);
+	*ops = (struct safefs_walk_ops){.visit = tap_visit, .error = tap_error};
+	ctx_walk_defaults(ctx, ops);
+	return t;
+}
+
+void perm_tap_end(struct cg_ctx *ctx, struct perm_tap *tap, bool walked, int rc)
+{
+	if (!tap)
+		return;
+	if (!walked) {
+		tap_free(tap);
+		return;
+	}
+	tap->rc = rc;
+	ctx_memo_put(ctx, PERMWALK_MEMO, tap, tap_free);
+}
+
+/* Run VISIT over the recorded walk as the walker would have: directories it skips hide what is
+ * below them (entries come in preorder, so the first path outside ends the skip). */
+static void permwalk_replay(struct cg_ctx *ctx, struct walkctx *w, int (*visit)(const struct safefs_entry *e, void *ud))
+{
+	const struct perm_tap *t = ctx_memo_get(ctx, PERMWALK_MEMO);
+	const char *skip = NULL;
+	size_t skip_len = 0;
+
+	if (!t) {
+		struct safefs_walk_ops ops;
+		struct perm_tap *own = perm_tap_begin(ctx, &ops);
+		perm_tap_end(ctx, own, true, safefs_walk(&ctx->fs, "/", &ops, own));
+		t = own;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct walkev *ev = &t->ev[i];
+		if (skip && strncmp(ev->path, skip, skip_len) == 0 && (ev->path[skip_len] == '\0' || ev->path[skip_len] == '/'))
 			continue;
-		if (permwalk_visitors[i](e, &pw->w[i]) == SAFEFS_WALK_SKIP && S_ISDIR(e->st->st_mode))
-			pw->skip[i] = xstrdup(e->path);
-		else
-			any = true;
+		skip = NULL;
+		if (ev->err < 0) {
+			walk_error(ev->path, ev->err, w);
+			continue;
+		}
+		struct stat st = {.st_mode = ev->mode, .st_uid = ev->uid, .st_gid = ev->gid};
+		struct safefs_entry e = {.dirfd = -1, .name = ev->path + ev->name, .path = ev->path, .st = &st};
+		if (visit(&e, w) == SAFEFS_WALK_SKIP && S_ISDIR(ev->mode)) {
+			skip = ev->path;
+			skip_len = strlen(skip);
+		}
 	}
-	/* no visitor wants what is below: do not descend */
-	return any ? SAFEFS_WALK_CONTINUE : SAFEFS_WALK_SKIP;
-}
-
-static void permwalk_error(const char *path, int err, void *ud)
-{
-	struct permwalk *pw = ud;
-
-	for (int i = 0; i < PW_N; i++)
-		if (pw->on[i] && !permwalk_hidden(pw, i, path))
-			walk_error(path, err, &pw->w[i]);
-}
-
-static void permwalk_free(void *p)
-{
-	struct permwalk *pw = p;
-
-	for (int i = 0; i < PW_N; i++)
-		result_free(&pw->rec[i]);
-	free(pw);
-}
-
-static const struct permwalk *permwalk_run(struct cg_ctx *ctx)
-{
-	struct permwalk *pw = xcalloc(1, sizeof *pw);
-	struct safefs_walk_ops ops = {.visit = permwalk_visit, .error = permwalk_error};
-	int e;
-
-	for (int i = 0; i < PW_N; i++) {
-		replay_init(&pw->rec[i], ctx, permwalk_ids[i]);
-		pw->w[i] = (struct walkctx){.ctx = ctx, .r = &pw->rec[i]};
-		pw->on[i] = true;
-	}
-	pw->on[PW_UNOWNED] = unowned_prepare(ctx, &pw->w[PW_UNOWNED]);
-	dpkg_owned(ctx, &pw->w[PW_SUID]);
-	ctx_walk_defaults(ctx, &ops);
-	e = safefs_walk(&ctx->fs, "/", &ops, pw);
-	for (int i = 0; i < PW_N; i++) {
-		if (e < 0 && pw->on[i])
-			result_add_error(&pw->rec[i], "/", e, "cannot walk");
-		free(pw->skip[i]);
-		pw->skip[i] = NULL;
-	}
-	free(pw->w[PW_UNOWNED].uids);
-	free(pw->w[PW_UNOWNED].gids);
-	strv_free(&pw->w[PW_SUID].owned);
-	ctx_memo_put(ctx, PERMWALK_MEMO, pw, permwalk_free);
-	return pw;
-}
-
-static int permwalk_report(struct cg_ctx *ctx, struct cg_result *r, int which)
-{
-	const struct permwalk *pw = ctx_memo_get(ctx, PERMWALK_MEMO);
-
-	if (!pw)
-		pw = permwalk_run(ctx);
-	replay_into(&pw->rec[which], r);
-	return 0;
+	if (t->rc < 0)
+		result_add_error(w->r, "/", t->rc, "cannot walk");
 }
 
 static int perm_world_writable(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return permwalk_report(ctx, r, PW_WW);
+	struct walkctx w = {.ctx = ctx, .r = r};
+
+	permwalk_replay(ctx, &w, ww_visit);
+	return 0;
 }
 
 static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return permwalk_report(ctx, r, PW_UNOWNED);
+	struct walkctx w = {.ctx = ctx, .r = r};
+
+	if (unowned_prepare(ctx, &w))
+		permwalk_replay(ctx, &w, unowned_visit);
+	free(w.uids);
+	free(w.gids);
+	return 0;
 }
 
 static int perm_suid_sgid_inventory(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return permwalk_report(ctx, r, PW_SUID);
+	struct walkctx w = {.ctx = ctx, .r = r};
+
+	dpkg_owned(ctx, &w);
+	permwalk_replay(ctx, &w, suid_visit);
+	strv_free(&w.owned);
+	return 0;
 }
 
 /* wtmp, btmp and lastlog are group utmp writable by design (login records). */

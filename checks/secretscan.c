@@ -22,6 +22,8 @@
 #define VERIFY_BLOCK (512u << 10) /* block size of the location pass (cut at newlines) */
 #define VERIFY_OVERLAP (8u << 10) /* kept across a cut inside a line longer than a block */
 #define QUEUE_CAP 256             /* walked files waiting for a worker; bounds descriptors */
+#define WAKE_BATCH 16             /* queued files that wake a sleeping worker (one wake per file cost
+				   * ~15 ms of futex calls and context switches on a stock rootfs) */
 #define MAX_MATCHES_PER_BLOCK 4096
 #define MAX_WORKERS 64
 #define MAX_RULES 64
@@ -613,6 +615,15 @@ static void walk_error(const char *path, int err, void *ud)
 	out->e[out->ne++] = (struct secretscan_error){.path = xstrdup(path), .err = err};
 }
 
+/* The walker's error callback: the tap hears it too. */
+static void walk_unreadable(const char *path, int err, void *ud)
+{
+	struct engine *eng = ud;
+	if (eng->o->tap && eng->o->tap->error)
+		eng->o->tap->error(path, err, eng->o->tap_ud);
+	walk_error(path, err, ud);
+}
+
 static bool wanted_by_any(const struct secretscan_opts *o, const char *path)
 {
 	static const enum secret_owner content[] = {SO_PRIVATE_KEYS, SO_CLOUD, SO_TOKENS};
@@ -629,6 +640,8 @@ static int walk_visit(const struct safefs_entry *e, void *ud)
 	size_t dlen = strlen(e->path) - strlen(e->name); /* name points into the dirent, not the path */
 	struct job j;
 
+	if (o->tap)
+		o->tap->visit(e, o->tap_ud);
 	if (!S_ISREG(e->st->st_mode) || e->st->st_size == 0)
 		return SAFEFS_WALK_CONTINUE; /* FIFOs, devices, sockets and links are never opened */
 	if (!wanted_by_any(o, e->path))
@@ -667,7 +680,8 @@ static int walk_visit(const struct safefs_entry *e, void *ud)
 	eng->cur->refs++;
 	eng->q[(eng->head + eng->n) % QUEUE_CAP] = j;
 	eng->n++;
-	pthread_cond_signal(&eng->not_empty);
+	if (eng->n >= WAKE_BATCH)
+		pthread_cond_signal(&eng->not_empty);
 	pthread_mutex_unlock(&eng->mu);
 	return SAFEFS_WALK_CONTINUE;
 }
@@ -736,7 +750,7 @@ int secretscan_run(const struct safefs *fs, const struct secretscan_opts *o, str
 	}
 
 	if (r == 0) {
-		struct safefs_walk_ops ops = {.visit = walk_visit, .error = walk_error, .exclude = o->exclude,
+		struct safefs_walk_ops ops = {.visit = walk_visit, .error = walk_unreadable, .exclude = o->exclude,
 					      .one_file_system = o->one_file_system};
 		for (size_t i = 0; i < o->starts.n; i++) {
 			int wr = safefs_walk(fs, o->starts.v[i], &ops, &eng);

@@ -34,6 +34,10 @@ struct secretscan_opts {
 		const struct strv *exclude;
 	} scope[SO_COUNT];
 	const char *const *pk_skip;     /* globs whose private keys belong to another check */
+	/* another visitor fed every entry and every unreadable entry of this walk (perm.*'s image-wide
+	 * checks ride on it, so the image is enumerated once); what it returns is ignored */
+	const struct safefs_walk_ops *tap;
+	void *tap_ud;
 };
 
 struct secretscan {
