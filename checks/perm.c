@@ -10,6 +10,7 @@
 #include "imgfile.h"
 #include "osrelease.h"
 #include "perm.h"
+#include "replay.h"
 
 /* One expectation on a file: owner uid 0, group among GIDS, no mode bit outside MAXMODE. */
 struct expect {
@@ -441,6 +442,7 @@ struct walkev {
 struct perm_tap {
 	struct walkctx ids;  /* the image's uids and gids, to keep entries with unknown owners */
 	bool have_ids;
+	struct cg_result ids_rec; /* why the ids could not be loaded (when !have_ids) */
 	struct walkev *ev;
 	size_t n, cap;
 	int rc;              /* the walk stopped with this -errno; 0: complete */
@@ -492,23 +494,23 @@ static void tap_free(void *p)
 	free(t->ev);
 	free(t->ids.uids);
 	free(t->ids.gids);
+	result_free(&t->ids_rec);
 	free(t);
 }
 
 struct perm_tap *perm_tap_begin(struct cg_ctx *ctx, struct safefs_walk_ops *ops)
 {
 	struct perm_tap *t;
-	struct cg_result scratch;
 
 	if (ctx_memo_get(ctx, PERMWALK_MEMO))
 		return NULL;
 	t = xcalloc(1, sizeof *t);
-	/* without readable passwd/group perm.unowned-files does not walk: its own load says why */
-	result_init(&scratch, NULL, CG_SEV_INFO);
-	t->ids = (struct walkctx){.ctx = ctx, .r = &scratch};
+	/* without readable passwd/group the record lacks unknown owners: perm.unowned-files reports
+	 * why (the read error kept here) if its own load then succeeds */
+	result_init(&t->ids_rec, NULL, CG_SEV_INFO);
+	t->ids = (struct walkctx){.ctx = ctx, .r = &t->ids_rec};
 	t->have_ids = unowned_prepare(ctx, &t->ids);
 	t->ids.r = NULL;
-	result_free(&scratch);
 	*ops = (struct safefs_walk_ops){.visit = tap_visit, .error = tap_error};
 	ctx_walk_defaults(ctx, ops);
 	return t;
@@ -539,6 +541,13 @@ static void permwalk_replay(struct cg_ctx *ctx, struct walkctx *w, int (*visit)(
 		struct perm_tap *own = perm_tap_begin(ctx, &ops);
 		perm_tap_end(ctx, own, true, safefs_walk(&ctx->fs, "/", &ops, own));
 		t = own;
+	}
+	if (visit == unowned_visit && !t->have_ids) {
+		/* the walk was recorded without the ids: entries with unknown owners are not in it */
+		if (t->ids_rec.nerrors)
+			replay_into(&t->ids_rec, w->r);
+		else
+			result_add_error(w->r, "/etc/passwd", -SAFEFS_EMOVED, "cannot judge owners: the accounts changed during the scan");
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct walkev *ev = &t->ev[i];
