@@ -102,6 +102,7 @@ static int cmp_str(const void *a, const void *b)
 int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *names)
 {
 	int fd = safefs_open_dir(fs, dir);
+	size_t n0 = names->n;
 	struct dirent *de;
 	DIR *d;
 
@@ -119,9 +120,15 @@ int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *name
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(names, de->d_name);
 	if (errno) {
-		/* a listing cut short is an error, not a shorter directory */
+		/* a listing cut short is an error, not a shorter directory: NAMES is as it came */
 		int r = -errno;
 		closedir(d);
+		while (names->n > n0) {
+			free(names->v[--names->n]);
+			names->v[names->n] = NULL;
+		}
+		if (!names->n)
+			strv_free(names);
 		return r;
 	}
 	closedir(d);

@@ -21,7 +21,8 @@ int imgfile_exists(const struct safefs *fs, const char *path);
 		result_add_error((r), (path), _e, "cannot stat");                                  \
 	_e > 0; })
 
-/* Names in directory DIR (not "." or ".."), sorted bytewise; ENOENT/ENOTDIR give an empty list. */
+/* Names in directory DIR (not "." or ".."), sorted bytewise; ENOENT/ENOTDIR give an empty list.
+ * Any other error returns -errno with NAMES as it was before the call. */
 int imgfile_list_dir(const struct safefs *fs, const char *dir, struct strv *names);
 
 /* MAIN (when not NULL) then DIR's entries ending in SUFFIX, sorted: limits.conf + limits.d/\*.conf. */
