@@ -81,10 +81,9 @@ static bool cloud_init_cfg_any(struct cg_ctx *ctx, bool (*pred)(const char *, vo
 	dfd = safefs_open_dir(&ctx->fs, "/etc/cloud/cloud.cfg.d");
 	if (dfd < 0 || hit)
 		return hit;
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d)
 		return hit;
-	dfd = -1;
 	while (!hit && (de = readdir(d))) {
 		if (!endswith(de->d_name, ".cfg"))
 			continue;
@@ -126,9 +125,8 @@ char *gen_access_hostkey_regenerator(struct cg_ctx *ctx)
 			if (file_has_line(ctx, p, line_keygen_a, NULL))
 				return xasprintf("ssh-keygen -A in %s", ssh_units[k]);
 			dfd = safefs_open_dir(&ctx->fs, dir);
-			if (dfd < 0 || !(d = fdopendir(dfd)))
+			if (dfd < 0 || !(d = util_fdopendir(&dfd)))
 				continue;
-			dfd = -1;
 			char *found = NULL;
 			while (!found && (de = readdir(d))) {
 				if (!endswith(de->d_name, ".conf"))
@@ -158,10 +156,9 @@ int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, "/etc/ssh", dfd, "cannot open");
 		return 0;
 	}
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d)
 		return -errno;
-	dfd = -1;
 	regen = gen_access_hostkey_regenerator(ctx);
 	while ((de = readdir(d))) {
 		struct stat st;
@@ -313,10 +310,9 @@ int gen_access_build_user(struct cg_ctx *ctx, struct cg_result *r)
 	sudoers_scan(ctx, r, "/etc/sudoers", &users);
 	dfd = safefs_open_dir(&ctx->fs, "/etc/sudoers.d");
 	if (dfd >= 0) {
-		DIR *d = fdopendir(dfd);
+		DIR *d = util_fdopendir(&dfd);
 		struct dirent *de;
 		if (d) {
-			dfd = -1;
 			while ((de = readdir(d))) {
 				/* sudo skips names with a '.' or ending in '~'; so do we */
 				if (de->d_name[0] == '.' || strchr(de->d_name, '.') || endswith(de->d_name, "~"))

@@ -54,12 +54,11 @@ static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir,
 	}
 	if (safefs_fd_is_pseudo(dfd))
 		return;
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d) {
 		result_add_error(r, dir, -errno, "cannot read");
 		return;
 	}
-	dfd = -1;
 	while ((errno = 0, de = readdir(d))) {
 		struct stat st;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))

@@ -557,10 +557,9 @@ static void judge_path(struct expand *x, const char *path)
 			result_add_error(x->r, path, fd, "cannot open");
 			return;
 		}
-		d = fdopendir(fd);
+		d = util_fdopendir(&fd);
 		if (!d)
 			return;
-		fd = -1;
 		while ((de = readdir(d)))
 			if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
 				_cleanup_free_ char *p = xasprintf("%s/%s", path, de->d_name);
@@ -595,10 +594,9 @@ static void expand(struct expand *x, const char *done, const char *rest)
 			result_add_error(x->r, done, fd, "cannot open");
 		return;
 	}
-	d = fdopendir(fd);
+	d = util_fdopendir(&fd);
 	if (!d)
 		return;
-	fd = -1;
 	while ((de = readdir(d))) {
 		if (streq(de->d_name, ".") || streq(de->d_name, "..") || fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
 			continue;
