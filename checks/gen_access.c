@@ -337,7 +337,8 @@ bool gen_access_hash_usable(const char *field, size_t len)
 static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
 	_cleanup_free_ char *buf = NULL;
-	int e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL);
+	size_t len = 0;
+	int e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, &len);
 	unsigned line = 0;
 
 	if (e == -ENOENT || e == -ENOTDIR)
@@ -346,7 +347,8 @@ static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 		result_add_error(r, path, e, "cannot read");
 		return;
 	}
-	for (char *l = buf; l && *l;) {
+	/* BUF is NUL-terminated on success, possibly empty */
+	for (char *l = buf; *l;) {
 		char *nl = strchr(l, '\n');
 		line++;
 		if (startswith(l, "root:")) {
@@ -361,9 +363,12 @@ static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 			}
 			break;
 		}
-		l = nl ? nl + 1 : NULL;
+		if (!nl)
+			break;
+		l = nl + 1;
 	}
-	explicit_bzero(buf, strlen(buf));
+	/* every byte, past an embedded NUL too: shadow holds the hashes of all users */
+	explicit_bzero(buf, len);
 }
 
 int gen_access_root_password(struct cg_ctx *ctx, struct cg_result *r)
