@@ -125,7 +125,8 @@ static int provenance_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_
 
 static void provenance_free(struct dpkg_db *db, struct provenance *p)
 {
-	for (size_t i = 0; i < db->n; i++)
+	/* BEST is NULL when the load stopped before the lists */
+	for (size_t i = 0; p->best && i < db->n; i++)
 		free(p->best[i]);
 	free(p->best);
 	dpkg_free(db);
