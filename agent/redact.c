@@ -26,7 +26,9 @@ void redact_fingerprint(const void *data, size_t len, char out[13])
 char *redact_secret(const char *secret, size_t len)
 {
 	char fp[13];
-	size_t shown = len > 2 * SHOWN ? SHOWN : 0;
+	/* at most an eighth of the secret and never more than 4 characters: a token's public prefix
+	 * ("ghp_", "AKIA") shows, a 12-character password keeps 1 */
+	size_t shown = len / 8 < SHOWN ? len / 8 : SHOWN;
 	size_t stars = len - shown > MAX_STARS ? MAX_STARS : len - shown;
 	struct strbuf sb = {0};
 

@@ -43,10 +43,60 @@ static const char *effective_profile(const struct cg_config *cfg, const struct c
 	return "baseline";
 }
 
+/* A pattern matches a check id as a glob, and a bare family name ("ssh") matches the family. */
+static bool pattern_match(const char *pat, const char *id)
+{
+	size_t n = strlen(pat);
+
+	if (fnmatch(pat, id, 0) == 0)
+		return true;
+	return n && !strpbrk(pat, ".*?[") && strncmp(pat, id, n) == 0 && id[n] == '.';
+}
+
+static bool patterns_match(const struct strv *pats, const char *id)
+{
+	for (size_t i = 0; i < pats->n; i++)
+		if (pattern_match(pats->v[i], id))
+			return true;
+	return false;
+}
+
+static bool pattern_known(const char *pat)
+{
+	for (const struct cg_family *const *f = registry_families; *f; f++)
+		for (size_t i = 0; i < (*f)->n; i++)
+			if (pattern_match(pat, (*f)->checks[i].id))
+				return true;
+	return false;
+}
+
+/* A pattern that matches no check is a typo: without this, "--only shh" selects nothing and the
+ * verdict is "ready". */
+static int patterns_valid(const struct strv *pats, const char *opt, char **err)
+{
+	for (size_t i = 0; i < pats->n; i++)
+		if (!pattern_known(pats->v[i])) {
+			*err = xasprintf("%s '%s' matches no check (ids are family.name, e.g. ssh.permit-root-login; "
+					 "a family name or a glob selects several; 'capgate checks' lists them)",
+					 opt, pats->v[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int scan_validate_patterns(const struct strv *only, const struct strv *skip, char **err)
+{
+	if (patterns_valid(only, "--only", err) < 0 || patterns_valid(skip, "--skip", err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 int scan_validate_selection(const struct cg_config *cfg, const struct cg_selection *sel, char **err)
 {
 	const char *name = effective_profile(cfg, sel);
 
+	if (scan_validate_patterns(&sel->only, &sel->skip, err) < 0)
+		return -EINVAL;
 	if (profile_builtin(name) || (cfg && config_get(cfg, "profiles") &&
 				      json_object_get(config_get(cfg, "profiles"), name)))
 		return 0;
@@ -64,17 +114,17 @@ static bool selected(const struct pick *pk, const struct cg_check *c)
 {
 	const struct cg_check_config *cc = pk->cfg ? config_for_check(pk->cfg, c->id) : NULL;
 
-	if (strv_match_glob(&pk->sel->skip, c->id))
+	if (patterns_match(&pk->sel->skip, c->id))
 		return false;
 	/* --only naming a check exactly runs it whatever the profile or config say; globs narrow */
 	for (size_t i = 0; i < pk->sel->only.n; i++)
 		if (streq(pk->sel->only.v[i], c->id))
 			return true;
-	if (pk->p_only.n && !strv_match_glob(&pk->p_only, c->id))
+	if (pk->p_only.n && !patterns_match(&pk->p_only, c->id))
 		return false;
-	if (strv_match_glob(&pk->p_skip, c->id))
+	if (patterns_match(&pk->p_skip, c->id))
 		return false;
-	if (pk->sel->only.n && !strv_match_glob(&pk->sel->only, c->id))
+	if (pk->sel->only.n && !patterns_match(&pk->sel->only, c->id))
 		return false;
 	if (cc && cc->enabled == 0)
 		return false;

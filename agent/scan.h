@@ -37,7 +37,10 @@ struct cg_profile {
 };
 extern const struct cg_profile scan_profiles[];
 
-/* Check that the selection names a known profile; -EINVAL with *ERR set otherwise. */
+/* Check that every --only/--skip pattern (an id, a glob, or a family name) matches some check;
+ * -EINVAL with *ERR set otherwise. */
+int scan_validate_patterns(const struct strv *only, const struct strv *skip, char **err);
+/* That, and that the selection names a known profile; -EINVAL with *ERR set otherwise. */
 int scan_validate_selection(const struct cg_config *cfg, const struct cg_selection *sel, char **err);
 /* Run every selected check. Returns 0; per-check errors are in the results. */
 int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_report *rep);

@@ -117,9 +117,22 @@ void strbuf_free(struct strbuf *sb)
 	*sb = (struct strbuf){0};
 }
 
+void *xgrowarray(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap < 8 ? 8 : *cap;
+	while (c < need)
+		c *= 2;
+	p = xreallocarray(p, c, size);
+	*cap = c;
+	return p;
+}
+
 void strv_push(struct strv *l, const char *s)
 {
-	l->v = xreallocarray(l->v, l->n + 2, sizeof(char *));
+	/* grown by doubling: a parser may push hundreds of thousands of lines from a hostile file */
+	l->v = xgrowarray(l->v, &l->cap, l->n + 2, sizeof(char *));
 	l->v[l->n++] = xstrdup(s);
 	l->v[l->n] = NULL;
 }

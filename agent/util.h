@@ -37,6 +37,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t m);
+/* Room for at least NEED elements of SIZE in P, whose capacity *CAP grows by doubling. */
+void *xgrowarray(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
@@ -56,6 +58,7 @@ void strbuf_free(struct strbuf *sb);
 struct strv {
 	char **v;
 	size_t n;
+	size_t cap; /* slots allocated in v, the NULL terminator included */
 };
 void strv_push(struct strv *l, const char *s);
 void strv_free(struct strv *l);

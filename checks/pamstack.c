@@ -11,6 +11,10 @@
 #define PAM_MAX_DEPTH 16
 /* Files read per stack: a file that includes itself twice would otherwise be read 2^16 times. */
 #define PAM_MAX_FILES 256
+/* and what one stack may hold: real stacks have dozens of rules, a hostile image could make
+ * 256 includes of a 1 MiB file */
+#define PAM_MAX_BYTES (1 << 20)
+#define PAM_MAX_RULES 4096
 #define PAM_DIR "/etc/pam.d"
 
 struct pstate {
@@ -18,6 +22,8 @@ struct pstate {
 	const struct safefs *fs;
 	unsigned depth;
 	unsigned files;
+	size_t bytes;
+	bool truncated;
 };
 
 static void diag(struct pamstack *st, const char *file, unsigned line, const char *what)
@@ -99,7 +105,13 @@ static void parse_line(struct pstate *ps, const char *path, unsigned lineno, cha
 		parse_file(ps, target, t, path, lineno);
 		return;
 	}
-	ps->st->v = xreallocarray(ps->st->v, ps->st->n + 1, sizeof *ps->st->v);
+	if (ps->st->n >= PAM_MAX_RULES) {
+		if (!ps->truncated)
+			diag(ps->st, path, lineno, "more than 4096 rules: the rest of the stack is ignored");
+		ps->truncated = true;
+		return;
+	}
+	ps->st->v = xgrowarray(ps->st->v, &ps->st->cap, ps->st->n + 1, sizeof *ps->st->v);
 	struct pam_entry *e = &ps->st->v[ps->st->n++];
 	*e = (struct pam_entry){.file = xstrdup(path), .line = lineno, .type = xstrdup(t), .silent = silent,
 				.control = xstrdup(control), .module = xstrdup(module)};
@@ -149,13 +161,15 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 
 	if (!ps->fs)
 		return; /* text parsed without an image: includes are not followed */
-	if (ps->depth >= PAM_MAX_DEPTH) {
-		diag(ps->st, from, line, "includes nested too deeply");
-		return;
-	}
+	/* every include counts, followed or not: a file of include lines at the depth limit would
+	 * otherwise add one diagnostic per line per file read */
 	if (++ps->files > PAM_MAX_FILES) {
 		if (ps->files == PAM_MAX_FILES + 1)
-			diag(ps->st, from, line, "more than 256 included files read: an include loop");
+			diag(ps->st, from, line, "more than 256 includes: an include loop");
+		return;
+	}
+	if (ps->depth >= PAM_MAX_DEPTH) {
+		diag(ps->st, from, line, "includes nested too deeply");
 		return;
 	}
 	r = imgfile_read(ps->fs, path, PAM_MAX_FILE, &buf, NULL);
@@ -169,6 +183,11 @@ static void parse_file(struct pstate *ps, const char *path, const char *only_typ
 	if (r < 0) {
 		_cleanup_free_ char *m = xasprintf("cannot read '%s': %s", path, safefs_strerror(r));
 		diag(ps->st, from, line, m);
+		return;
+	}
+	ps->bytes += strlen(buf);
+	if (ps->bytes > PAM_MAX_BYTES) {
+		diag(ps->st, from, line, "includes add up to more than 1 MiB: not followed");
 		return;
 	}
 	ps->depth++;

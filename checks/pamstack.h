@@ -17,7 +17,7 @@ struct pam_entry {
 
 struct pamstack {
 	struct pam_entry *v;
-	size_t n;
+	size_t n, cap;
 	struct strv files;
 	struct strv diags; /* "file:line: reason" */
 	int io_err;        /* the first I/O error (not a missing file), -errno; 0 if none */

@@ -15,6 +15,7 @@
 #define SSHCFG_MAX_DEPTH 16 /* READCONF_MAX_DEPTH */
 /* Files read per load: a file that includes itself twice would otherwise be read 2^16 times. */
 #define SSHCFG_MAX_FILES 256
+#define SSHCFG_MAX_TOTAL (1 << 20) /* bytes read through Include, all files together */
 
 enum {
 	KW_MULTI = 1 << 0,   /* every occurrence accumulates (HostKey, Port, AllowUsers, ...) */
@@ -269,15 +270,30 @@ static void diag_add(struct sshcfg *c, const char *file, unsigned line, bool fat
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = xstrdup("(out of memory)");
 	va_end(ap);
-	c->diags = xreallocarray(c->diags, c->ndiags + 1, sizeof *c->diags);
+	if (c->ndiags >= SSHCFG_MAX_DIAGS) {
+		/* a hostile file can have a million bad lines: keep the first ones and one summary,
+		 * which stays fatal if anything dropped was */
+		struct sshcfg_diag *last = &c->diags[SSHCFG_MAX_DIAGS - 1];
+		if (!streq(last->msg, "further diagnostics dropped")) {
+			free(last->msg);
+			free(last->file);
+			last->msg = xstrdup("further diagnostics dropped");
+			last->file = file ? xstrdup(file) : NULL;
+			last->line = line;
+		}
+		last->fatal |= fatal;
+		free(msg);
+		return;
+	}
+	c->diags = xgrowarray(c->diags, &c->capdiags, c->ndiags + 1, sizeof *c->diags);
 	c->diags[c->ndiags++] = (struct sshcfg_diag){
 		.file = file ? xstrdup(file) : NULL, .line = line, .msg = msg, .fatal = fatal};
 }
 
-static void opt_push(struct sshcfg_opt **v, size_t *n, const char *kw, const char *value, const char *file,
-		     unsigned line, const char *match)
+static void opt_push(struct sshcfg_opt **v, size_t *n, size_t *cap, const char *kw, const char *value,
+		     const char *file, unsigned line, const char *match)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	*v = xgrowarray(*v, cap, *n + 1, sizeof **v);
 	(*v)[(*n)++] = (struct sshcfg_opt){
 		.kw = xstrdup(kw), .value = xstrdup(value), .file = file ? xstrdup(file) : NULL,
 		.line = line, .match = match ? xstrdup(match) : NULL,
@@ -339,6 +355,8 @@ struct parse_state {
 	const struct safefs *fs;
 	unsigned depth;
 	unsigned files;
+	unsigned includes; /* Include arguments met, followed or not */
+	size_t bytes;      /* read through includes */
 };
 
 static void parse_file(struct parse_state *ps, const char *path, bool active, const char *match);
@@ -424,6 +442,15 @@ static void parse_text(struct parse_state *ps, const char *path, const char *tex
 				_cleanup_free_ char *pat = args.v[i][0] == '/' ? xstrdup(args.v[i])
 									       : xasprintf("/etc/ssh/%s", args.v[i]);
 				struct strv found = {0};
+				/* counted before the glob and the depth limit: a file of Include lines that
+				 * names itself would otherwise glob once per line per file read */
+				if (++ps->includes > SSHCFG_MAX_FILES) {
+					if (ps->includes == SSHCFG_MAX_FILES + 1)
+						diag_add(ps->c, path, lineno, true,
+							 "more than %d Include arguments: an include loop; not followed",
+							 SSHCFG_MAX_FILES);
+					continue;
+				}
 				if (ps->depth + 1 > SSHCFG_MAX_DEPTH) {
 					diag_add(ps->c, path, lineno, true, "Include nested too deeply at '%s'", pat);
 					continue;
@@ -456,9 +483,9 @@ static void parse_text(struct parse_state *ps, const char *path, const char *tex
 			strbuf_puts(&val, "prohibit-password");
 		}
 		if (!active)
-			opt_push(&ps->c->scoped, &ps->c->nscoped, canon, val.buf, path, lineno, match);
+			opt_push(&ps->c->scoped, &ps->c->nscoped, &ps->c->capscoped, canon, val.buf, path, lineno, match);
 		else if ((k->flags & KW_MULTI) || !sshcfg_find(ps->c, canon))
-			opt_push(&ps->c->opts, &ps->c->nopts, canon, val.buf, path, lineno, NULL);
+			opt_push(&ps->c->opts, &ps->c->nopts, &ps->c->capopts, canon, val.buf, path, lineno, NULL);
 		strbuf_free(&val);
 		strv_free(&args);
 	}
@@ -486,6 +513,11 @@ static void parse_file(struct parse_state *ps, const char *path, bool active, co
 	}
 	if (r < 0) {
 		io_fail(ps->c, path, r);
+		return;
+	}
+	ps->bytes += strlen(buf);
+	if (ps->bytes > SSHCFG_MAX_TOTAL) {
+		diag_add(ps->c, path, 0, true, "included files add up to more than 1 MiB; not read");
 		return;
 	}
 	parse_text(ps, path, buf, active, match);
@@ -579,7 +611,7 @@ void sshcfg_finish(struct sshcfg *c)
 		for (size_t j = 0; j < nset && !set; j++)
 			set = streq(c->opts[j].kw, d->kw);
 		if (!set)
-			opt_push(&c->opts, &c->nopts, d->kw, d->value, NULL, 0, NULL);
+			opt_push(&c->opts, &c->nopts, &c->capopts, d->kw, d->value, NULL, 0, NULL);
 	}
 }
 

@@ -27,15 +27,17 @@ struct sshcfg_diag {
 	bool fatal; /* sshd refuses to start */
 };
 
+#define SSHCFG_MAX_DIAGS 1000
+
 struct sshcfg {
 	unsigned version;       /* major*100+minor, e.g. 902; 0 when unknown */
 	char *version_source;   /* where the version was read */
 	struct sshcfg_opt *opts; /* global values, first occurrence of a keyword first */
-	size_t nopts;
+	size_t nopts, capopts;
 	struct sshcfg_opt *scoped; /* values set inside Match blocks (not applied to the global result) */
-	size_t nscoped;
-	struct sshcfg_diag *diags;
-	size_t ndiags;
+	size_t nscoped, capscoped;
+	struct sshcfg_diag *diags; /* at most SSHCFG_MAX_DIAGS; the last then says more were dropped */
+	size_t ndiags, capdiags;
 	struct strv files;      /* every file read, in reading order */
 	int io_err;             /* the first I/O error (not a missing file), -errno; 0 if none */
 	char *io_path;          /* where it happened */

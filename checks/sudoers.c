@@ -13,12 +13,15 @@
 #define SUDOERS_MAX_DEPTH 128 /* sudo's own include depth limit */
 /* Files read per load: a file that includes itself twice would otherwise be read 2^128 times. */
 #define SUDOERS_MAX_FILES 256
+#define SUDOERS_MAX_TOTAL (1 << 20) /* bytes read through includes, all files together */
 
 struct pstate {
 	struct sudoers *s;
 	const struct safefs *fs;
 	unsigned depth;
 	unsigned files;
+	unsigned includes; /* include directives met, followed or not */
+	size_t bytes;      /* read through includes */
 };
 
 static void diag(struct sudoers *s, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
@@ -31,7 +34,20 @@ static void diag(struct sudoers *s, const char *file, unsigned line, const char 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = xstrdup("(out of memory)");
 	va_end(ap);
-	s->diags = xreallocarray(s->diags, s->ndiags + 1, sizeof *s->diags);
+	if (s->ndiags >= SUDOERS_MAX_DIAGS) {
+		/* a hostile file can have a million bad lines: the first ones and one summary */
+		struct sudoers_diag *last = &s->diags[SUDOERS_MAX_DIAGS - 1];
+		if (!streq(last->msg, "further diagnostics dropped")) {
+			free(last->msg);
+			free(last->file);
+			last->msg = xstrdup("further diagnostics dropped");
+			last->file = xstrdup(file);
+			last->line = line;
+		}
+		free(msg);
+		return;
+	}
+	s->diags = xgrowarray(s->diags, &s->capdiags, s->ndiags + 1, sizeof *s->diags);
 	s->diags[s->ndiags++] = (struct sudoers_diag){.file = xstrdup(file), .line = line, .msg = msg};
 }
 
@@ -224,7 +240,7 @@ static void judge_commands(struct sudo_rule *r, const char *rhs)
 static struct sudo_rule *rule_new(struct sudoers *s, enum sudo_kind kind, const char *file, unsigned line,
 				  const char *text)
 {
-	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	s->v = xgrowarray(s->v, &s->cap, s->n + 1, sizeof *s->v);
 	struct sudo_rule *r = &s->v[s->n++];
 	*r = (struct sudo_rule){.kind = kind, .file = xstrdup(file), .line = line, .text = xstrdup(text)};
 	return r;
@@ -247,6 +263,14 @@ static void parse_logical(struct pstate *ps, const char *path, unsigned lineno, 
 			return;
 		}
 		_cleanup_free_ char *target = resolve_rel(path, arg);
+		/* counted before the depth limit and the directory listing: a file of include lines
+		 * that names itself would otherwise cost one diagnostic or listing per line per file */
+		if (++ps->includes > SUDOERS_MAX_FILES) {
+			if (ps->includes == SUDOERS_MAX_FILES + 1)
+				diag(ps->s, path, lineno, "more than %d include directives: an include loop; not followed",
+				     SUDOERS_MAX_FILES);
+			return;
+		}
 		if (ps->depth + 1 > SUDOERS_MAX_DEPTH) {
 			diag(ps->s, path, lineno, "includes nested too deeply at '%s'", target);
 			return;
@@ -394,6 +418,11 @@ static void parse_file(struct pstate *ps, const char *path)
 	}
 	if (r < 0) {
 		io_fail(ps->s, path, r);
+		return;
+	}
+	ps->bytes += strlen(buf);
+	if (ps->bytes > SUDOERS_MAX_TOTAL) {
+		diag(ps->s, path, 0, "included files add up to more than 1 MiB; not read");
 		return;
 	}
 	parse_text(ps, path, buf);

@@ -29,12 +29,14 @@ struct sudoers_diag {
 	char *msg;
 };
 
+#define SUDOERS_MAX_DIAGS 1000
+
 struct sudoers {
 	struct sudo_rule *v;
-	size_t n;
+	size_t n, cap;
 	struct strv files; /* every file read, in order */
-	struct sudoers_diag *diags;
-	size_t ndiags;
+	struct sudoers_diag *diags; /* at most SUDOERS_MAX_DIAGS; the last then says more were dropped */
+	size_t ndiags, capdiags;
 	int io_err;    /* the first I/O error (not a missing file), -errno; 0 if none */
 	char *io_path;
 };

@@ -5,6 +5,8 @@
 
 #include <ctype.h>
 
+#include "sshcfg.h"
+
 #define SSHD_DROPIN "/etc/ssh/sshd_config.d/00-capgate.conf"     /* sshd: the first value wins */
 #define SYSCTL_DROPIN "/etc/sysctl.d/99-zz-capgate.conf"          /* sysctl: the last file wins */
 #define DROPIN_MAX (1 << 20)
@@ -106,26 +108,79 @@ static bool line_includes_dropins(const char *l, void *ud)
 	return strncasecmp(l, "Include", 7) == 0 && strstr(l, "sshd_config.d");
 }
 
+/* Whether a value sshd read from FILE:LINE comes before the drop-in: sshd keeps the first value,
+ * so a line of sshd_config above the Include, or a drop-in that sorts before ours, wins. */
+static bool read_before_dropin(const struct sshcfg_opt *o, unsigned include_line)
+{
+	const char *dir = "/etc/ssh/sshd_config.d/";
+
+	if (!o->file || streq(o->file, SSHD_DROPIN))
+		return false;
+	if (streq(o->file, "/etc/ssh/sshd_config"))
+		return o->line < include_line;
+	if (startswith(o->file, dir) && !strchr(o->file + strlen(dir), '/'))
+		return strcmp(o->file + strlen(dir), SSHD_DROPIN + strlen(dir)) < 0;
+	return false;
+}
+
+/* The first setting of S ("Key value" lines) that a drop-in cannot override, as a reason; NULL
+ * when the drop-in will take effect. */
+static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, unsigned include_line)
+{
+	struct sshcfg c = {0};
+	char *why = NULL;
+
+	if (sshcfg_load(&ctx->fs, &c) < 0) {
+		sshcfg_free(&c);
+		return NULL;
+	}
+	for (const char *l = s; *l && !why;) {
+		size_t n = strcspn(l, "\n"), k = strcspn(l, " ");
+		_cleanup_free_ char *key = xstrndup(l, k < n ? k : n);
+		_cleanup_free_ char *want = k < n ? xstrndup(l + k + 1, n - k - 1) : xstrdup("");
+		for (char *q = key; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		const struct sshcfg_opt *o = sshcfg_find(&c, key);
+		if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, include_line))
+			why = xasprintf("'%s %s' at %s:%u is read before sshd_config.d and sshd keeps the first "
+					"value, so a drop-in cannot override it: change or remove that line",
+					key, o->value, o->file, o->line);
+		l += n + (l[n] ? 1 : 0);
+	}
+	sshcfg_free(&c);
+	return why;
+}
+
 void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f)
 {
 	_cleanup_free_ char *s = settings_for(p, f, false);
 	_cleanup_free_ char *cfg = NULL;
-	bool includes = false;
+	_cleanup_free_ char *why = NULL;
+	unsigned lineno = 0, include_line = 0;
 
 	if (!s) {
 		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "no safe value known for '%s'", p->result->check->id);
 		return;
 	}
 	if (safefs_read_file(&p->ctx->fs, "/etc/ssh/sshd_config", DROPIN_MAX, &cfg, NULL) == 0) {
-		char *save = NULL;
-		for (char *l = strtok_r(cfg, "\n", &save); l && !includes; l = strtok_r(NULL, "\n", &save)) {
+		for (char *l = cfg, *next; l && !include_line; l = next) {
+			next = strchr(l, '\n');
+			if (next)
+				*next++ = '\0';
+			lineno++;
 			while (isspace((unsigned char)*l))
 				l++;
-			includes = line_includes_dropins(l, NULL);
+			if (line_includes_dropins(l, NULL))
+				include_line = lineno;
 		}
 	}
-	if (!includes) {
+	if (!include_line) {
 		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "sshd_config does not include sshd_config.d; a drop-in would not be read");
+		return;
+	}
+	why = dropin_shadowed(p->ctx, s, include_line);
+	if (why) {
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "%s", why);
 		return;
 	}
 	rem_plan_add(p, "sshd-dropin", SSHD_DROPIN, s);

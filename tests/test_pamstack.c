@@ -62,12 +62,54 @@ START_TEST(bad_lines_and_loops)
 }
 END_TEST
 
+/* A hostile stack: 2,000 self-includes, then 3,000 rules in a file that includes itself twice.
+ * Work and memory stay bounded (256 includes, 1 MiB read, 4,096 rules), each limit said once. */
+START_TEST(include_fanout_is_bounded)
+{
+	_cleanup_free_ char *root = tu_scratch();
+	struct strbuf incs = {0}, rules = {0};
+	struct safefs fs;
+	struct pamstack st = {0};
+
+	for (int i = 0; i < 2000; i++)
+		strbuf_puts(&incs, "@include many\n");
+	strbuf_puts(&rules, "@include fan\n@include fan\n");
+	for (int i = 0; i < 3000; i++)
+		strbuf_puts(&rules, "auth required pam_unix.so\n");
+	tu_write(root, "etc/pam.d/many", incs.buf, 0644);
+	tu_write(root, "etc/pam.d/fan", rules.buf, 0644);
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+
+	ck_assert_int_eq(pamstack_load(&fs, "many", &st), 0);
+	ck_assert_uint_eq(st.n, 0);
+	ck_assert_uint_le(st.diags.n, 260);
+	ck_assert_uint_le(st.files.n, 257);
+	pamstack_free(&st);
+
+	st = (struct pamstack){0};
+	ck_assert_int_eq(pamstack_load(&fs, "fan", &st), 0);
+	ck_assert_uint_eq(st.n, 4096);
+	ck_assert_uint_le(st.diags.n, 260);
+	size_t said = 0;
+	for (size_t i = 0; i < st.diags.n; i++)
+		said += strstr(st.diags.v[i], "more than 4096 rules") != NULL;
+	ck_assert_uint_eq(said, 1);
+	pamstack_free(&st);
+
+	strbuf_free(&incs);
+	strbuf_free(&rules);
+	safefs_done(&fs);
+	tu_rm_rf(root);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pamstack");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, debian_su_stack);
 	tcase_add_test(tc, bad_lines_and_loops);
+	tcase_add_test(tc, include_fanout_is_bounded);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

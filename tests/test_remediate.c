@@ -509,7 +509,8 @@ START_TEST(dropins_from_table_rule_and_argument)
 }
 END_TEST
 
-START_TEST(sshd_dropin_refused_without_include)
+/* The plan for ssh.permit-root-login on CONFIG: one item, refused or planned; its reason. */
+static void sshd_dropin_plan(const char *config, unsigned line, enum rem_state want, const char *why)
 {
 	static const struct cg_check c = {.id = "ssh.permit-root-login", .title = "t", .severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE, .remediation = "sshd-dropin", .run = noop_check};
@@ -518,20 +519,38 @@ START_TEST(sshd_dropin_refused_without_include)
 	struct rem_opts o = {.phases = REM_PHASES_ALL};
 	struct rem_plan plan;
 
-	fx_put(&fx, "/etc/ssh/sshd_config", "PermitRootLogin yes\n", 0644);
+	fx_put(&fx, "/etc/ssh/sshd_config", config, 0644);
 	ck_assert_int_eq(ctx_init(&ctx, fx.root, NULL), 0);
 	rep.results = xcalloc(1, sizeof *rep.results);
 	rep.n = 1;
 	result_init(&rep.results[0], &c, c.severity);
-	result_add_finding(&rep.results[0], "/etc/ssh/sshd_config", 1, NULL, NULL, "unsafe");
+	result_add_finding(&rep.results[0], "/etc/ssh/sshd_config", line, NULL, NULL, "unsafe");
 	result_finish(&rep.results[0], 0);
 	remediate_plan(&ctx, &rep, &o, &plan);
 	ck_assert_uint_eq(plan.n, 1);
-	ck_assert_int_eq(plan.v[0].state, REM_REFUSED);
-	ck_assert_ptr_nonnull(strstr(plan.v[0].reason, "does not include"));
+	ck_assert_int_eq(plan.v[0].state, want);
+	if (why)
+		ck_assert_msg(plan.v[0].reason && strstr(plan.v[0].reason, why), "reason: %s", plan.v[0].reason);
 	remediate_plan_free(&plan);
 	scan_report_free(&rep);
 	ctx_done(&ctx);
+}
+
+/* A drop-in that sshd would not read, or whose value an earlier line wins over, is refused with
+ * the reason: a fix reported done that never converges is worse than none. */
+START_TEST(sshd_dropin_refused_when_it_cannot_win)
+{
+	sshd_dropin_plan("PermitRootLogin yes\n", 1, REM_REFUSED, "does not include");
+	sshd_dropin_plan("PermitRootLogin yes\nInclude /etc/ssh/sshd_config.d/*.conf\n", 1, REM_REFUSED,
+			 "'permitrootlogin yes' at /etc/ssh/sshd_config:1 is read before sshd_config.d");
+	/* a drop-in that sorts before ours wins too */
+	fx_put(&fx, "/etc/ssh/sshd_config.d/0-early.conf", "PermitRootLogin yes\n", 0644);
+	sshd_dropin_plan("Include /etc/ssh/sshd_config.d/*.conf\n", 1, REM_REFUSED, "0-early.conf:1");
+	/* one that sorts after ours, or a line below the Include, loses to the drop-in: planned */
+	_cleanup_free_ char *early = fx_path(&fx, "/etc/ssh/sshd_config.d/0-early.conf");
+	ck_assert_int_eq(unlink(early), 0);
+	fx_put(&fx, "/etc/ssh/sshd_config.d/50-cloud-init.conf", "PermitRootLogin yes\n", 0644);
+	sshd_dropin_plan("Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\n", 2, REM_PLANNED, NULL);
 }
 END_TEST
 
@@ -546,7 +565,7 @@ int main(void)
 		safe_request_wins_over_a_guarded_one,
 		host_keys_need_a_regenerator_or_force,
 		dropins_from_table_rule_and_argument,
-		sshd_dropin_refused_without_include,
+		sshd_dropin_refused_when_it_cannot_win,
 	};
 
 	return fx_run("remediate", setup, teardown, tests, ELEMENTSOF(tests));

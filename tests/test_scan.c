@@ -1,5 +1,6 @@
-/* scan: selection (profile, --only, --skip, config enabled), verdict against --fail-on. */
+/* scan: selection (profile, --only, --skip, config enabled), verdict against --fail-on, redaction. */
 #include "testutil.h"
+#include "redact.h"
 
 static char *root;
 
@@ -87,6 +88,29 @@ START_TEST(verdict_and_fail_on)
 }
 END_TEST
 
+/* Redaction shows at most an eighth of a secret and at most 4 characters, then stars and a hash:
+ * a token's public prefix stays readable, a short password gives nothing away. */
+START_TEST(redaction_shows_an_eighth_at_most)
+{
+	static const struct {
+		const char *secret;
+		const char *shown;
+	} cases[] = {
+		{"hunter2", ""},
+		{"Tr0ub4dor&3x", "T"},
+		{"correct-horse-battery", "co"},
+		{"ghp_0123456789abcdefghijABCDEFGHIJ012345", "ghp_"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *r = redact_secret(cases[i].secret, strlen(cases[i].secret));
+		size_t n = strlen(cases[i].shown);
+		ck_assert_msg(strncmp(r, cases[i].shown, n) == 0 && r[n] == '*', "%s -> %s", cases[i].secret, r);
+		ck_assert_ptr_nonnull(strstr(r, "(sha256:"));
+		ck_assert_ptr_null(strstr(r, cases[i].secret + n));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scan");
@@ -94,6 +118,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, selection_rules);
 	tcase_add_test(tc, verdict_and_fail_on);
+	tcase_add_test(tc, redaction_shows_an_eighth_at_most);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -221,6 +221,37 @@ START_TEST(no_config_and_unreadable_include)
 }
 END_TEST
 
+/* A config that includes itself from every line, and a drop-in of a million bad lines' worth:
+ * includes, bytes and diagnostics stay bounded, and the summary diagnostic stays fatal. */
+START_TEST(hostile_include_fanout_is_bounded)
+{
+	struct sshcfg c = {0};
+	struct strbuf self = {0}, bad = {0};
+	for (int i = 0; i < 2000; i++)
+		strbuf_puts(&self, "Include /etc/ssh/sshd_config\n");
+	for (int i = 0; i < 5000; i++)
+		strbuf_puts(&bad, "NoSuchOption yes\n");
+	tu_write(root, "etc/ssh/sshd_config", self.buf, 0644);
+	tu_write(root, "etc/ssh/sshd_config.d/bad.conf", bad.buf, 0644);
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	load(&c);
+	ck_assert_uint_le(c.files.n, 257);
+	ck_assert_uint_le(c.ndiags, SSHCFG_MAX_DIAGS);
+	sshcfg_free(&c);
+
+	c = (struct sshcfg){0};
+	tu_write(root, "etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n", 0644);
+	load(&c);
+	ck_assert_uint_eq(c.ndiags, SSHCFG_MAX_DIAGS);
+	ck_assert_str_eq(c.diags[SSHCFG_MAX_DIAGS - 1].msg, "further diagnostics dropped");
+	ck_assert(c.diags[SSHCFG_MAX_DIAGS - 1].fatal);
+	ck_assert_str_eq(sshcfg_get(&c, "permitrootlogin"), "no");
+	sshcfg_free(&c);
+	strbuf_free(&self);
+	strbuf_free(&bad);
+}
+END_TEST
+
 START_TEST(time_and_dump)
 {
 	long s;
@@ -258,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, aliases_algorithms_and_diagnostics);
 	tcase_add_test(tc, older_version_defaults);
 	tcase_add_test(tc, no_config_and_unreadable_include);
+	tcase_add_test(tc, hostile_include_fanout_is_bounded);
 	tcase_add_test(tc, time_and_dump);
 	suite_add_tcase(s, tc);
 	return tu_main(s);

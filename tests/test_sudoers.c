@@ -110,6 +110,37 @@ START_TEST(relative_include_and_missing)
 }
 END_TEST
 
+/* sudoers that includes itself from every line, and an included file of 5,000 bad lines: includes,
+ * bytes and diagnostics stay bounded. */
+START_TEST(hostile_include_fanout_is_bounded)
+{
+	struct sudoers s = {0};
+	struct strbuf self = {0}, bad = {0};
+	for (int i = 0; i < 2000; i++)
+		strbuf_puts(&self, "@include /etc/sudoers\n");
+	strbuf_puts(&self, "@include /etc/sudoers.bad\n");
+	for (int i = 0; i < 5000; i++)
+		strbuf_puts(&bad, "User_Alias NOEQUALS\n");
+	tu_write(root, "etc/sudoers", self.buf, 0440);
+	tu_write(root, "etc/sudoers.bad", bad.buf, 0440);
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(sudoers_load(&fs, &s), 0);
+	ck_assert_uint_le(s.files.n, 257);
+	ck_assert_uint_le(s.ndiags, SUDOERS_MAX_DIAGS);
+	sudoers_free(&s);
+
+	s = (struct sudoers){0};
+	tu_write(root, "etc/sudoers", "@include /etc/sudoers.bad\nroot ALL=(ALL) ALL\n", 0440);
+	ck_assert_int_eq(sudoers_load(&fs, &s), 0);
+	ck_assert_uint_eq(s.ndiags, SUDOERS_MAX_DIAGS);
+	ck_assert_str_eq(s.diags[SUDOERS_MAX_DIAGS - 1].msg, "further diagnostics dropped");
+	ck_assert_uint_eq(s.n, 1);
+	sudoers_free(&s);
+	strbuf_free(&self);
+	strbuf_free(&bad);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sudoers");
@@ -119,6 +150,7 @@ int main(void)
 	tcase_add_test(tc, includes_in_order);
 	tcase_add_test(tc, tags_carry_and_reset);
 	tcase_add_test(tc, relative_include_and_missing);
+	tcase_add_test(tc, hostile_include_fanout_is_bounded);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -55,6 +55,11 @@ contains "$scratch/err" "bad option '--bogus'" "unknown flag is named"
 expect 2 "bad --fail-on" -- cg_scan --root "$clean" --fail-on severe
 expect 2 "bad --format" -- cg_scan --root "$clean" --format xml
 expect 2 "unknown profile" -- cg_scan --root "$clean" --profile nope
+# a selection that matches nothing is a typo, not a pass; a bare family name selects the family
+expect 2 "--only that matches no check" -- cg_scan --root "$dirty" --only gen.machine-idd
+contains "$scratch/err" "--only 'gen.machine-idd' matches no check" "the unmatched pattern is named"
+expect 2 "--skip that matches no check" -- cg_scan --root "$dirty" --skip nosuchfamily
+expect 1 "a family name selects the family" -- cg_scan --root "$dirty" --only gen
 expect 2 "missing root" -- cg_scan --root "$scratch/does-not-exist"
 expect 2 "unknown verb" -- "$cg" frobnicate
 printf '{\n  "scan": {\n    "bogus": true\n  }\n}\n' >"$scratch/bad.json"

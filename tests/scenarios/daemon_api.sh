@@ -93,6 +93,9 @@ expect 1 "wait --trigger sees a leftover planted since the last run" -- "$cg" wa
 expect 0 "wait --trigger --only narrows the run (machine-id not judged)" -- "$cg" wait --runtime-dir "$rt3" --trigger --only gen.tmp-files --timeout 20s
 : >"$scratch/clean/etc/machine-id"
 expect 2 "wait --trigger with an unknown profile: 2" -- "$cg" wait --runtime-dir "$rt3" --trigger --profile nope --timeout 5s
+expect 3 "wait --trigger --only naming no check: the run refuses it, 3" -- "$cg" wait --runtime-dir "$rt3" --trigger --only gen.machine-idd --timeout 20s
+cat "$scratch/out" >>"$scratch/err"
+contains "$scratch/err" "matches no check" "the refusal names the pattern"
 expect 2 "wait --remediate without --trigger: 2" -- "$cg" wait --runtime-dir "$rt3" --remediate
 expect 2 "wait --timeout garbage: 2" -- "$cg" wait --runtime-dir "$rt3" --timeout soon
 stop_daemon "$daemon_pid"
