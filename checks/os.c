@@ -6,6 +6,7 @@
 #include "imds.h"
 #include "imgfile.h"
 #include "osrelease.h"
+#include "replay.h"
 
 static int load_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease *os, struct distroinfo_release *rel)
 {
@@ -69,30 +70,34 @@ static int os_release_extended_support(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
-/* Every installed package against the newest version any downloaded index offers. */
+/* Every installed package against the newest version any downloaded index offers. One pass over
+ * the lists (Debian main's is 50 MB) serves both checks that need it: it is kept for the scan. */
 struct provenance {
-	const struct dpkg_db *db;
-	char **best; /* parallel to db->v: the highest version seen in the lists */
-	const char *prefix; /* only packages whose name starts so */
+	struct dpkg_db db;
+	char **best;      /* parallel to db.v: the highest version seen in the lists */
+	int lists;        /* lists read; <0: no dpkg database */
+	struct cg_result rec; /* what loading reported: errors, the skip for missing lists */
 };
+
+#define PROVENANCE_MEMO "os.provenance"
 
 static void prov_visit(const char *name, size_t nlen, const char *ver, size_t vlen, void *ud)
 {
 	struct provenance *p = ud;
-	size_t lo = 0, hi = p->db->n;
+	size_t lo = 0, hi = p->db.n;
 
 	/* lower bound by name, comparing the unterminated NAME */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strncmp(p->db->v[mid].name, name, nlen);
-		if (c == 0 && p->db->v[mid].name[nlen])
+		int c = strncmp(p->db.v[mid].name, name, nlen);
+		if (c == 0 && p->db.v[mid].name[nlen])
 			c = 1;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < p->db->n && !strncmp(p->db->v[lo].name, name, nlen) && !p->db->v[lo].name[nlen]; lo++) {
+	for (; lo < p->db.n && !strncmp(p->db.v[lo].name, name, nlen) && !p->db.v[lo].name[nlen]; lo++) {
 		_cleanup_free_ char *v = xstrndup(ver, vlen);
 		if (!p->best[lo] || dpkg_version_compare(v, p->best[lo]) > 0) {
 			free(p->best[lo]);
@@ -104,32 +109,42 @@ static void prov_visit(const char *name, size_t nlen, const char *ver, size_t vl
 
 static void prov_file(const char *path, const char *text, size_t len, void *ud)
 {
-	struct provenance *p = ud;
-	dpkg_index_foreach(text, len, p->prefix, prov_visit, ud);
+	dpkg_index_foreach(text, len, NULL, prov_visit, ud);
 }
 
-static int provenance_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db, struct provenance *p,
-			   const char *prefix)
+static void provenance_free(void *ptr)
 {
-	int n;
+	struct provenance *p = ptr;
 
-	if (hsys_dpkg_load(ctx, r, db) < 0)
-		return -1;
-	*p = (struct provenance){.db = db, .best = xcalloc(db->n + 1, sizeof(char *)), .prefix = prefix};
-	n = hsys_lists_foreach(ctx, r, NULL, prov_file, p);
-	if (n == 0)
-		result_skip(r, "no package lists in /var/lib/apt/lists (apt-get update was never run, or they were "
-			       "removed); provenance cannot be judged");
-	return n;
-}
-
-static void provenance_free(struct dpkg_db *db, struct provenance *p)
-{
-	/* BEST is NULL when the load stopped before the lists */
-	for (size_t i = 0; p->best && i < db->n; i++)
+	for (size_t i = 0; i < p->db.n && p->best; i++)
 		free(p->best[i]);
 	free(p->best);
-	dpkg_free(db);
+	dpkg_free(&p->db);
+	result_free(&p->rec);
+	free(p);
+}
+
+/* The scan's provenance, loaded on first use; what loading reported is replayed into R. */
+static const struct provenance *provenance_get(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct provenance *p = ctx_memo_get(ctx, PROVENANCE_MEMO);
+
+	if (!p) {
+		p = xcalloc(1, sizeof *p);
+		replay_init(&p->rec, ctx, NULL);
+		if (hsys_dpkg_load(ctx, &p->rec, &p->db) < 0)
+			p->lists = -1;
+		else {
+			p->best = xcalloc(p->db.n + 1, sizeof(char *));
+			p->lists = hsys_lists_foreach(ctx, &p->rec, NULL, prov_file, p);
+			if (p->lists == 0)
+				result_skip(&p->rec, "no package lists in /var/lib/apt/lists (apt-get update was never "
+					    "run, or they were removed); provenance cannot be judged");
+		}
+		ctx_memo_put(ctx, PROVENANCE_MEMO, p, provenance_free);
+	}
+	replay_into(&p->rec, r);
+	return p;
 }
 
 /* Installed from a configured origin: the name is in some index with a version >= the installed. */
@@ -144,33 +159,29 @@ static const char *foreign_reason(const struct dpkg_pkg *pkg, const char *best)
 
 static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db = {0};
-	struct provenance p = {0};
+	const struct provenance *p = provenance_get(ctx, r);
 
-	if (provenance_load(ctx, r, &db, &p, NULL) > 0)
-		for (size_t i = 0; i < db.n; i++) {
-			const struct dpkg_pkg *pkg = &db.v[i];
-			const char *why = dpkg_is_installed_state(pkg) ? foreign_reason(pkg, p.best[i]) : NULL;
+	if (p->lists > 0)
+		for (size_t i = 0; i < p->db.n; i++) {
+			const struct dpkg_pkg *pkg = &p->db.v[i];
+			const char *why = dpkg_is_installed_state(pkg) ? foreign_reason(pkg, p->best[i]) : NULL;
 			if (why && !hsys_cfg_list_match(ctx, "allow_packages", pkg->name))
 				result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
 						   "'%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
 		}
-	if (db.v || p.best)
-		provenance_free(&db, &p);
 	return 0;
 }
 
 static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db;
-	struct provenance p;
+	const struct provenance *p = provenance_get(ctx, r);
 	struct strv boot = {0}, owned = {0};
-	int n = provenance_load(ctx, r, &db, &p, "linux-image-");
+	int n = p->lists;
 
 	if (n < 0)
 		return 0;
-	for (size_t i = 0; i < db.n; i++) {
-		const struct dpkg_pkg *pkg = &db.v[i];
+	for (size_t i = 0; i < p->db.n; i++) {
+		const struct dpkg_pkg *pkg = &p->db.v[i];
 		if (!startswith(pkg->name, "linux-image-") || !dpkg_is_installed_state(pkg))
 			continue;
 		/* the files the kernel package owns */
@@ -187,7 +198,7 @@ static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 		while (buf && (l = imgfile_next_line(&cur)))
 			if (startswith(l, "/boot/vmlinuz-"))
 				strv_push(&owned, l + 6);
-		const char *why = n > 0 ? foreign_reason(pkg, p.best[i]) : NULL;
+		const char *why = n > 0 ? foreign_reason(pkg, p->best[i]) : NULL;
 		if (why)
 			result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
 					   "kernel package '%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
@@ -207,7 +218,6 @@ static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 	}
 	strv_free(&boot);
 	strv_free(&owned);
-	provenance_free(&db, &p);
 	return 0;
 }
 

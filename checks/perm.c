@@ -9,6 +9,7 @@
 #include "imgdir.h"
 #include "imgfile.h"
 #include "osrelease.h"
+#include "perm.h"
 
 /* One expectation on a file: owner uid 0, group among GIDS, no mode bit outside MAXMODE. */
 struct expect {
@@ -258,19 +259,6 @@ static void walk_error(const char *path, int err, void *ud)
 	result_add_error(w->r, path, err, "cannot read");
 }
 
-static int walk_all(struct walkctx *w, int (*visit)(const struct safefs_entry *e, void *ud))
-{
-	struct safefs_walk_ops ops = {
-		.visit = visit, .error = walk_error,
-		.exclude = w->ctx->cfg ? &w->ctx->cfg->scan_exclude : NULL,
-		.one_file_system = w->ctx->cfg ? w->ctx->cfg->one_file_system : false,
-	};
-	int e = safefs_walk(&w->ctx->fs, "/", &ops, w);
-	if (e < 0)
-		result_add_error(w->r, "/", e, "cannot walk");
-	return 0;
-}
-
 /* /tmp and /var/tmp are gen.tmp-files' business: sticky world-writable by design */
 static bool tmp_dir(const char *path)
 {
@@ -299,11 +287,6 @@ static int ww_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
-static int perm_world_writable(struct cg_ctx *ctx, struct cg_result *r)
-{
-	struct walkctx w = {.ctx = ctx, .r = r};
-	return walk_all(&w, ww_visit);
-}
 
 static int cmp_uid(const void *a, const void *b)
 {
@@ -329,35 +312,33 @@ static int unowned_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
-static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
+/* The ids the image's passwd and group define, sorted; false (with the check's skip or error
+ * recorded) when they cannot be read. */
+static bool unowned_prepare(struct cg_ctx *ctx, struct walkctx *w)
 {
-	struct walkctx w = {.ctx = ctx, .r = r};
 	struct acctdb db = {0};
 	const char *failed = NULL;
 	int e = acctdb_load(&ctx->fs, &db, &failed);
 
 	if (e < 0) {
 		if (e == -ENOENT && streq(failed, "/etc/passwd"))
-			result_skip(r, "the image has no /etc/passwd");
+			result_skip(w->r, "the image has no /etc/passwd");
 		else
-			result_add_error(r, failed, e, "cannot read");
+			result_add_error(w->r, failed, e, "cannot read");
 		acctdb_free(&db);
-		return e == -ENOENT ? 0 : e;
+		return false;
 	}
-	w.uids = xcalloc(db.passwd.n + 1, sizeof *w.uids);
+	w->uids = xcalloc(db.passwd.n + 1, sizeof *w->uids);
 	for (size_t i = 0; i < db.passwd.n; i++)
-		w.uids[w.nuids++] = db.passwd.v[i].uid;
-	w.have_group = db.has_group;
-	w.gids = xcalloc(db.ngroup + 1, sizeof *w.gids);
+		w->uids[w->nuids++] = db.passwd.v[i].uid;
+	w->have_group = db.has_group;
+	w->gids = xcalloc(db.ngroup + 1, sizeof *w->gids);
 	for (size_t i = 0; i < db.ngroup; i++)
-		w.gids[w.ngids++] = db.group[i].gid;
-	qsort(w.uids, w.nuids, sizeof *w.uids, cmp_uid);
-	qsort(w.gids, w.ngids, sizeof *w.gids, cmp_uid);
-	walk_all(&w, unowned_visit);
-	free(w.uids);
-	free(w.gids);
+		w->gids[w->ngids++] = db.group[i].gid;
+	qsort(w->uids, w->nuids, sizeof *w->uids, cmp_uid);
+	qsort(w->gids, w->ngids, sizeof *w->gids, cmp_uid);
 	acctdb_free(&db);
-	return 0;
+	return true;
 }
 
 /* Programs that hand out a shell or arbitrary file access when set-id (GTFOBins). */
@@ -439,12 +420,171 @@ static int suid_visit(const struct safefs_entry *e, void *ud)
 	return SAFEFS_WALK_CONTINUE;
 }
 
+/* ---- one image-wide walk for world-writable, unowned-files and suid-sgid-inventory ----
+ * A walk costs a getdents and an lstat per entry (~20 ms on a stock rootfs) and these three checks
+ * judge only a few entries of it. So one walk records the entries any of them could react to (and
+ * every unreadable entry), in walk order, and each check runs its visitor over that record with
+ * its own skipped subtrees. The walk is the secrets content scan's when it walks the whole image
+ * (perm_tap_begin), or perm's own. */
+
+#define PERMWALK_MEMO "perm.walk"
+
+struct walkev {
+	char *path;
+	size_t name;    /* offset of the last component in PATH */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int err;        /* <0: an entry the walk could not read */
+};
+
+struct perm_tap {
+	struct walkctx ids;  /* the image's uids and gids, to keep entries with unknown owners */
+	bool have_ids;
+	struct walkev *ev;
+	size_t n, cap;
+	int rc;              /* the walk stopped with this -errno; 0: complete */
+};
+
+static void tap_push(struct perm_tap *t, const char *path, size_t name, const struct stat *st, int err)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->ev = xreallocarray(t->ev, t->cap, sizeof *t->ev);
+	}
+	t->ev[t->n++] = (struct walkev){.path = xstrdup(path), .name = name, .err = err,
+					 .mode = st ? st->st_mode : 0, .uid = st ? st->st_uid : 0,
+					 .gid = st ? st->st_gid : 0};
+}
+
+/* Could ww_visit, unowned_visit or suid_visit react to E (a finding, or a skipped subtree)? */
+static int tap_visit(const struct safefs_entry *e, void *ud)
+{
+	struct perm_tap *t = ud;
+	mode_t m = e->st->st_mode;
+	uid_t uid = e->st->st_uid;
+	gid_t gid = e->st->st_gid;
+	bool keep = ((S_ISREG(m) || S_ISDIR(m)) && (m & S_IWOTH)) ||   /* world-writable */
+		    (S_ISREG(m) && (m & (S_ISUID | S_ISGID))) ||         /* set-id */
+		    tmp_dir(e->path) || streq(e->path, "/snap");           /* skipped subtrees */
+
+	if (!keep && t->have_ids)
+		keep = !bsearch(&uid, t->ids.uids, t->ids.nuids, sizeof uid, cmp_uid) ||
+		       (t->ids.have_group && !bsearch(&gid, t->ids.gids, t->ids.ngids, sizeof gid, cmp_uid));
+	if (keep)
+		tap_push(t, e->path, strlen(e->path) - strlen(e->name), e->st, 0); /* NAME is the dirent's */
+	return SAFEFS_WALK_CONTINUE;
+}
+
+static void tap_error(const char *path, int err, void *ud)
+{
+	tap_push(ud, path, 0, NULL, err < 0 ? err : -EIO);
+}
+
+static void tap_free(void *p)
+{
+	struct perm_tap *t = p;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->ev[i].path);
+	free(t->ev);
+	free(t->ids.uids);
+	free(t->ids.gids);
+	free(t);
+}
+
+struct perm_tap *perm_tap_begin(struct cg_ctx *ctx, struct safefs_walk_ops *ops)
+{
+	struct perm_tap *t;
+	struct cg_result scratch;
+
+	if (ctx_memo_get(ctx, PERMWALK_MEMO))
+		return NULL;
+	t = xcalloc(1, sizeof *t);
+	/* without readable passwd/group perm.unowned-files does not walk: its own load says why */
+	result_init(&scratch, NULL, CG_SEV_INFO);
+	t->ids = (struct walkctx){.ctx = ctx, .r = &scratch};
+	t->have_ids = unowned_prepare(ctx, &t->ids);
+	t->ids.r = NULL;
+	result_free(&scratch);
+	*ops = (struct safefs_walk_ops){.visit = tap_visit, .error = tap_error};
+	ctx_walk_defaults(ctx, ops);
+	return t;
+}
+
+void perm_tap_end(struct cg_ctx *ctx, struct perm_tap *tap, bool walked, int rc)
+{
+	if (!tap)
+		return;
+	if (!walked) {
+		tap_free(tap);
+		return;
+	}
+	tap->rc = rc;
+	ctx_memo_put(ctx, PERMWALK_MEMO, tap, tap_free);
+}
+
+/* Run VISIT over the recorded walk as the walker would have: directories it skips hide what is
+ * below them (entries come in preorder, so the first path outside ends the skip). */
+static void permwalk_replay(struct cg_ctx *ctx, struct walkctx *w, int (*visit)(const struct safefs_entry *e, void *ud))
+{
+	const struct perm_tap *t = ctx_memo_get(ctx, PERMWALK_MEMO);
+	const char *skip = NULL;
+	size_t skip_len = 0;
+
+	if (!t) {
+		struct safefs_walk_ops ops;
+		struct perm_tap *own = perm_tap_begin(ctx, &ops);
+		perm_tap_end(ctx, own, true, safefs_walk(&ctx->fs, "/", &ops, own));
+		t = own;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct walkev *ev = &t->ev[i];
+		if (skip && strncmp(ev->path, skip, skip_len) == 0 && (ev->path[skip_len] == '\0' || ev->path[skip_len] == '/'))
+			continue;
+		skip = NULL;
+		if (ev->err < 0) {
+			walk_error(ev->path, ev->err, w);
+			continue;
+		}
+		struct stat st = {.st_mode = ev->mode, .st_uid = ev->uid, .st_gid = ev->gid};
+		struct safefs_entry e = {.dirfd = -1, .name = ev->path + ev->name, .path = ev->path, .st = &st};
+		if (visit(&e, w) == SAFEFS_WALK_SKIP && S_ISDIR(ev->mode)) {
+			skip = ev->path;
+			skip_len = strlen(skip);
+		}
+	}
+	if (t->rc < 0)
+		result_add_error(w->r, "/", t->rc, "cannot walk");
+}
+
+static int perm_world_writable(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct walkctx w = {.ctx = ctx, .r = r};
+
+	permwalk_replay(ctx, &w, ww_visit);
+	return 0;
+}
+
+static int perm_unowned_files(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct walkctx w = {.ctx = ctx, .r = r};
+
+	if (unowned_prepare(ctx, &w))
+		permwalk_replay(ctx, &w, unowned_visit);
+	free(w.uids);
+	free(w.gids);
+	return 0;
+}
+
 static int perm_suid_sgid_inventory(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct walkctx w = {.ctx = ctx, .r = r};
 
 	dpkg_owned(ctx, &w);
-	walk_all(&w, suid_visit);
+	permwalk_replay(ctx, &w, suid_visit);
 	strv_free(&w.owned);
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "families.h"
+#include "perm.h"
 #include "redact.h"
 #include "secretscan.h"
 
@@ -56,6 +57,8 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 		.max_findings = ctx->cfg && ctx->cfg->max_findings ? ctx->cfg->max_findings : 1000,
 		.pk_skip = pk_skip,
 	};
+	struct safefs_walk_ops tap_ops;
+	struct perm_tap *tap = NULL;
 	bool everywhere = false;
 	int r;
 
@@ -80,9 +83,14 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 	if (everywhere) {
 		strv_free(&o.starts);
 		strv_push(&o.starts, "/");
+		/* the same walk perm.* would make (same exclude and file-system rule): feed it */
+		tap = perm_tap_begin(ctx, &tap_ops);
+		o.tap = tap ? &tap_ops : NULL;
+		o.tap_ud = tap;
 	}
 	s = xcalloc(1, sizeof *s);
 	r = secretscan_run(&ctx->fs, &o, s);
+	perm_tap_end(ctx, tap, r == 0, s->rc);
 	strv_free(&o.starts);
 	if (r < 0) {
 		content_free(s);
@@ -94,8 +102,9 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 			s->largest_skipped_path, s->largest_skipped);
 	if (getenv("CAPGATE_SECRETS_STATS"))
 		fprintf(stderr, "capgate: secrets: %llu files, %llu bytes scanned, %llu hit, %llu binary skipped, "
-			"%llu over size cap, %u workers, %llu ms\n", s->files, s->bytes, s->hit_files,
-			s->skipped_format, s->skipped_large, o.workers, s->duration_ms);
+			"%llu over size cap, %u workers, %s databases, %llu ms\n", s->files, s->bytes, s->hit_files,
+			s->skipped_format, s->skipped_large, o.workers,
+			secretscan_prebuilt_used() ? "prebuilt" : "compiled", s->duration_ms);
 	ctx_memo_put(ctx, MEMO_KEY, s, content_free);
 	*res = s;
 	return 0;

@@ -34,6 +34,10 @@ struct secretscan_opts {
 		const struct strv *exclude;
 	} scope[SO_COUNT];
 	const char *const *pk_skip;     /* globs whose private keys belong to another check */
+	/* another visitor fed every entry and every unreadable entry of this walk (perm.*'s image-wide
+	 * checks ride on it, so the image is enumerated once); what it returns is ignored */
+	const struct safefs_walk_ops *tap;
+	void *tap_ud;
 };
 
 struct secretscan {
@@ -60,6 +64,12 @@ bool secretscan_in_scope(const struct strv *prefixes, const char *path);
 /* Detection over one buffer fed to the stream in two pieces split at SPLIT (for tests and the
  * fuzzer): bit i of *HITS is set when rule i matched. Returns 0 or -EIO. */
 int secretscan_detect_buffer(const char *buf, size_t len, size_t split, uint64_t *hits);
+
+/* Every database serialized, in the layout the build-time blob (secretscan_prebuilt) has; for
+ * checks/prebuild/secretdb_gen.c. *OUT is malloc'd. Returns 0 or -errno. */
+int secretscan_serialize(char **out, size_t *len);
+/* Whether the detection database came from the build-time blob (false: compiled at run time). */
+bool secretscan_prebuilt_used(void);
 
 /* Print the rule patterns, one per line, in ripgrep's syntax (for the benchmark). */
 void secretscan_print_patterns(FILE *out);

@@ -156,6 +156,58 @@ START_TEST(banners_boot_logs_cron)
 }
 END_TEST
 
+/* The three image-wide checks share one walk in a scan: each still sees exactly its own tree
+ * (world-writable and unowned-files leave /tmp's contents to gen.tmp-files, suid-sgid-inventory
+ * leaves /snap alone) and its own configuration (checks.<id>.exclude). */
+static void three_views(const char *only)
+{
+	struct tu_scan t;
+	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
+	const char *json = "{\"checks\": {\"perm.world-writable\": {\"exclude\": [\"/srv/skipme/*\"]}}}";
+	char *err = NULL;
+
+	config_init(&t.cfg);
+	ck_assert_int_eq(config_load_text(&t.cfg, "test.json", json, strlen(json), &err), 0);
+	ck_assert_int_eq(config_settle(&t.cfg, &err), 0);
+	ck_assert_int_eq(ctx_init(&t.ctx, root, &t.cfg), 0);
+	strv_split_commas(&sel.only, only);
+	ck_assert_int_eq(scan_run(&t.ctx, &sel, &t.rep), 0);
+	strv_free(&sel.only);
+
+	const struct cg_result *ww = tu_result(&t.rep, "perm.world-writable");
+	const struct cg_result *un = tu_result(&t.rep, "perm.unowned-files");
+	const struct cg_result *su = tu_result(&t.rep, "perm.suid-sgid-inventory");
+	ck_assert_uint_eq(ww->nfindings, 2);
+	ck_assert(tu_has_finding(ww, "/snap/core/1/bash"));
+	ck_assert(tu_has_finding(ww, "/srv/ww"));
+	ck_assert_uint_eq(un->nfindings, 1);
+	ck_assert(tu_has_finding(un, "/snap/core/1/bash"));
+	ck_assert_uint_eq(su->nfindings, 2); /* no dpkg database: the denylist judges */
+	ck_assert(tu_has_finding(su, "/usr/bin/vim"));
+	ck_assert(tu_has_finding(su, "/tmp/bash"));
+	tu_scan_free(&t);
+}
+
+START_TEST(one_walk_three_views)
+{
+	_cleanup_free_ char *tf = tu_path(root, "tmp/bash"), *sf = tu_path(root, "snap/core/1/bash");
+	tu_mkdir(root, "tmp", 01777);
+	tu_write(root, "tmp/bash", "x", 04777);              /* suid sees it; ww and unowned do not */
+	ck_assert_int_eq(chown(tf, 0, 777), 0);
+	ck_assert_int_eq(chmod(tf, 04777), 0);               /* chown cleared the set-uid bit */
+	tu_write(root, "snap/core/1/bash", "x", 04777);      /* ww and unowned see it; suid does not */
+	ck_assert_int_eq(chown(sf, 0, 777), 0);
+	ck_assert_int_eq(chmod(sf, 04777), 0);
+	tu_write(root, "srv/skipme/ww", "x", 0666);          /* excluded for ww by its config */
+	tu_write(root, "srv/ww", "x", 0666);
+	tu_write(root, "usr/bin/vim", "x", 04755);
+
+	/* perm's own walk; then the secrets content scan's walk feeding perm (perm.h) */
+	three_views("perm.world-writable,perm.unowned-files,perm.suid-sgid-inventory");
+	three_views("secrets.private-keys,perm.world-writable,perm.unowned-files,perm.suid-sgid-inventory");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("perm");
@@ -165,6 +217,7 @@ int main(void)
 	tcase_add_test(tc, world_writable_walk);
 	tcase_add_test(tc, unowned_and_suid);
 	tcase_add_test(tc, banners_boot_logs_cron);
+	tcase_add_test(tc, one_walk_three_views);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }
