@@ -151,7 +151,8 @@ static char *daemon_url_text(const struct daemon_addr *a, int fd)
 		struct sockaddr sa;
 		struct sockaddr_in in;
 		struct sockaddr_in6 in6;
-	} sa;
+		struct sockaddr_un un;
+	} sa = {0}; /* a family getsockname leaves unset reads as AF_UNSPEC, not garbage */
 	socklen_t len = sizeof sa;
 	char host[INET6_ADDRSTRLEN];
 
@@ -167,12 +168,9 @@ static char *daemon_url_text(const struct daemon_addr *a, int fd)
 		inet_ntop(AF_INET6, &sa.in6.sin6_addr, host, sizeof host);
 		return xasprintf("http://[%s]:%u\n", host, ntohs(sa.in6.sin6_port));
 	}
-	if (sa.sa.sa_family == AF_UNIX) {
-		struct sockaddr_un un;
-		len = sizeof un;
-		if (getsockname(fd, (struct sockaddr *)&un, &len) == 0 && un.sun_path[0])
-			return xasprintf("unix:%s\n", un.sun_path);
-	}
+	/* a path name (unnamed and abstract sockets have none); a 108-byte one ends without a NUL */
+	if (sa.sa.sa_family == AF_UNIX && sa.un.sun_path[0])
+		return xasprintf("unix:%.*s\n", (int)sizeof sa.un.sun_path, sa.un.sun_path);
 	return NULL;
 }
 
@@ -337,8 +335,13 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 		own_socket = true;
 	}
 	url_text = daemon_url_text(own_socket ? &addr : NULL, fd);
-	if (!url_text || (r = token_write_file(runtime_dir, "url", url_text)) < 0) {
-		fprintf(stderr, "capgate daemon: cannot write the address into '%s'\n", runtime_dir);
+	if (!url_text) {
+		fprintf(stderr, "capgate daemon: cannot tell the address of the listening socket\n");
+		goto out;
+	}
+	r = token_write_file(runtime_dir, "url", url_text);
+	if (r < 0) {
+		fprintf(stderr, "capgate daemon: cannot write the address into '%s': %s\n", runtime_dir, strerror(-r));
 		goto out;
 	}
 	url_text[strcspn(url_text, "\n")] = '\0';

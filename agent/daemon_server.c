@@ -9,6 +9,7 @@
 #include "daemon.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -181,6 +182,18 @@ static int server_wait_for_signal(const sigset_t *set)
 	}
 }
 
+/* --fd: the listening socket's number; anything but a whole non-negative int reads as -1 */
+static int server_parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
 
 int daemon_server_main(int argc, char **argv)
 {
@@ -208,7 +221,7 @@ int daemon_server_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': fd = atoi(optarg); break;
+		case 'f': fd = server_parse_fd(optarg); break;
 		case 'd': runtime_dir = optarg; break;
 		case 'c': capgate = optarg; break;
 		case 'r': root = optarg; break;

@@ -27,9 +27,19 @@ static bool stderr_is_journal(void)
 {
 	const char *js = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
+	char *end;
 	struct stat st;
 
-	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+	if (!js || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	/* "DEV:INO", both decimal; anything else is not systemd's */
+	errno = 0;
+	dev = strtoull(js, &end, 10);
+	if (errno || end == js || *end != ':')
+		return false;
+	js = end + 1;
+	ino = strtoull(js, &end, 10);
+	if (errno || end == js || *end)
 		return false;
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }

@@ -295,7 +295,6 @@ static void runner_signal(struct runner *rn, const char *run_id, json_t *doc)
 {
 	struct strv argv = {0};
 	_cleanup_free_ char *body = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-	_cleanup_free_ char *first_err = NULL;
 	int in[2], ofd = -1, efd = -1;
 	size_t off = 0, len = body ? strlen(body) : 0;
 	pid_t pid;
@@ -335,7 +334,8 @@ static void runner_signal(struct runner *rn, const char *run_id, json_t *doc)
 	}
 	close(ofd);
 	runner_reap(rn, pid);
-	first_err = relay_stderr(efd, run_id);
+	/* its stderr goes to the log line by line; unlike a run's, the first line decides nothing */
+	free(relay_stderr(efd, run_id));
 	close(efd);
 }
 

@@ -1,5 +1,6 @@
 /* Small helpers every file uses: cleanup attributes, allocation that cannot fail silently. */
 #pragma once
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,6 +21,16 @@ static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* fdopendir(3) that takes *FD over: on success *FD becomes -1 (closedir closes it), on failure it
+ * stays for its _cleanup_close_ and errno says why. One hand-over, no "fd = -1" after each call. */
+static inline DIR *util_fdopendir(int *fd)
+{
+	DIR *d = fdopendir(*fd);
+	if (d)
+		*fd = -1;
+	return d;
+}
 
 /* Allocation failure ends the process: a gate that silently drops findings is worse. */
 void *xmalloc(size_t n);

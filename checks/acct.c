@@ -819,6 +819,7 @@ static int acct_trust_files(struct cg_ctx *ctx, struct cg_result *r)
 	_cleanup_free_ const char **homes = NULL;
 	const struct users *u;
 	size_t n = 0;
+	bool root_listed = false;
 	int e = 0;
 
 	u = ctx_users(ctx, &e);
@@ -826,13 +827,12 @@ static int acct_trust_files(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, "/etc/passwd", e, "cannot read");
 	if (u)
 		n = users_homes(u, &homes);
-	for (size_t i = 0; i <= n; i++) {
+	for (size_t k = 0; k < n; k++)
+		root_listed |= streq(homes[k], "/root");
+	/* every home, then /root when passwd does not list it */
+	for (size_t i = 0; i < n + !root_listed; i++) {
 		const char *home = i < n ? homes[i] : "/root";
-		if (i == n)
-			for (size_t k = 0; k < n; k++)
-				if (streq(homes[k], "/root"))
-					home = NULL;
-		for (size_t k = 0; home && k < ELEMENTSOF(per_user); k++) {
+		for (size_t k = 0; k < ELEMENTSOF(per_user); k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", home, per_user[k]);
 			struct stat st;
 			int le = safefs_lstat(&ctx->fs, p, &st);

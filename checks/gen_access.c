@@ -202,10 +202,9 @@ int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, "/etc/ssh", dfd, "cannot open");
 		return 0;
 	}
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d)
 		return -errno;
-	dfd = -1;
 	e = gen_access_hostkey_regenerator(ctx, &regen, &where);
 	if (e < 0) {
 		result_add_error(r, where, e, "cannot tell whether anything regenerates SSH host keys at first boot");
@@ -403,7 +402,8 @@ bool gen_access_hash_usable(const char *field, size_t len)
 static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 {
 	_cleanup_free_ char *buf = NULL;
-	int e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL);
+	size_t len = 0;
+	int e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, &len);
 	unsigned line = 0;
 
 	if (e == -ENOENT || e == -ENOTDIR)
@@ -412,7 +412,8 @@ static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 		result_add_error(r, path, e, "cannot read");
 		return;
 	}
-	for (char *l = buf; l && *l;) {
+	/* BUF is NUL-terminated on success, possibly empty */
+	for (char *l = buf; *l;) {
 		char *nl = strchr(l, '\n');
 		line++;
 		if (startswith(l, "root:")) {
@@ -427,9 +428,12 @@ static void root_line(struct cg_ctx *ctx, struct cg_result *r, const char *path)
 			}
 			break;
 		}
-		l = nl ? nl + 1 : NULL;
+		if (!nl)
+			break;
+		l = nl + 1;
 	}
-	explicit_bzero(buf, strlen(buf));
+	/* every byte, past an embedded NUL too: shadow holds the hashes of all users */
+	explicit_bzero(buf, len);
 }
 
 int gen_access_root_password(struct cg_ctx *ctx, struct cg_result *r)

@@ -5,7 +5,6 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <stdint.h>
 
 #include "gen_checks.h"
 
@@ -37,10 +36,12 @@ static struct tally tree_tally(struct cg_ctx *ctx, const char *path)
 }
 
 typedef void (*entry_fn)(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-			 const struct stat *st, const void *ud);
+			 const struct stat *st, const char *what, void *ud);
 
-/* Call FN for each entry of directory DIR (not recursive). Missing DIR is fine. */
-static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir, entry_fn fn, const void *ud)
+/* Call FN for each entry of directory DIR (not recursive), handing it WHAT (a description for
+ * findings) and UD (the caller's state). Missing DIR is fine. */
+static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir, entry_fn fn, const char *what,
+		       void *ud)
 {
 	_cleanup_close_ int dfd = safefs_open_dir(&ctx->fs, dir);
 	DIR *d;
@@ -54,12 +55,11 @@ static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir,
 	}
 	if (safefs_fd_is_pseudo(dfd))
 		return;
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d) {
 		result_add_error(r, dir, -errno, "cannot read");
 		return;
 	}
-	dfd = -1;
 	while ((errno = 0, de = readdir(d))) {
 		struct stat st;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
@@ -70,7 +70,7 @@ static void each_entry(struct cg_ctx *ctx, struct cg_result *r, const char *dir,
 				result_add_error(r, p, -errno, "cannot stat");
 			continue;
 		}
-		fn(ctx, r, p, de->d_name, &st, ud);
+		fn(ctx, r, p, de->d_name, &st, what, ud);
 	}
 	if (errno)
 		result_add_error(r, dir, -errno, "cannot read");
@@ -105,15 +105,15 @@ static void report_entry(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 }
 
 static void any_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-		      const struct stat *st, const void *ud)
+		      const struct stat *st, const char *what, void *ud)
 {
-	report_entry(ctx, r, path, st, ud);
+	report_entry(ctx, r, path, st, what);
 }
 
 static void any_state(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-		      const struct stat *st, const void *ud)
+		      const struct stat *st, const char *what, void *ud)
 {
-	report_state(ctx, r, path, st, ud);
+	report_state(ctx, r, path, st, what);
 }
 
 static void file_if_nonempty(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *what)
@@ -228,24 +228,24 @@ int gen_state_logs(struct cg_ctx *ctx, struct cg_result *r)
 /* ---- gen.network-state ---- */
 
 static void lease_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-			const struct stat *st, const void *ud)
+			const struct stat *st, const char *what, void *ud)
 {
 	if (S_ISDIR(st->st_mode) || (S_ISREG(st->st_mode) && st->st_size == 0))
 		return;
-	report_state(ctx, r, path, st, ud);
+	report_state(ctx, r, path, st, what);
 }
 
 static void nm_state(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-		     const struct stat *st, const void *ud)
+		     const struct stat *st, const char *what, void *ud)
 {
 	/* leases, and the per-machine secret NetworkManager derives stable addresses from */
 	if (fnmatch("*.lease", name, 0) == 0 || fnmatch("dhclient-*", name, 0) == 0 || streq(name, "secret_key") ||
 	    streq(name, "timestamps") || streq(name, "seen-bssids"))
-		lease_entry(ctx, r, path, name, st, "NetworkManager per-machine state");
+		lease_entry(ctx, r, path, name, st, "NetworkManager per-machine state", NULL);
 }
 
 static void nm_connection(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-			  const struct stat *st, const void *ud)
+			  const struct stat *st, const char *what, void *ud)
 {
 	_cleanup_free_ char *buf = NULL;
 	int e;
@@ -277,9 +277,9 @@ int gen_state_network(struct cg_ctx *ctx, struct cg_result *r)
 	static const char *const lease_dirs[] = {"/var/lib/dhcp", "/var/lib/dhclient", "/var/lib/dhcpcd", "/var/lib/dhcpcd5"};
 
 	for (size_t i = 0; i < ELEMENTSOF(lease_dirs); i++)
-		each_entry(ctx, r, lease_dirs[i], lease_entry, "DHCP lease or client state");
-	each_entry(ctx, r, "/var/lib/NetworkManager", nm_state, NULL);
-	each_entry(ctx, r, "/etc/NetworkManager/system-connections", nm_connection, NULL);
+		each_entry(ctx, r, lease_dirs[i], lease_entry, "DHCP lease or client state", NULL);
+	each_entry(ctx, r, "/var/lib/NetworkManager", nm_state, NULL, NULL);
+	each_entry(ctx, r, "/etc/NetworkManager/system-connections", nm_connection, NULL, NULL);
 	file_if_nonempty(ctx, r, "/etc/udev/rules.d/70-persistent-net.rules", "persistent NIC names of the build VM");
 	return 0;
 }
@@ -287,7 +287,7 @@ int gen_state_network(struct cg_ctx *ctx, struct cg_result *r)
 /* ---- gen.cloud-init-state, gen.agent-state ---- */
 
 static void cloud_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-			const struct stat *st, const void *ud)
+			const struct stat *st, const char *what, void *ud)
 {
 	if (streq(name, "seed")) /* cloud-init clean keeps it too */
 		return;
@@ -300,13 +300,13 @@ static void cloud_entry(struct cg_ctx *ctx, struct cg_result *r, const char *pat
 
 int gen_state_cloud_init(struct cg_ctx *ctx, struct cg_result *r)
 {
-	each_entry(ctx, r, "/var/lib/cloud", cloud_entry, NULL);
+	each_entry(ctx, r, "/var/lib/cloud", cloud_entry, NULL, NULL);
 	return 0;
 }
 
 int gen_state_agent(struct cg_ctx *ctx, struct cg_result *r)
 {
-	each_entry(ctx, r, "/var/lib/waagent", any_entry, "waagent goal state, certificates or extension state");
+	each_entry(ctx, r, "/var/lib/waagent", any_entry, "waagent goal state, certificates or extension state", NULL);
 	return 0;
 }
 
@@ -317,9 +317,9 @@ struct apt_tally {
 };
 
 static void apt_archive(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-			const struct stat *st, const void *ud)
+			const struct stat *st, const char *what, void *ud)
 {
-	struct apt_tally *t = (struct apt_tally *)(uintptr_t)ud; /* ours, passed through each_entry */
+	struct apt_tally *t = ud;
 	if (S_ISREG(st->st_mode) && st->st_size > 0 && !streq(name, "lock")) {
 		t->files++;
 		t->bytes += (unsigned long long)st->st_size;
@@ -349,8 +349,8 @@ int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 	struct apt_tally t = {0};
 
 	/* one finding for the archive: a build downloads hundreds of packages */
-	each_entry(ctx, r, "/var/cache/apt/archives", apt_archive, &t);
-	each_entry(ctx, r, "/var/cache/apt/archives/partial", apt_archive, &t);
+	each_entry(ctx, r, "/var/cache/apt/archives", apt_archive, NULL, &t);
+	each_entry(ctx, r, "/var/cache/apt/archives/partial", apt_archive, NULL, &t);
 	if (t.files)
 		result_add_finding(r, "/var/cache/apt/archives", 0, "apt-archives", NULL,
 				   "%llu downloaded packages, %llu bytes (apt-get clean)", t.files, t.bytes);
@@ -396,7 +396,7 @@ static bool is_core_file(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 }
 
 static void core_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
-		       const struct stat *st, const void *ud)
+		       const struct stat *st, const char *what, void *ud)
 {
 	if (!S_ISREG(st->st_mode) || (!streq(name, "core") && fnmatch("core.[0-9]*", name, 0) != 0))
 		return;
@@ -412,12 +412,12 @@ int gen_state_crash_data(struct cg_ctx *ctx, struct cg_result *r)
 	size_t n = u ? users_homes(u, &homes) : 0;
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
-		each_entry(ctx, r, dirs[i], any_state, "crash data");
-	each_entry(ctx, r, "/", core_entry, NULL);
-	each_entry(ctx, r, "/root", core_entry, NULL);
+		each_entry(ctx, r, dirs[i], any_state, "crash data", NULL);
+	each_entry(ctx, r, "/", core_entry, NULL, NULL);
+	each_entry(ctx, r, "/root", core_entry, NULL, NULL);
 	for (size_t i = 0; i < n; i++)
 		if (!streq(homes[i], "/root"))
-			each_entry(ctx, r, homes[i], core_entry, NULL);
+			each_entry(ctx, r, homes[i], core_entry, NULL, NULL);
 	return 0;
 }
 

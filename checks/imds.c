@@ -104,6 +104,25 @@ bool imds_on_azure(void)
 	return r == 0 && startswith(buf, IMDS_AZURE_ASSET_TAG);
 }
 
+/* The number in exactly N ASCII digits at P, or -1: no sign, no blanks, no shorter field. */
+static int imds_digits(const char *p, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* A plausible calendar date: the month and day fields in range. */
+static bool imds_date_ok(int yy, int mm, int dd)
+{
+	return yy >= 0 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+}
+
 int imds_version_date(const char *version, int *y, int *m, int *d)
 {
 	for (const char *p = version; *p; p++) {
@@ -114,17 +133,17 @@ int imds_version_date(const char *version, int *y, int *m, int *d)
 			run++;
 		/* YYYYMMDD inside a longer run ("202310040") or on its own */
 		if (run >= 8 && (!strncmp(p, "19", 2) || !strncmp(p, "20", 2))) {
-			int yy, mm, dd;
-			if (sscanf(p, "%4d%2d%2d", &yy, &mm, &dd) == 3 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31) {
+			int yy = imds_digits(p, 4), mm = imds_digits(p + 4, 2), dd = imds_digits(p + 6, 2);
+			if (imds_date_ok(yy, mm, dd)) {
 				*y = yy, *m = mm, *d = dd;
 				return 0;
 			}
 		}
 		/* YYYY.MM.DD */
-		if (run == 4 && (!strncmp(p, "19", 2) || !strncmp(p, "20", 2))) {
-			int yy, mm, dd, used = 0;
-			if (sscanf(p, "%4d.%2d.%2d%n", &yy, &mm, &dd, &used) == 3 && used >= 10 && mm >= 1 && mm <= 12 &&
-			    dd >= 1 && dd <= 31) {
+		if (run == 4 && (!strncmp(p, "19", 2) || !strncmp(p, "20", 2)) && p[4] == '.' &&
+		    imds_digits(p + 5, 2) >= 0 && p[7] == '.') {
+			int yy = imds_digits(p, 4), mm = imds_digits(p + 5, 2), dd = imds_digits(p + 8, 2);
+			if (imds_date_ok(yy, mm, dd)) {
 				*y = yy, *m = mm, *d = dd;
 				return 0;
 			}

@@ -29,15 +29,17 @@ struct secret_cand {
 	char *owned;                  /* storage behind SECRET when the judge had to build it */
 };
 
+/* Pointers first, then the ints, then the flags: no padding between them (the table is built
+ * with designated initializers, so the order is free). */
 struct secret_rule {
 	const char *id;           /* rule name in findings */
-	enum secret_owner owner;
 	const char *pattern;      /* Vectorscan and ripgrep syntax; never matches across a newline */
-	bool caseless;
-	int requires;             /* index of a rule that must also hit in the file, or -1 */
 	/* Return true to keep the match as a finding (and fill SECRET); false for allow-listed. */
 	bool (*judge)(const struct secret_rule *rule, struct secret_cand *c);
 	const char *message;
+	enum secret_owner owner;
+	int requires;             /* index of a rule that must also hit in the file, or -1 */
+	bool caseless;
 	bool extend;              /* the pattern fixes a minimum length; the token runs on */
 	bool context;             /* a heuristic rule: not applied inside vendored third-party trees */
 };

@@ -566,12 +566,11 @@ static void judge_path(struct expand *x, const char *path)
 			result_add_error(x->r, path, fd, "cannot open");
 			return;
 		}
-		d = fdopendir(fd);
+		d = util_fdopendir(&fd);
 		if (!d) {
 			result_add_error(x->r, path, -errno, "cannot list");
 			return;
 		}
-		fd = -1;
 		for (errno = 0; (de = readdir(d)); errno = 0)
 			if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
 				_cleanup_free_ char *p = xasprintf("%s/%s", path, de->d_name);
@@ -608,12 +607,11 @@ static void expand(struct expand *x, const char *done, const char *rest)
 			result_add_error(x->r, done, fd, "cannot open");
 		return;
 	}
-	d = fdopendir(fd);
+	d = util_fdopendir(&fd);
 	if (!d) {
 		result_add_error(x->r, done, -errno, "cannot list");
 		return;
 	}
-	fd = -1;
 	for (errno = 0; (de = readdir(d)); errno = 0) {
 		if (streq(de->d_name, ".") || streq(de->d_name, "..") || fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
 			continue;

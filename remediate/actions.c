@@ -66,10 +66,9 @@ static int apply_apt_clean(struct cg_ctx *ctx, struct rem_item *it, const struct
 		struct dirent *de;
 		if (dfd < 0)
 			continue;
-		d = fdopendir(dfd);
+		d = util_fdopendir(&dfd);
 		if (!d)
 			return -errno;
-		dfd = -1;
 		while ((de = readdir(d))) {
 			struct stat st;
 			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||

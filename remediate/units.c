@@ -107,10 +107,9 @@ static int disable_in(struct cg_ctx *ctx, const char *dir, const struct strv *na
 	*emptied = false;
 	if (dfd < 0)
 		return dfd == -ENOENT ? 0 : dfd;
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d)
 		return -errno;
-	dfd = -1;
 	while ((de = readdir(d))) {
 		struct stat st;
 		char target[4096];
@@ -158,13 +157,12 @@ static int disable_offline(struct cg_ctx *ctx, struct rem_item *it, const char *
 		return dfd == -ENOENT ? 0 : dfd;
 	unit_names(ctx, unit, &names, &also);
 	first = disable_in(ctx, top, &names, it, &emptied);
-	d = fdopendir(dfd);
+	d = util_fdopendir(&dfd);
 	if (!d) {
 		strv_free(&names);
 		strv_free(&also);
 		return -errno;
 	}
-	dfd = -1;
 	/* the .wants/.requires/.upholds directories; systemctl removes the ones it empties */
 	while ((de = readdir(d))) {
 		struct stat st;

@@ -136,6 +136,16 @@ START_TEST(gallery_and_dates)
 	ck_assert(y == 2023 && m == 10 && d == 4);
 	ck_assert_int_eq(imds_version_date("1.0.0", &y, &m, &d), -ENOENT);
 	ck_assert_int_eq(imds_version_date("0.20231399.1", &y, &m, &d), -ENOENT);
+	ck_assert_int_eq(imds_version_date("0.20231013.1532", &y, &m, &d), 0);
+	ck_assert(y == 2023 && m == 10 && d == 13);
+	ck_assert_int_eq(imds_version_date("v2024.02.29-rc1", &y, &m, &d), 0);
+	ck_assert(y == 2024 && m == 2 && d == 29);
+	/* two digits per field, no sign or blank inside */
+	ck_assert_int_eq(imds_version_date("2023.1.15", &y, &m, &d), -ENOENT);
+	ck_assert_int_eq(imds_version_date("2023.10.1", &y, &m, &d), -ENOENT);
+	ck_assert_int_eq(imds_version_date("2023. 1.15", &y, &m, &d), -ENOENT);
+	ck_assert_int_eq(imds_version_date("2023.+1.15", &y, &m, &d), -ENOENT);
+	ck_assert_int_eq(imds_version_date("2023.13.01", &y, &m, &d), -ENOENT);
 }
 END_TEST
 

@@ -69,7 +69,7 @@ static void parse_rules(void)
 	nrules = 0;
 	if (!env || strlen(env) >= sizeof buf)
 		return;
-	strcpy(buf, env);
+	snprintf(buf, sizeof buf, "%s", env);
 	for (char *r = strtok_r(buf, ";", &save); r && nrules < MAX_RULES; r = strtok_r(NULL, ";", &save)) {
 		struct rule *x = &rules[nrules];
 		char *s2 = NULL;
@@ -77,7 +77,7 @@ static void parse_rules(void)
 		if (!op || !err || strlen(op) >= sizeof x->op)
 			continue;
 		memset(x, 0, sizeof *x);
-		strcpy(x->op, op);
+		snprintf(x->op, sizeof x->op, "%s", op);
 		x->err = -1;
 		for (size_t i = 0; i < sizeof errnames / sizeof errnames[0]; i++)
 			if (strcmp(err, errnames[i].name) == 0)
@@ -98,7 +98,7 @@ static void parse_rules(void)
 			else if (strncmp(kv, "every=", 6) == 0)
 				x->every = strtoul(kv + 6, NULL, 10);
 			else if (strncmp(kv, "path=", 5) == 0 && strlen(kv + 5) < sizeof x->path)
-				strcpy(x->path, kv + 5);
+				snprintf(x->path, sizeof x->path, "%s", kv + 5);
 		}
 		nrules++;
 	}
@@ -252,8 +252,14 @@ long syscall(long nr, ...)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
 	REAL(long, syscall, long, ...);
-	if (nr == SYS_openat2)
-		FAIL_IF("open", (int)a[0], (const char *)a[1], -1);
+	if (nr == SYS_openat2) {
+		/* openat2(int dirfd, const char *path, ...): read them again as the caller passed them */
+		va_start(ap, nr);
+		int dfd = va_arg(ap, int);
+		const char *path = va_arg(ap, const char *);
+		va_end(ap);
+		FAIL_IF("open", dfd, path, -1);
+	}
 	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
