@@ -26,17 +26,7 @@ static void teardown(void)
  * configuration document. */
 static void scan_full(struct tu_scan *t, const char *json, const char *only)
 {
-	struct cg_selection sel = {.fail_on = -1, .profile = "full"};
-	char *err = NULL;
-
-	config_init(&t->cfg);
-	if (json)
-		ck_assert_int_eq(config_load_text(&t->cfg, "test.json", json, strlen(json), &err), 0);
-	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
-	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
-	strv_split_commas(&sel.only, only);
-	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
-	strv_free(&sel.only);
+	tu_scan_with(t, root, "full", json, only);
 }
 
 static const struct cg_result *one(struct tu_scan *t, const char *id)

@@ -37,11 +37,11 @@ START_TEST(nftables)
 		 "\tchain output {\n\t\ttype filter hook output priority 0; policy drop;\n\t\tip daddr 168.63.129.16 accept\n\t}\n}\n", 0644);
 	HS_STATUS(root, "fw.default-deny", NULL, CG_PASS);
 	HS_STATUS(root, "fw.no-open-any-any", NULL, CG_FAIL);  /* the bare "accept" */
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "fw.azure-endpoints", NULL);
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert(hs_has_rule(r, "169.254.169.254") && !hs_has_rule(r, "168.63.129.16"));
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 
@@ -52,18 +52,18 @@ START_TEST(iptables_and_ufw)
 	tu_symlink(root, "etc/systemd/system/multi-user.target.wants/netfilter-persistent.service",
 		   "/usr/lib/systemd/system/netfilter-persistent.service");
 	HS_STATUS(root, "fw.present-enabled", NULL, CG_PASS);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "fw.default-deny", NULL);
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_str_eq(r->findings[0].path, "/etc/iptables/rules.v4");
 	ck_assert_uint_eq(r->findings[0].line, 2);
-	hs_free(&t);
+	tu_scan_free(&t);
 	r = hs_scan(&t, root, "fw.no-open-any-any", NULL);
 	ck_assert_uint_eq(r->findings[0].line, 5);
-	hs_free(&t);
+	tu_scan_free(&t);
 	r = hs_scan(&t, root, "fw.azure-endpoints", NULL);
 	ck_assert(hs_has_rule(r, "168.63.129.16")); /* dropped explicitly */
-	hs_free(&t);
+	tu_scan_free(&t);
 
 	_cleanup_free_ char *ipt = tu_path(root, "etc/iptables");
 	tu_rm_rf(ipt);

@@ -21,12 +21,12 @@ START_TEST(sysctl_offline)
 	HS_STATUS(root, "net.ip-forwarding", NULL, CG_PASS);  /* default 0 */
 	HS_STATUS(root, "net.redirects", NULL, CG_FAIL);      /* defaults 1 */
 	tu_write(root, "usr/lib/sysctl.d/50-x.conf", "net.ipv4.ip_forward = 1\nkernel.randomize_va_space=1\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "net.ip-forwarding", NULL);
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert_str_eq(r->findings[0].path, "/usr/lib/sysctl.d/50-x.conf");
 	ck_assert_uint_eq(r->findings[0].line, 1);
-	hs_free(&t);
+	tu_scan_free(&t);
 	HS_STATUS(root, "net.ip-forwarding", "{\"hardening\": {\"allow_ip_forwarding\": true}}", CG_SKIP);
 	tu_write(root, "etc/sysctl.d/99-fix.conf", "net.ipv4.ip_forward = 0\nkernel.randomize_va_space = 2\n", 0644);
 	HS_STATUS(root, "net.ip-forwarding", NULL, CG_PASS);
@@ -40,7 +40,7 @@ START_TEST(sysctl_offline)
 	const struct cg_result *r2 = hs_scan(&t, root, "kernel.sysctl-syntax", NULL);
 	ck_assert_str_eq(r2->findings[0].path, "/etc/sysctl.d/20-typo.conf");
 	ck_assert_uint_eq(r2->findings[0].line, 1);
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 
@@ -55,7 +55,7 @@ START_TEST(sysctl_live)
 	if (!fgets(buf, sizeof buf, f))
 		buf[0] = 0;
 	fclose(f);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, "/", "net.ip-forwarding", NULL);
 	ck_assert_str_eq(t.rep.mode, "live");
 	bool runtime = false;
@@ -63,7 +63,7 @@ START_TEST(sysctl_live)
 		runtime |= streq(r->findings[i].path, "/proc/sys/net/ipv4/ip_forward");
 	ck_assert_msg(runtime == (buf[0] != '0'), "ip_forward is %s here", buf);
 	ck_assert_int_ne(r->status, CG_ERROR);
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 
@@ -86,13 +86,13 @@ START_TEST(modules)
 		 "kernel/fs/cramfs/cramfs.ko.xz:\nkernel/net/sctp/sctp.ko.xz: kernel/lib/libcrc32c.ko.xz\n"
 		 "kernel/fs/udf/udf.ko.xz:\nkernel/fs/fat/vfat.ko.xz:\nkernel/fs/squashfs/squashfs.ko.xz:\n", 0644);
 	tu_write(root, "etc/modprobe.d/cis.conf", "install cramfs /bin/false\nblacklist sctp\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const char *cfg = "{\"hardening\": {\"disable_modules\": [\"udf\", \"vfat\", \"squashfs\"]}}";
 	const struct cg_result *r = hs_scan(&t, root, "kernel.unused-modules", cfg);
 	ck_assert_uint_eq(r->nfindings, 2);
 	ck_assert(hs_has_rule(r, "sctp") && hs_has_rule(r, "squashfs"));
 	ck_assert(!hs_has_rule(r, "udf") && !hs_has_rule(r, "vfat") && !hs_has_rule(r, "cramfs"));
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 

@@ -46,11 +46,11 @@ START_TEST(rsyslog_and_audit)
 	tu_write(root, "etc/audit/rules.d/cis.rules", "-w /etc/passwd -p wa -k identity\n-w /etc/shadow -p wa -k identity\n"
 		 "-w /etc/sudoers -p wa -k scope\n-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time\n"
 		 "#-a always,exit -S init_module\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "audit.rules", NULL);
 	ck_assert_uint_eq(r->nfindings, 1);
 	ck_assert(hs_has_rule(r, "init_module"));
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 

@@ -50,11 +50,11 @@ START_TEST(provenance)
 	tu_write(root, "var/lib/apt/lists/m_debian_dists_bookworm_main_binary-amd64_Packages",
 		 "Package: curl\nVersion: 7.88.1-10+deb12u8\nArchitecture: amd64\n\nPackage: patched\nSource: p\nVersion: 2.0-1\n\n"
 		 "Package: linux-image-6.1.0-28-cloud-amd64\nVersion: 6.1.119-1\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "os.foreign-packages", NULL);
 	ck_assert_uint_eq(r->nfindings, 2);
 	ck_assert(hs_has_rule(r, "mytool") && hs_has_rule(r, "patched"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	HS_STATUS(root, "os.foreign-packages", "{\"hardening\": {\"allow_packages\": [\"mytool\", \"patch*\"]}}", CG_PASS);
 
 	tu_write(root, "var/lib/dpkg/info/linux-image-6.1.0-28-cloud-amd64.list",
@@ -64,7 +64,7 @@ START_TEST(provenance)
 	tu_write(root, "boot/vmlinuz-6.6.6-custom", "kernel", 0644);
 	r = hs_scan(&t, root, "os.kernel-from-distro", NULL);
 	ck_assert(tu_has_finding(r, "/boot/vmlinuz-6.6.6-custom"));
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 
@@ -107,19 +107,19 @@ static unsigned short fake_start(struct fake *f, const char *body)
 START_TEST(base_image)
 {
 	struct fake f;
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r;
 
 	/* offline: skipped with the reason */
 	r = hs_scan(&t, root, "os.base-image", "{\"base_image\": {\"query\": \"always\", \"imds_url\": \"http://127.0.0.1:9\"}}");
 	ck_assert_int_eq(r->status, CG_SKIP);
 	ck_assert(strstr(r->skip_reason, "offline"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	/* live ("/"), not an Azure VM, query auto: skipped, nothing sent */
 	r = hs_scan(&t, "/", "os.base-image", "{\"base_image\": {\"imds_url\": \"http://127.0.0.1:9\"}}");
 	ck_assert_int_eq(r->status, CG_SKIP);
 	ck_assert(strstr(r->skip_reason, "not an Azure VM"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	/* live, config asks: the fake answers with an untrusted publisher */
 	unsigned short port = fake_start(&f, "{\"storageProfile\":{\"imageReference\":{\"publisher\":\"Evil\",\"offer\":\"x\","
 					     "\"sku\":\"y\",\"version\":\"0.20261101.1\"}}}");
@@ -129,7 +129,7 @@ START_TEST(base_image)
 	ck_assert_int_eq(r->status, CG_FAIL);
 	ck_assert(hs_has_rule(r, "untrusted"));
 	ck_assert(strstr(r->findings[0].message, "Evil:x:y:0.20261101.1"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	pthread_join(f.th, NULL);
 	close(f.lfd);
 }

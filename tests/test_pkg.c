@@ -33,11 +33,11 @@ START_TEST(security_suite)
 	HS_STATUS(root, "pkg.updates-pending", NULL, CG_SKIP);
 	tu_write(root, "var/lib/apt/lists/s_debian-security_dists_bookworm-security_main_binary-amd64_Packages",
 		 "Package: libc6\nVersion: 2.36-9+deb12u10\n\nPackage: gcc\nVersion: 4:12.2.0-3\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "pkg.updates-pending", NULL);
 	ck_assert_uint_eq(r->nfindings, 1);
 	ck_assert(hs_has_rule(r, "libc6"));
-	hs_free(&t);
+	tu_scan_free(&t);
 }
 END_TEST
 
@@ -58,14 +58,14 @@ END_TEST
 
 START_TEST(dpkg_and_tools)
 {
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "pkg.dpkg-consistency", NULL);
 	ck_assert(hs_has_rule(r, "rc"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	r = hs_scan(&t, root, "pkg.build-tools-present", NULL);
 	ck_assert(hs_has_rule(r, "gcc"));
 	ck_assert_int_eq(r->severity, CG_SEV_INFO);
-	hs_free(&t);
+	tu_scan_free(&t);
 	HS_STATUS(root, "pkg.build-tools-present", "{\"hardening\": {\"allow_packages\": [\"gcc\"]}}", CG_PASS);
 	tu_write(root, "run/reboot-required", "", 0644);
 	HS_STATUS(root, "pkg.reboot-pending", NULL, CG_FAIL);

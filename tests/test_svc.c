@@ -21,10 +21,10 @@ START_TEST(daemons)
 {
 	HS_STATUS(root, "svc.unneeded-daemons", NULL, CG_PASS);
 	tu_symlink(root, "etc/systemd/system/sockets.target.wants/cups.socket", "/usr/lib/systemd/system/cups.socket");
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "svc.unneeded-daemons", NULL);
 	ck_assert(hs_has_rule(r, "cups.socket") && !hs_has_rule(r, "cups.service"));
-	hs_free(&t);
+	tu_scan_free(&t);
 	HS_STATUS(root, "svc.unneeded-daemons", "{\"hardening\": {\"allow_services\": [\"cups.*\"]}}", CG_PASS);
 	tu_symlink(root, "etc/systemd/system/cups.socket", "/dev/null"); /* masked wins over the link */
 	HS_STATUS(root, "svc.unneeded-daemons", NULL, CG_PASS);
@@ -37,10 +37,10 @@ START_TEST(packages_and_mta)
 	tu_write(root, "var/lib/dpkg/status", "Package: tftpd-hpa\nStatus: install ok installed\nVersion: 5.2\n\n"
 		 "Package: telnet\nStatus: deinstall ok config-files\nVersion: 1\n\n"
 		 "Package: exim4-daemon-light\nStatus: install ok installed\nVersion: 4.96\n", 0644);
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "svc.legacy-remote-access", NULL);
 	ck_assert(hs_has_rule(r, "tftpd-hpa") && !hs_has_rule(r, "telnet")); /* rc is not installed */
-	hs_free(&t);
+	tu_scan_free(&t);
 	/* exim: Debian's default is loopback */
 	tu_write(root, "etc/exim4/update-exim4.conf.conf", "dc_eximconfig_configtype='local'\ndc_local_interfaces='127.0.0.1 ; ::1'\n", 0644);
 	HS_STATUS(root, "svc.mta-local-only", NULL, CG_PASS);

@@ -251,11 +251,11 @@ START_TEST(live_over_bus)
 	free(active);
 	ck_assert_int_eq(units_live_active("cups.service", &active), -ENOENT);
 	/* the check, live: avahi is not enabled on this machine but runs, so it is reported */
-	struct hs_scan t;
+	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, "/", "svc.unneeded-daemons", NULL);
 	ck_assert_str_eq(t.rep.mode, "live");
 	ck_assert(hs_has_rule(r, "avahi-daemon.service"));
-	hs_free(&t);
+	tu_scan_free(&t);
 
 	unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
 	bus_stop = 1;

@@ -255,18 +255,25 @@ int tu_main(Suite *s)
 	return failed ? 1 : 0;
 }
 
-void tu_scan(struct tu_scan *t, const char *root, const char *only)
+void tu_scan_with(struct tu_scan *t, const char *root, const char *profile, const char *json, const char *only)
 {
-	struct cg_selection sel = {.fail_on = -1};
+	struct cg_selection sel = {.fail_on = -1, .profile = profile};
 	char *err = NULL;
 
 	config_init(&t->cfg);
+	if (json)
+		ck_assert_msg(config_load_text(&t->cfg, "test.json", json, strlen(json), &err) == 0, "%s", err);
 	ck_assert_int_eq(config_settle(&t->cfg, &err), 0);
 	ck_assert_int_eq(ctx_init(&t->ctx, root, &t->cfg), 0);
 	if (only)
 		strv_split_commas(&sel.only, only);
 	ck_assert_int_eq(scan_run(&t->ctx, &sel, &t->rep), 0);
 	strv_free(&sel.only);
+}
+
+void tu_scan(struct tu_scan *t, const char *root, const char *only)
+{
+	tu_scan_with(t, root, NULL, NULL, only);
 }
 
 void tu_scan_free(struct tu_scan *t)

@@ -42,6 +42,8 @@ struct tu_scan {
 	struct cg_report rep;
 };
 void tu_scan(struct tu_scan *t, const char *root, const char *only);
+/* The same with a profile (NULL: the default) and a configuration document (NULL: empty). */
+void tu_scan_with(struct tu_scan *t, const char *root, const char *profile, const char *json, const char *only);
 void tu_scan_free(struct tu_scan *t);
 /* The result of check ID in a report, or NULL when it did not run. */
 const struct cg_result *tu_result(const struct cg_report *rep, const char *id);
