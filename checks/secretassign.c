@@ -150,6 +150,23 @@ bool secret_assigned_value_ok(const char *v, size_t n, int score, bool password_
 		return false;
 	if (!secret_value_is_credential(v, n))
 		return false;
+	/* prose and messages ('Unexpected token: %s'), and words (Proxy-Authenticate, some_name) */
+	for (size_t i = 0; i < n; i++)
+		if (isspace((unsigned char)v[i]))
+			return false;
+	{
+		bool digit = false, sym = false, sep = false, lo = false, up = false;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)v[i];
+			digit |= isdigit(ch) != 0;
+			lo |= islower(ch) != 0;
+			up |= isupper(ch) != 0;
+			sep |= ch == '-' || ch == '_' || ch == '.';
+			sym |= !isalnum(ch) && ch != '-' && ch != '_' && ch != '.';
+		}
+		if (!digit && !sym && (sep || n < 16 || !lo || !up || secret_entropy(v, n) < 3.5))
+			return false;
+	}
 	/* a weaker key needs a value that is plainly random */
 	if (score == 1 && (n < 16 || secret_entropy(v, n) < 3.5))
 		return false;
@@ -178,6 +195,44 @@ static void keep(struct secret_cand *c, const char *v, size_t n)
 {
 	c->secret = v;
 	c->secret_len = n;
+}
+
+/* A quoted literal: closed on its line and not glued into an expression ("a" + b, "a" % x). */
+static bool quoted_literal_ends(const struct secret_cand *c, const char *e, char q)
+{
+	const char *end = c->buf + c->len;
+
+	if (e >= end || *e != q)
+		return false;
+	for (e++; e < end && (*e == ' ' || *e == '\t'); e++)
+		;
+	return e >= end || !strchr("+.%", *e);
+}
+
+/* An unquoted value is a configuration line's (INI, .env, YAML, .properties, shell, systemd): the
+ * key opens the line and the value closes it. In source code an unquoted value is an expression
+ * or a type (token: TToken;), and in prose the key sits mid-sentence. */
+static bool config_line(const struct secret_cand *c, const char *key, const char *vend)
+{
+	static const char *const lead[] = {"export ", "set ", "- ", "Environment=\"", "Environment=", "env ", "declare -x ", NULL};
+	const char *ls = key, *end = c->buf + c->len;
+
+	while (ls > c->buf && ls[-1] != '\n')
+		ls--;
+	while (ls < key && (*ls == ' ' || *ls == '\t'))
+		ls++;
+	for (const char *const *l = lead; *l && ls < key; l++)
+		if ((size_t)(key - ls) >= strlen(*l) && strncmp(ls, *l, strlen(*l)) == 0)
+			ls += strlen(*l);
+	while (ls < key && (*ls == '"' || *ls == '\''))
+		ls++;
+	if (ls != key)
+		return false;
+	while (vend < end && (*vend == '"' || *vend == '\''))
+		vend++;
+	while (vend < end && (*vend == ' ' || *vend == '\t' || *vend == '\r'))
+		vend++;
+	return vend >= end || *vend == '\n' || *vend == '#';
 }
 
 bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand *c)
@@ -215,10 +270,11 @@ bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand 
 		if (p < c->len && strchr("\"'`", c->buf[p]))
 			q = c->buf[p];
 		secret_cut_value(c->buf + p, c->buf + c->len, &v, &n);
-		/* unquoted in source code is an expression, not a literal: require the literal shape */
-		if (!q && n && (v[n - 1] == ')' || memchr(v, '(', n)))
+		if (q ? !quoted_literal_ends(c, v + n, q) : !config_line(c, k, v + n))
 			return false;
 	}
+	if (n && (strchr(",+", v[0]) || strchr(",+", v[n - 1])))
+		return false;
 	while (n && isspace((unsigned char)v[n - 1]))
 		n--;
 	while (n && isspace((unsigned char)*v))
@@ -279,13 +335,26 @@ static size_t shell_word(const char *p, const char *end, const char **w)
 	return (size_t)(p - s);
 }
 
+/* Words documentation uses as a password (with a digit or two after them). */
+static bool weak_word(const char *v, size_t n)
+{
+	static const char *const words[] = {"postgres", "admin", "root", "test", "guest", "secure", "mysql", "default",
+					    "pass", "demo", "user", "welcome", "foobar", "mypass", "mypassword", NULL};
+	while (n && isdigit((unsigned char)v[n - 1]))
+		n--;
+	for (const char *const *w = words; *w; w++)
+		if (ci_eq(v, n, *w))
+			return true;
+	return false;
+}
+
 /* A value typed on a command line that is a secret, not a variable, a prompt or a file. */
 static bool cli_value_ok(const char *v, size_t n)
 {
 	if (n < 4 || n > 256 || v[0] == '$' || v[0] == '/' || v[0] == '~' || v[0] == '<' || v[0] == '-' || v[0] == '%' ||
 	    v[0] == '`' || v[0] == '@')
 		return false;
-	if (memchr(v, '$', n) || secret_is_placeholder(v, n))
+	if (memchr(v, '$', n) || secret_is_placeholder(v, n) || weak_word(v, n))
 		return false;
 	/* a bare word is a prompt, a path or a name more often than a password */
 	return secret_entropy(v, n) >= 2.5;

@@ -42,6 +42,7 @@ bool secret_path_is_vendored(const char *path)
 		"*/share/doc/*", "*/share/man/*", "*/share/locale/*", "*/share/help/*", "*/include/*",
 		"*/test/*", "*/tests/*", "*/__tests__/*", "*/testdata/*", "*/examples/*", "*/example/*",
 		"*.egg-info/*", "*.dist-info/*", "*/vendor/*", "*.map", "*/perl5/*", "*/perl/5*",
+		"*/third_party/*", "*/fixtures/*", "*_test.py", "*_test.go", "*/test_*.py",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(globs); i++)
 		if (fnmatch(globs[i], path, 0) == 0)

@@ -24,6 +24,7 @@ static const struct {
 /* Guarded fixes (CHECKS.md "guarded"): applied only when remediate.allow names the check, or --force. */
 static const char *const guarded_checks[] = {
 	"gen.swap-files", "secrets.tokens", "ssh.password-authentication", "net.ip-forwarding",
+	"secrets.orphaned-homes",
 };
 
 int remediate_phase_parse(const char *s, unsigned *mask)

@@ -33,6 +33,7 @@ static char *fake(const char *prefix, const char *set, size_t n)
 }
 
 static char *expand_tmpl(const char *t);
+static void scan_with(struct tu_scan *t, const char *json, const char *only);
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 #define B64 ALNUM "+/"
@@ -491,6 +492,17 @@ static const char *const quiet_texts[] = {
 	"mkdir -p /opt/app && cp -p a b\n", "ssh -p 2222 deploy@host\n", "docker run -p 8080:80 nginx\n",
 	"sudo -u postgres psql\n", "curl -u \"$USER\" https://x.internal\n", "private_key_file = /etc/ssl/private/app.key\n",
 	"password: \"{{ lookup('env', 'DB_PASSWORD') }}\"\n", "token: \"%env(API_TOKEN)%\"\n",
+	/* shapes met on a Debian host's /usr: type declarations, constants, completion lists, docstrings */
+	"  TAuthEvent = procedure (const aUserName, aPassword : UTF8String; var UserID : UTF8String) of object;\n",
+	"    CURLOPT_KEYPASSWD:=CURLOPTTYPE_STRINGPOINT+26,\n",
+	"    function initWithOAuthToken_tokenSecret (token: NSString; secret: NSString): instancetype; message 'initWithOAuthToken:tokenSecret:';\n",
+	"\t\t__mvncomp \"username= message= passphrase= password= scmVersion= $(__mvnlist_prefix x)\" \"-D\"\n",
+	"# hashedPassword = base64_encoded_64_byte_salt W base64_encoded_hash W hash_algorithm\n",
+	"    Next page token: eav1OzQB0OM8rLdGXOEsy\n",
+	"          $ {command} my-cluster --region=us-central1 --password=postgres\n",
+	"    writeln('Parse error String=\"',CurTokenString,'\" CurToken=',CurToken,' tk=',tk);\n",
+	"token = \"Bearer \" + access_token_value\n",
+	"  SErrUnexpectedToken = 'Unexpected token: %s';\n", "      PROXY_AUTH = 'Proxy-Authenticate';\n",
 };
 
 START_TEST(corpus_per_family)
@@ -861,6 +873,71 @@ START_TEST(path_rules_in_every_home)
 }
 END_TEST
 
+/* A build user removed by userdel (no -r): its home is a finding, and the path rules look in it. */
+START_TEST(orphaned_homes_and_old_formats)
+{
+	struct tu_scan t;
+	const struct cg_result *o, *c, *tl, *tok;
+	char *aws = fake("", B64, 40);
+
+	writef("home/olduser/.bash_history", "ls\n");
+	writef("home/olduser/.aws/credentials", "[default]\naws_secret_access_key = %s\n", aws);
+	writef("var/lib/jenkins-old/.ssh/known_hosts", "x\n");
+	writef("var/lib/dpkg/status", "Package: x\n");     /* state, not a home */
+	writef("srv/builder/.profile", "umask 022\n");     /* builder is in passwd */
+	tu_mkdir(root, "home/lost+found", 0700);
+	writef("root/.dockercfg", "{\"registry.internal\": {\"auth\": \"%s\", \"email\": \"a@b\"}}\n", fake("", B64, 24));
+	writef("root/.config/rclone/rclone.conf", "[s3]\ntype = s3\nsecret_access_key = %s\n", fake("", B64, 40));
+	writef("home/olduser/.vnc/passwd", "\x01\x02\x03\x04\x05\x06\x07\x08");
+	writef("home/olduser/.s3cfg", "[default]\nsecret_key = %s\n", fake("", B64, 40));
+	/* content rules of the old formats, anywhere */
+	writef("opt/web/.htpasswd", "admin:{SHA}%s=\n", fake("", B64, 27));
+
+	tu_scan(&t, root, "secrets.*");
+	o = tu_result(&t.rep, "secrets.orphaned-homes");
+	c = tu_result(&t.rep, "secrets.cloud-credentials");
+	tl = tu_result(&t.rep, "secrets.tool-credentials");
+	tok = tu_result(&t.rep, "secrets.tokens");
+	dump(o), dump(tl);
+	ck_assert(has(o, "/home/olduser", "orphaned-home"));
+	ck_assert(strstr(must(o, "/home/olduser")->message, ".bash_history"));
+	ck_assert(has(o, "/var/lib/jenkins-old", "orphaned-home"));
+	ck_assert(!find(o, "/var/lib/dpkg"));
+	ck_assert(!find(o, "/srv/builder"));
+	ck_assert(!find(o, "/home/lost+found"));
+	ck_assert_uint_eq(o->nfindings, 2);
+	ck_assert(has(c, "/home/olduser/.aws/credentials", "aws-credentials"));
+	ck_assert(has(c, "/home/olduser/.s3cfg", "s3cmd-credentials"));
+	ck_assert(has(tl, "/root/.dockercfg", "docker-auth"));
+	ck_assert(has(tl, "/root/.config/rclone/rclone.conf", "rclone-credentials"));
+	ck_assert(has(tl, "/home/olduser/.vnc/passwd", "vnc-password"));
+	ck_assert(has(tok, "/opt/web/.htpasswd", "htpasswd-weak-hash"));
+	/* the content scan walks a file once, even when two checks' scopes name its directory */
+	for (size_t i = 0; i < tok->nfindings; i++)
+		for (size_t k = i + 1; k < tok->nfindings; k++)
+			ck_assert(!(streq(tok->findings[i].path, tok->findings[k].path) &&
+				    tok->findings[i].line == tok->findings[k].line &&
+				    streq(tok->findings[i].rule, tok->findings[k].rule)));
+	tu_scan_free(&t);
+}
+END_TEST
+
+START_TEST(overlapping_scopes_walk_once)
+{
+	struct tu_scan t;
+	const struct cg_result *r;
+
+	writef("opt/app/app.env", "T=%s\n", expand_tmpl("{gh:ghp_}"));
+	scan_with(&t, "{\"checks\": {\"secrets.tokens\": {\"paths\": [\"/opt\", \"/opt/app\"]},"
+		      " \"secrets.private-keys\": {\"paths\": [\"/opt\"]}, \"secrets.cloud-credentials\": {\"paths\": [\"/opt/app\"]}}}",
+		  "secrets.tokens,secrets.private-keys,secrets.cloud-credentials");
+	r = tu_result(&t.rep, "secrets.tokens");
+	dump(r);
+	ck_assert_uint_eq(r->nfindings, 1);
+	tu_scan_free(&t);
+}
+END_TEST
+
 /* Every secret planted above, run through the real binary: no output holds any 8 characters of it. */
 START_TEST(redaction_in_every_output)
 {
@@ -1081,6 +1158,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, checksums_and_key_scores);
 	tcase_add_test(tc, private_keys_confirmed);
 	tcase_add_test(tc, path_rules_in_every_home);
+	tcase_add_test(tc, orphaned_homes_and_old_formats);
+	tcase_add_test(tc, overlapping_scopes_walk_once);
 	tcase_add_test(tc, redaction_in_every_output);
 	tcase_add_test(tc, chunk_boundaries);
 	tcase_add_test(tc, config_scope_size_workers);
