@@ -665,14 +665,17 @@ static const char *const home_marks[] = {
 };
 
 /* The marks in DIR, comma-separated, or NULL when it has none. */
-static char *home_marks_in(struct cg_ctx *ctx, const char *dir)
+static char *home_marks_in(struct cg_ctx *ctx, struct cg_result *r, const char *dir)
 {
 	struct strbuf sb = {0};
 
 	for (size_t i = 0; i < ELEMENTSOF(home_marks); i++) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, home_marks[i]);
 		struct stat st;
-		if (safefs_lstat(&ctx->fs, p, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		int e = safefs_lstat(&ctx->fs, p, &st);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+			result_add_error(r, p, e, "cannot stat");
+		if (e == 0 && !S_ISLNK(st.st_mode)) {
 			if (sb.len)
 				strbuf_puts(&sb, ", ");
 			strbuf_puts(&sb, home_marks[i]);
@@ -682,25 +685,36 @@ static char *home_marks_in(struct cg_ctx *ctx, const char *dir)
 }
 
 /* Directories right under PARENT (never through a link). */
-static void subdirs(struct cg_ctx *ctx, const char *parent, struct strv *out)
+static void subdirs(struct cg_ctx *ctx, struct cg_result *r, const char *parent, struct strv *out)
 {
 	_cleanup_close_ int fd = safefs_open_dir(&ctx->fs, parent);
 	DIR *d;
 	struct dirent *de;
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (fd != -ENOENT && fd != -ENOTDIR)
+			result_add_error(r, parent, fd, "cannot open");
 		return;
+	}
 	d = util_fdopendir(&fd);
-	if (!d)
+	if (!d) {
+		result_add_error(r, parent, -errno, "cannot list");
 		return;
-	while ((de = readdir(d))) {
+	}
+	for (errno = 0; (de = readdir(d)); errno = 0) {
 		struct stat st;
+		int e;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s", parent, de->d_name);
-		if (safefs_lstat(&ctx->fs, p, &st) == 0 && S_ISDIR(st.st_mode))
+		e = safefs_lstat(&ctx->fs, p, &st);
+		if (e < 0 && e != -ENOENT)
+			result_add_error(r, p, e, "cannot stat");
+		else if (e == 0 && S_ISDIR(st.st_mode))
 			strv_push(out, p);
 	}
+	if (errno) /* a listing cut short: homes may be missing */
+		result_add_error(r, parent, -errno, "cannot list");
 	closedir(d);
 }
 
@@ -714,19 +728,19 @@ static bool strv_has(const struct strv *l, const char *s)
 
 /* Homes whose account is gone: every directory under /home, and directories under /var/lib,
  * /srv and /opt holding a home's dotfiles, that no passwd entry names (userdel without -r). */
-static void orphaned_homes(struct cg_ctx *ctx, const struct strv *passwd_homes, struct strv *orphans,
-			   struct strv *marks)
+static void orphaned_homes(struct cg_ctx *ctx, struct cg_result *r, const struct strv *passwd_homes,
+			   struct strv *orphans, struct strv *marks)
 {
 	static const char *const parents[] = {"/home", "/var/lib", "/srv", "/opt"};
 
 	for (size_t i = 0; i < ELEMENTSOF(parents); i++) {
 		struct strv dirs = {0};
-		subdirs(ctx, parents[i], &dirs);
+		subdirs(ctx, r, parents[i], &dirs);
 		for (size_t k = 0; k < dirs.n; k++) {
 			char *m;
 			if (strv_has(passwd_homes, dirs.v[k]) || streq(dirs.v[k], "/home/lost+found"))
 				continue;
-			m = home_marks_in(ctx, dirs.v[k]);
+			m = home_marks_in(ctx, r, dirs.v[k]);
 			/* under /home a directory is a home by place; elsewhere only by its dotfiles */
 			if (!m && i > 0)
 				continue;
@@ -759,7 +773,7 @@ static size_t homes_of(struct cg_ctx *ctx, struct cg_result *r, struct strv *hom
 	}
 	if (!strv_has(homes, "/root"))
 		strv_push(homes, "/root");
-	orphaned_homes(ctx, homes, &orphans, &marks);
+	orphaned_homes(ctx, r, homes, &orphans, &marks);
 	for (size_t i = 0; i < orphans.n; i++)
 		strv_push(homes, orphans.v[i]);
 	strv_free(&orphans);
@@ -784,7 +798,7 @@ static int secrets_orphaned_homes(struct cg_ctx *ctx, struct cg_result *r)
 	for (size_t i = 0, n = users_homes(u, &hv); i < n; i++)
 		strv_push(&homes, hv[i]);
 	strv_push(&homes, "/root");
-	orphaned_homes(ctx, &homes, &orphans, &marks);
+	orphaned_homes(ctx, r, &homes, &orphans, &marks);
 	for (size_t i = 0; i < orphans.n; i++)
 		if (secretscan_in_scope(scope_of_orphans(ctx), orphans.v[i]))
 			result_add_finding(r, orphans.v[i], 0, "orphaned-home", NULL,
