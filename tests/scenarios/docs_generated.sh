@@ -74,6 +74,13 @@ done || fail=1
 for p in $(grep -oE '/v1/[a-z]+' "$docs/api.md" | sort -u); do
 	echo "$routes" | grep -q "^$p " || { echo "docs/api.md names $p, which the daemon does not serve"; fail=1; }
 done
+# docs/remediation.md: every action of the action table
+actions_c=$(grep -rl 'rem_actions\[\] = {' "$CAPGATE_SRC/remediate")
+actions=$(sed -n '/rem_actions\[\] = {/,/^};/p' $actions_c | sed -n 's/^[[:space:]]*{"\([a-z-]*\)", ".*/\1/p')
+[ -n "$actions" ] || { echo "no actions found in $actions_c"; exit 1; }
+for act in $actions; do
+	grep -qF "\`$act\`" "$docs/remediation.md" || miss docs/remediation.md "action $act"
+done
 # README.md names every verb as a command
 for v in $verbs; do
 	grep -q "capgate $v\b" "$CAPGATE_SRC/README.md" || miss README.md "verb $v"
