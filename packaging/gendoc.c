@@ -11,7 +11,7 @@
 #include "scan.h"
 
 /* Prose for config keys; a key of the schema table without a row here is still documented (by its
- * type), and the docs test names the keys that lack prose. */
+ * type), and the docs test names the keys that lack prose (tests/scenarios/docs_generated.sh). */
 static const struct {
 	const char *path, *text;
 } key_text[] = {
@@ -32,6 +32,46 @@ static const struct {
 	{"profiles.*.only", "globs over check ids the profile runs"},
 	{"profiles.*.skip", "globs over check ids the profile leaves out"},
 	{"profiles.*.fail_on", "the fail threshold while this profile is in use"},
+	{"checks.*", "the settings of the checks this id or glob names (it must name at least one)"},
+	{"profiles.*", "one profile: only, skip, fail_on"},
+	{"ssh", "the ssh.* checks"},
+	{"ssh.permit_root_login", "PermitRootLogin values ssh.permit-root-login accepts (default [\"no\"])"},
+	{"ssh.use_sshd_t", "live: overlay what sshd -T reports on the parsed configuration (default true)"},
+	{"accounts", "the acct.* checks"},
+	{"accounts.allowed_users", "regular accounts acct.leftover-users lets stay"},
+	{"hardening", "the system hardening families"},
+	{"hardening.allow_services", "unit name globs svc.unneeded-daemons accepts"},
+	{"hardening.allow_listen", "\"port/proto\" globs svc.listening-sockets accepts besides 22/tcp, 68/udp, 546/udp"},
+	{"hardening.allow_packages", "package names the package checks exempt"},
+	{"hardening.allow_ip_forwarding", "true for routers and container hosts: net.ip-forwarding passes (default false)"},
+	{"hardening.disable_modules", "more modules kernel.unused-modules wants disabled (never udf or vfat)"},
+	{"base_image", "os.base-image: where the image came from, asked of Azure IMDS"},
+	{"base_image.query", "auto (live, on Azure VMs only; the default), always or never"},
+	{"base_image.imds_url", "the instance metadata service (default http://169.254.169.254)"},
+	{"base_image.timeout", "the whole IMDS request (default 2s)"},
+	{"base_image.allow", "globs over publisher:offer:sku:version or gallery image ids the image may come from"},
+	{"base_image.max_age_days", "the base image version's date may be at most this old"},
+	{"remediate", "capgate fix, capgate run --remediate and the daemon's runs"},
+	{"remediate.enabled", "capgate run fixes without --remediate (default false)"},
+	{"remediate.build_users", "the build's users whose access goes in the last phase (default packer, vagrant); never root"},
+	{"remediate.allow", "check ids (globs) whose guarded fix may run"},
+	{"remediate.skip", "check ids (globs) never fixed"},
+	{"remediate.exclude", "paths inside the image (globs) no action touches"},
+	{"daemon", "capgate daemon"},
+	{"daemon.listen", "127.0.0.1:PORT, [::1]:PORT or unix:/PATH (default 127.0.0.1:7463)"},
+	{"daemon.runtime_dir", "where the token and the address are written (default /run/capgate)"},
+	{"daemon.run_at_start", "start a run as soon as the daemon listens (default false)"},
+	{"daemon.remediate", "the default of remediate in POST /v1/runs (default false)"},
+	{"daemon.max_connections", "concurrent HTTP connections (default 1000)"},
+	{"daemon.timeout", "idle time after which a connection is closed (default 10s)"},
+	{"daemon.stop_timeout", "on SIGTERM, how long a run gets before SIGKILL (default 10s)"},
+	{"callback", "the signed report POST after each run, and capgate signal"},
+	{"callback.url", "the http:// or https:// URL the final report is POSTed to"},
+	{"callback.secret_file", "the file holding the HMAC secret (CAPGATE_CALLBACK_SECRET wins over it)"},
+	{"callback.ca_file", "a CA bundle to verify the receiver's certificate"},
+	{"callback.attempts", "deliveries tried before giving up (default 5)"},
+	{"callback.backoff", "pause before the first retry, doubling up to 60 s (default 1s)"},
+	{"callback.timeout", "one delivery attempt (default 10s)"},
 };
 
 static const char *gendoc_key_text(const char *path)
@@ -180,7 +220,7 @@ static void gendoc_key_row(const char *path, const char *type, void *ud)
 	fputs("\\fR (", out);
 	roff_put(out, type);
 	fputs(")\n", out);
-	roff_put(out, text ? text : "see capgate(8)");
+	roff_put(out, text ? text : "(no description yet)");
 	fputc('\n', out);
 }
 

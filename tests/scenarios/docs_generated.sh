@@ -46,6 +46,10 @@ keys=$(sed -n 's/^\\fB\([a-z_.*]*\)\\fR (.*/\1/p' "$work/man5")
 for k in profile fail_on scan.exclude scan.max_file_size checks.*.severity profiles.*.only; do
 	echo "$keys" | grep -qxF "$k" || miss capgate.json.5 "key $k"
 done
+# every key has its prose in gendoc.c's key_text[]
+grep -B1 -xF '(no description yet)' "$work/man5" | sed -n 's/^\\fB\(.*\)\\fR (.*/\1/p' | while read -r k; do
+	echo "capgate.json.5: key $k has no description: add it to key_text[] in packaging/gendoc.c"; exit 1
+done || fail=1
 
 # docs/checks.md is the catalog this build generates: a check added or changed in a table without
 # regenerating the page fails here
