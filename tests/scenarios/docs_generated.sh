@@ -89,6 +89,13 @@ done
 for v in $verbs; do
 	grep -q "capgate $v\b" "$CAPGATE_SRC/README.md" || miss README.md "verb $v"
 done
+# README.md stays the user's page: at most 300 lines, the two commands at the top, Packer on the
+# first screen
+readme="$CAPGATE_SRC/README.md"
+[ "$(wc -l <"$readme")" -le 300 ] || { echo "README.md has $(wc -l <"$readme") lines; reference belongs in docs/"; fail=1; }
+head -20 "$readme" | grep -q '^\./scripts/demo\.sh' || miss "README.md (first 20 lines)" "./scripts/demo.sh"
+head -20 "$readme" | grep -q '^\./scripts/test\.sh' || miss "README.md (first 20 lines)" "./scripts/test.sh"
+head -40 "$readme" | grep -q '^## Use it in Packer' || miss "README.md (first 40 lines)" "## Use it in Packer"
 
 mkdir -p "$work/conf"
 echo '{"no_such_key": 1}' >"$work/conf/bad.json"
