@@ -920,13 +920,17 @@ static const struct cg_check secrets_checks[] = {
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("gitleaks", "trufflehog", "detect-secrets", "secretlint"),
 		.remediation = "remove-file", /* guarded (remediate/plan.c); a blank-the-line action is not built yet */
-		.description = "Prefixed tokens (GitHub, GitLab, npm, PyPI, Docker Hub, Slack, Stripe, Google API, "
-			       "Azure AD client secret, AWS key id), context rules (AWS secret key, Azure storage key "
-			       "and SAS signature, password in a URL, password/secret assignments with real entropy) "
-			       "and JWTs in any file in scope, shell histories included. Example values, placeholders, "
-			       "template references, public keys, certificates, hashes and UUIDs are not findings. "
-			       "One Vectorscan streaming pass finds the files that hit; only those are read again "
-			       "to locate lines. ELF and compressed files are skipped by content sniffing.",
+		.description = "About 75 vendor token formats (GitHub, GitLab, npm, PyPI, Slack, Vault, OpenAI, Anthropic, "
+			       "Azure DevOps and identifiable keys, AWS session tokens ...; docs/secrets.md lists them) "
+			       "with checksums or structure validated where the format has them; context rules (AWS "
+			       "secret key, Azure storage key and SAS signature, password in a URL, JWT); old formats "
+			       "(Jenkins secrets, weak htpasswd hashes, Wi-Fi PSKs); credentials on command lines "
+			       "(curl -u, --password, mysql -p, sshpass, docker/az login -p, htpasswd -b, smbclient "
+			       "-U user%pass, PGPASSWORD=) in scripts, units, cron and histories; and a keyword-"
+			       "assignment engine that reads INI, YAML, JSON, TOML, XML, .properties, shell, systemd and "
+			       "source assignments by the line's syntax and scores the key's name. Placeholders, "
+			       "references, hashes, public keys and UUIDs are not findings. One Vectorscan pass finds "
+			       "the files that hit; only those are read again.",
 		.run = secrets_tokens,
 	},
 	{
