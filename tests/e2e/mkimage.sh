@@ -22,11 +22,15 @@ mkdir -p "$tmp"
 root="$tmp/rootfs"
 # systemd as PID 1, a kernel whose initramfs has virtio and ext4, sshd and sudo for Packer, Debian's
 # waagent (its real `-deprovision+user` runs in the shipped flow), and capgate's runtime libraries
-# (the VM has no network to a mirror, so installing the .deb must find them present)
+# (the VM has no network to a mirror, so installing the .deb must find them present); AppArmor
+# and the security suite in the sources, as Debian's own cloud images have them
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,sudo,waagent,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0 \
+  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,sudo,waagent,apparmor,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0 \
   bookworm "$root" "$mirror" >&2
 
+rm -f "$root/etc/apt/sources.list"
+printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: %s\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+  "http://deb.debian.org/debian" "http://deb.debian.org/debian-security" > "$root/etc/apt/sources.list.d/debian.sources"
 echo capgate-vm > "$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 capgate-vm\n' > "$root/etc/hosts"
 echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' > "$root/etc/fstab"
@@ -64,6 +68,8 @@ cat > "$root/var/lib/waagent/ovf-env.xml" <<OVF
 </ns0:Environment>
 OVF
 chmod 600 "$root/var/lib/waagent/ovf-env.xml"
+# what waagent's provisioning writes into sshd_config for a key-only admin (conf_sshd)
+printf 'PasswordAuthentication no\nChallengeResponseAuthentication no\nClientAliveInterval 180\n' >> "$root/etc/ssh/sshd_config"
 systemctl --root="$root" enable systemd-networkd.service ssh.service >&2
 # units that only cost boot time under TCG (measured: e2scrub_reap 10 s) or touch the network
 systemctl --root="$root" mask e2scrub_reap.service e2scrub_all.timer apt-daily.timer \

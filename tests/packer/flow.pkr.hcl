@@ -1,18 +1,6 @@
-# The shell-semantics test's template (tests/scenarios/packer_flow.sh): the null builder logs in
-# over SSH to a throwaway sshd on 127.0.0.1, and the shipped "capgate flow" lines are spliced in
-# place of the @CAPGATE_FLOW@ line, their commands answered by stubs (nothing runs on this host).
-variable "ssh_port" { type = number }
-variable "ssh_key" { type = string }
-
-source "null" "loopback" {
-  communicator         = "ssh"
-  ssh_host             = "127.0.0.1"
-  ssh_port             = var.ssh_port
-  ssh_username         = "root"
-  ssh_private_key_file = var.ssh_key
-  ssh_timeout          = "30s"
-}
-
+# The shell-semantics test's build (tests/scenarios/packer_flow.sh, with loopback.pkr.hcl beside
+# it): the shipped "capgate flow" lines are spliced in place of the @CAPGATE_FLOW@ line, their
+# commands answered by stubs (nothing runs on this host).
 build {
   sources = ["source.null.loopback"]
 

@@ -38,6 +38,7 @@ tpl="$CAPGATE_SRC/packaging/packer/azure-capgate.pkr.hcl"
 grep -q '"waagent -force -deprovision+user"' "$scratch/flow.hcl" && ok "the flow deprovisions with waagent" || not_ok "no waagent step in the flow"
 mkdir "$scratch/tpl"
 "$CAPGATE_SRC/tests/packer/template.sh" splice "$CAPGATE_SRC/tests/packer/flow.pkr.hcl" "$scratch/flow.hcl" >"$scratch/tpl/flow.pkr.hcl"
+cp "$CAPGATE_SRC/tests/packer/loopback.pkr.hcl" "$scratch/tpl/"
 
 # build NAME FAIL_PREFIX [TEMPLATE]: packer build with the step starting FAIL_PREFIX failing (none:
 # ""); the calls in $scratch/NAME.calls, the output in $scratch/NAME.out, packer's exit code returned
@@ -45,7 +46,7 @@ build() {
 	printf '%s' "$2" >"$control"
 	: >"$calls"
 	set +e
-	packer build -color=false -var ssh_port="$port" -var ssh_key="$ssh_key" "${3:-$scratch/tpl/flow.pkr.hcl}" \
+	packer build -color=false -var ssh_port="$port" -var ssh_key="$ssh_key" "${3:-$scratch/tpl}" \
 		>"$scratch/$1.out" 2>&1
 	rc=$?
 	set -e
@@ -98,9 +99,10 @@ grep -q 'non-zero exit status: 1' "$scratch/step1.out" && ok "Packer saw exit 1 
 
 # why the block says `set -e`: without it, Packer runs the inline lines with `sh FILE` and a failing
 # line is followed by the next (issue 17.1) - the deprovision ran after a failing fix
-sed '/^      "set -e",$/d' "$scratch/tpl/flow.pkr.hcl" >"$scratch/tpl-no-e.pkr.hcl"
-mkdir "$scratch/no-e" && mv "$scratch/tpl-no-e.pkr.hcl" "$scratch/no-e/flow.pkr.hcl"
-if build no-e "capgate fix" "$scratch/no-e/flow.pkr.hcl"; then
+mkdir "$scratch/no-e"
+sed '/^      "set -e",$/d' "$scratch/tpl/flow.pkr.hcl" >"$scratch/no-e/flow.pkr.hcl"
+cp "$CAPGATE_SRC/tests/packer/loopback.pkr.hcl" "$scratch/no-e/"
+if build no-e "capgate fix" "$scratch/no-e"; then
 	grep -q '^waagent ' "$scratch/no-e.calls" && ok "control: without set -e a failing fix is followed by waagent and the build passes" ||
 		not_ok "control: the build passed, but waagent did not run"
 else

@@ -58,10 +58,12 @@ gen_config "$scratch/gen.json"
 # build NAME ROOT: packer build; output in $scratch/NAME.out, exit code returned
 build() {
 	set +e
-	(cd "$CAPGATE_SRC/tests/packer" && packer build -color=false \
+	mkdir -p "$scratch/gate"
+	cp "$CAPGATE_SRC"/tests/packer/loopback.pkr.hcl "$CAPGATE_SRC"/tests/packer/gate.pkr.hcl "$CAPGATE_SRC"/tests/packer/gate.sh "$scratch/gate/"
+	(cd "$scratch/gate" && packer build -color=false \
 		-var ssh_port="$port" -var ssh_key="$ssh_key" -var capgate="$CAPGATE_BIN" \
 		-var image_root="$2" -var runtime_dir="$scratch/rt-$1" -var config="$scratch/gen.json" \
-		gate.pkr.hcl) >"$scratch/$1.out" 2>&1
+		.) >"$scratch/$1.out" 2>&1
 	rc=$?
 	set -e
 	return $rc
