@@ -78,6 +78,26 @@ PY
 		mkdir "$tree"
 		# the captured disk, opened without a mount: debugfs copies the tree out of the ext4 image
 		debugfs -R "rdump / $tree" "$img" >"$work/rdump.log" 2>&1 || { cat "$work/rdump.log"; fail=1; continue; }
+		# rdump drops the sticky, setuid and setgid bits: give them back from the image, for the
+		# world-writable directories and the executables (the ones that can carry them)
+		python3 - "$tree" "$img" <<'PY' || { echo "e2e: ready: modes not restored"; fail=1; continue; }
+import os, re, stat, subprocess, sys
+tree, img = sys.argv[1], sys.argv[2]
+paths = []
+for d, dirs, files in os.walk(tree):
+    for n in dirs + files:
+        p = os.path.join(d, n)
+        st = os.lstat(p)
+        if (stat.S_ISDIR(st.st_mode) and st.st_mode & 0o002) or (stat.S_ISREG(st.st_mode) and st.st_mode & 0o111):
+            paths.append(p)
+cmds = "".join('stat "%s"\n' % p[len(tree):] for p in paths)
+out = subprocess.run(["debugfs", "-f", "-", img], input=cmds, capture_output=True, text=True).stdout
+modes = [int(m, 8) for m in re.findall(r"Mode:\s+(0[0-7]+)", out)]
+if len(modes) != len(paths):
+    sys.exit("debugfs gave %d modes for %d paths" % (len(modes), len(paths)))
+for p, m in zip(paths, modes):
+    os.chmod(p, m & 0o7777)
+PY
 		set +e
 		# judged with the default configuration (the default profile), not this host's /etc/capgate
 		mkdir -p "$work/noconf"
