@@ -564,6 +564,19 @@ static void plan_refuse_why(struct rem_planner *p, const struct cg_finding *f)
 }
 
 
+/* acct.leftover-users: a build user's account goes in the deprovision step, after the last
+ * phase; capgate itself deletes no account (see plan_refuse_why) */
+static void plan_remove_user(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && streq(f->rule, "build-user") && f->evidence) {
+		_cleanup_free_ char *why = xasprintf("the build user's account: the deprovision step after 'capgate fix "
+						     "--phase last' removes it (waagent -deprovision+user, or userdel "
+						     "-r %s); the final check judges it", f->evidence);
+		rem_plan_deprovision(p, "remove-user", f->path, f->evidence, why);
+	} else
+		plan_refuse_why(p, f);
+}
+
 /* ---- secrets.tokens (guarded): blank the lines that hold a token, keep the file ---- */
 
 static void plan_blank_line(struct rem_planner *p, const struct cg_finding *f)
@@ -639,7 +652,7 @@ const struct rem_action rem_actions[] = {
 	{"blank-secret-line", "empty the lines that hold a token (guarded), every other byte kept", plan_blank_line, apply_blank_line},
 	{"fix-perms", "tighten a file's or directory's mode (never loosen, owner kept); +t for shared dirs", plan_fix_perms, apply_fix_perms},
 	{"remove-sudoers-rule", "drop grants to names nobody has; NOPASSWD grants stay a person's decision", plan_sudoers_rule, NULL},
-	{"remove-user", "refused with the reason (the last step's job)", plan_refuse_why, NULL},
+	{"remove-user", "never applied: a build user's account is the deprovision step's, any other the build's", plan_remove_user, NULL},
 	{"purge-package", "refused with the reason (the package manager's job)", plan_refuse_why, NULL},
 	{"set-nologin", "refused with the reason (site policy)", plan_refuse_why, NULL},
 	{"login-defs", "refused with the reason (site policy)", plan_refuse_why, NULL},
