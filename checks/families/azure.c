@@ -24,24 +24,30 @@
 #define CLOUD_DISABLED "/etc/cloud/cloud-init.disabled"
 #define FSTAB "/etc/fstab"
 
-static bool exists_any(struct cg_ctx *ctx, const char *const *paths, size_t n)
+/* Whether one of PATHS exists; a path that cannot be stat'ed is an error on R (when given): a
+ * check never judges from a failed look-up as if the file were absent. */
+static bool exists_any(struct cg_ctx *ctx, struct cg_result *r, const char *const *paths, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (imgfile_exists(&ctx->fs, paths[i]) > 0)
+	for (size_t i = 0; i < n; i++) {
+		int e = imgfile_exists(&ctx->fs, paths[i]);
+		if (e < 0 && r)
+			result_add_error(r, paths[i], e, "cannot stat");
+		if (e > 0)
 			return true;
+	}
 	return false;
 }
 
-static bool waagent_installed(struct cg_ctx *ctx)
+static bool waagent_installed(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const p[] = {"/usr/sbin/waagent", "/usr/bin/waagent", "/usr/local/sbin/waagent"};
-	return exists_any(ctx, p, ELEMENTSOF(p));
+	return exists_any(ctx, r, p, ELEMENTSOF(p));
 }
 
-static bool cloudinit_installed(struct cg_ctx *ctx)
+static bool cloudinit_installed(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const p[] = {"/usr/bin/cloud-init", "/usr/local/bin/cloud-init"};
-	return exists_any(ctx, p, ELEMENTSOF(p));
+	return exists_any(ctx, r, p, ELEMENTSOF(p));
 }
 
 /* ---- cloud-init's merged configuration, shared by the checks of one scan ---- */
@@ -91,7 +97,11 @@ static struct ci_state *ci_load(struct cg_ctx *ctx)
 		unsigned line = 0;
 		struct stat st;
 		int e = safefs_lstat(&ctx->fs, files.v[i], &st);
-		if (e == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR && !s->err) {
+			s->err = e;
+			s->err_path = xstrdup(files.v[i]);
+		}
+		if (e < 0 || (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)))
 			continue; /* read_conf_d: "Remove anything not a file" */
 		e = imgfile_read(&ctx->fs, files.v[i], 4 << 20, &buf, &len);
 		if (e == -ENOENT || e == -ENOTDIR)
@@ -121,18 +131,20 @@ static struct ci_state *ci_load(struct cg_ctx *ctx)
 }
 
 /* cloud-init would run at boot: installed and not switched off by the marker file. */
-static bool cloudinit_used(struct cg_ctx *ctx)
+static bool cloudinit_used(struct cg_ctx *ctx, struct cg_result *r)
 {
-	return cloudinit_installed(ctx) && imgfile_exists(&ctx->fs, CLOUD_DISABLED) <= 0;
+	static const char *const marker[] = {CLOUD_DISABLED};
+	return cloudinit_installed(ctx, r) && !exists_any(ctx, r, marker, 1);
 }
 
 /* The family's gate for profiles that select it only on Azure images (baseline): waagent is
  * installed, or cloud-init's merged datasource_list names Azure. */
 static bool azure_evident(struct cg_ctx *ctx)
 {
-	if (waagent_installed(ctx) || imgfile_exists(&ctx->fs, WAAGENT_CONF) > 0)
+	static const char *const conf[] = {WAAGENT_CONF};
+	if (waagent_installed(ctx, NULL) || exists_any(ctx, NULL, conf, 1))
 		return true;
-	if (!cloudinit_installed(ctx))
+	if (!cloudinit_installed(ctx, NULL))
 		return false;
 	return cloudcfg_contains(cloudcfg_get(&ci_load(ctx)->cfg, "datasource_list"), "Azure");
 }
@@ -187,12 +199,10 @@ static struct boot_state *boot_load(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const grubcfgs[] = {"/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"};
 	static const char *const grubenvs[] = {"/boot/grub2/grubenv", "/boot/grub/grubenv"};
-	struct boot_state *b = ctx_memo_get(ctx, "azure.boot");
 	struct strv files = {0}, names = {0};
-
-	if (b)
-		return b;
-	b = xcalloc(1, sizeof *b);
+	/* loaded by each check, not shared: a file that cannot be read is an error of every check
+	 * that reads it, never a silently different result of the next one */
+	struct boot_state *b = xcalloc(1, sizeof *b);
 	/* grub-mkconfig: `. /etc/default/grub`, then each /etc/default/grub.d/\*.cfg (Debian, Ubuntu) */
 	hsys_conf_files(ctx, r, GRUB_DEFAULTS, GRUB_DEFAULTS_D, ".cfg", &files);
 	for (size_t i = 0; i < files.n; i++) {
@@ -235,7 +245,6 @@ static struct boot_state *boot_load(struct cg_ctx *ctx, struct cg_result *r)
 		b->kernel_cmdline = NULL;
 	strv_free(&files);
 	strv_free(&names);
-	ctx_memo_put(ctx, "azure.boot", b, boot_free);
 	return b;
 }
 
@@ -267,8 +276,10 @@ static bool judge_cmdline(struct cg_ctx *ctx, struct cg_result *r, bool (*pred)(
 	struct boot_state *b = boot_load(ctx, r);
 	bool defaults_bad = b->have_defaults && !pred(b->defaults_cmdline);
 
-	if (!b->have_defaults && !b->have_grubcfg && !b->nbls && !b->kernel_cmdline)
+	if (!b->have_defaults && !b->have_grubcfg && !b->nbls && !b->kernel_cmdline) {
+		boot_free(b);
 		return false;
+	}
 	if (defaults_bad) {
 		const char *path;
 		unsigned line;
@@ -276,6 +287,7 @@ static bool judge_cmdline(struct cg_ctx *ctx, struct cg_result *r, bool (*pred)(
 		result_add_finding(r, path, line, rule, NULL,
 				   "GRUB_CMDLINE_LINUX/GRUB_CMDLINE_LINUX_DEFAULT %s ('%s'); %s", what,
 				   b->defaults_cmdline, fix);
+		boot_free(b);
 		return true;
 	}
 	if (b->have_grubcfg && !b->grubcfg.blscfg)
@@ -296,6 +308,7 @@ static bool judge_cmdline(struct cg_ctx *ctx, struct cg_result *r, bool (*pred)(
 	if (b->kernel_cmdline && !pred(b->kernel_cmdline))
 		result_add_finding(r, "/etc/kernel/cmdline", 1, rule, NULL,
 				   "kernels installed later take their command line from here, and it %s", what);
+	boot_free(b);
 	return true;
 }
 
@@ -330,13 +343,16 @@ static bool has_rootdelay(const char *c)
 	return cmdline_has(c, "rootdelay", NULL);
 }
 
-static bool distro_is(struct cg_ctx *ctx, const char *id)
+static bool distro_is(struct cg_ctx *ctx, struct cg_result *r, const char *id)
 {
 	struct osrelease o = {0};
 	bool is = false;
+	int e = osrelease_load(&ctx->fs, &o);
 
-	if (osrelease_load(&ctx->fs, &o) == 0)
+	if (e == 0)
 		is = (o.id && streq(o.id, id)) || (o.id_like && strstr(o.id_like, id));
+	else if (e != -ENOENT)
+		result_add_error(r, "/etc/os-release", e, "cannot read");
 	osrelease_free(&o);
 	return is;
 }
@@ -351,7 +367,7 @@ static int azure_boot_diagnostics(struct cg_ctx *ctx, struct cg_result *r)
 	judge_cmdline(ctx, r, has_earlyprintk, "earlyprintk", "lacks earlyprintk=ttyS0",
 		      "add earlyprintk=ttyS0,115200 (the guides' command line)");
 	/* Ubuntu's guide asks rootdelay=300: the Azure disk may appear late on the VMBus */
-	if (distro_is(ctx, "ubuntu"))
+	if (distro_is(ctx, r, "ubuntu"))
 		judge_cmdline(ctx, r, has_rootdelay, "rootdelay", "lacks rootdelay=300", "add rootdelay=300 (Ubuntu's guide)");
 	return 0;
 }
@@ -362,6 +378,7 @@ static int azure_serial_terminal(struct cg_ctx *ctx, struct cg_result *r)
 	struct units u;
 	struct unit_info info = {0};
 	_cleanup_free_ char *err = NULL;
+	int e;
 
 	if (b->have_defaults) {
 		const struct bootcfg_var *t = bootcfg_defaults_get(&b->defaults, "GRUB_TERMINAL_OUTPUT");
@@ -375,10 +392,14 @@ static int azure_serial_terminal(struct cg_ctx *ctx, struct cg_result *r)
 	} else if (b->have_grubcfg && !b->grubcfg.serial_terminal)
 		result_add_finding(r, b->grubcfg_path, 0, "grub-terminal", NULL,
 				   "grub.cfg never sets terminal_output serial: the serial console cannot pick a kernel");
+	boot_free(b);
 	/* systemd-getty-generator starts serial-getty on the console= device unless it is masked */
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (units_query(&ctx->fs, &u, "serial-getty@ttyS0.service", &info, &err) == 0 && info.state == UNIT_MASKED)
+	e = units_query(&ctx->fs, &u, "serial-getty@ttyS0.service", &info, &err);
+	if (e < 0)
+		result_add_error(r, err ? err : "/etc/systemd/system", e, "cannot read");
+	else if (info.state == UNIT_MASKED)
 		result_add_finding(r, info.fragment ? info.fragment : "/etc/systemd/system/serial-getty@ttyS0.service", 0,
 				   "serial-getty", NULL,
 				   "serial-getty@ttyS0.service is masked: no login on Azure's serial console");
@@ -415,17 +436,17 @@ static char config_value(const char *text, const char *opt)
 	return 0;
 }
 
-static bool dracut_image(struct cg_ctx *ctx)
+static bool dracut_image(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const p[] = {"/usr/bin/dracut", "/usr/sbin/dracut", "/etc/dracut.conf"};
-	return exists_any(ctx, p, ELEMENTSOF(p));
+	return exists_any(ctx, r, p, ELEMENTSOF(p));
 }
 
 /* The exact command that rebuilds the initramfs of VERSION with DRIVERS. */
-static char *initramfs_command(struct cg_ctx *ctx, const char *version, const char *initrd, const char *drivers)
+static char *initramfs_command(struct cg_ctx *ctx, struct cg_result *r, const char *version, const char *initrd, const char *drivers)
 {
 	const char *where = ctx->mode == CG_MODE_LIVE ? "" : "in the image (chroot): ";
-	if (dracut_image(ctx))
+	if (dracut_image(ctx, r))
 		return xasprintf("%secho 'add_drivers+=\" %s \"' > /etc/dracut.conf.d/azure.conf && dracut -f %s %s", where,
 				 drivers, initrd, version);
 	return xasprintf("%sprintf '%%s\\n' %s >> /etc/initramfs-tools/modules && update-initramfs -u -k %s", where,
@@ -460,8 +481,14 @@ static void judge_kernel(struct cg_ctx *ctx, struct cg_result *r, const char *ve
 	for (size_t i = 0; i < ELEMENTSOF(initrds) && !initrd; i++) {
 		_cleanup_free_ char *p = xasprintf("%s%s%s", initrds[i][0], version, initrds[i][1]);
 		struct stat st;
-		if (safefs_lstat(&ctx->fs, p, &st) == 0)
+		int e = safefs_lstat(&ctx->fs, p, &st);
+		if (e == 0)
 			initrd = xstrdup(p);
+		else if (e != -ENOENT && e != -ENOTDIR) {
+			result_add_error(r, p, e, "cannot stat");
+			strv_free(&need);
+			return;
+		}
 	}
 	if (initrd) {
 		_cleanup_free_ char *real = NULL;
@@ -483,7 +510,7 @@ static void judge_kernel(struct cg_ctx *ctx, struct cg_result *r, const char *ve
 		}
 	if (missing.len && (have_ir || !initrd)) {
 		const char *target = initrd ? initrd : "/boot/initrd.img-VERSION";
-		_cleanup_free_ char *cmd = initramfs_command(ctx, version, target, missing.buf);
+		_cleanup_free_ char *cmd = initramfs_command(ctx, r, version, target, missing.buf);
 		_cleanup_free_ char *vm = xasprintf("/boot/vmlinuz-%s", version);
 		if (initrd)
 			result_add_finding(r, initrd, 0, missing.buf, NULL,
@@ -533,10 +560,10 @@ static int azure_waagent_config(struct cg_ctx *ctx, struct cg_result *r)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct waagentconf c = {0};
-	bool ci = cloudinit_used(ctx);
+	bool ci = cloudinit_used(ctx, r);
 	int e;
 
-	if (!waagent_installed(ctx)) {
+	if (!waagent_installed(ctx, r)) {
 		result_skip(r, "the Azure Linux agent (waagent) is not installed");
 		return 0;
 	}
@@ -584,7 +611,7 @@ static int azure_cloud_init(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct ci_state *s;
 
-	if (!cloudinit_installed(ctx)) {
+	if (!cloudinit_installed(ctx, r)) {
 		result_skip(r, "cloud-init is not installed");
 		return 0;
 	}
@@ -629,11 +656,11 @@ static int azure_agent_units(struct cg_ctx *ctx, struct cg_result *r)
 
 	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	if (waagent_installed(ctx) && !unit_any_enabled(ctx, r, &u, wa, ELEMENTSOF(wa)))
+	if (waagent_installed(ctx, r) && !unit_any_enabled(ctx, r, &u, wa, ELEMENTSOF(wa)))
 		result_add_finding(r, "/etc/systemd/system", 0, "waagent", NULL,
 				   "waagent is installed but neither walinuxagent.service nor waagent.service is enabled: "
 				   "nothing reports the VM ready. systemctl enable walinuxagent (Debian, Ubuntu) or waagent");
-	if (cloudinit_used(ctx)) {
+	if (cloudinit_used(ctx, r)) {
 		if (!unit_any_enabled(ctx, r, &u, ci_net, ELEMENTSOF(ci_net)))
 			result_add_finding(r, "/etc/systemd/system", 0, "cloud-init", NULL,
 					   "cloud-init is installed but cloud-init.service is not enabled: systemctl enable "
@@ -643,7 +670,8 @@ static int azure_agent_units(struct cg_ctx *ctx, struct cg_result *r)
 					   "cloud-final.service is not enabled: user data scripts and the ready report of "
 					   "late modules never run. systemctl enable cloud-final");
 	}
-	if (imgfile_exists(&ctx->fs, "/etc/ssh/sshd_config") > 0 && !unit_any_enabled(ctx, r, &u, sshd, ELEMENTSOF(sshd)))
+	static const char *const sshd_config[] = {"/etc/ssh/sshd_config"};
+	if (exists_any(ctx, r, sshd_config, 1) && !unit_any_enabled(ctx, r, &u, sshd, ELEMENTSOF(sshd)))
 		result_add_finding(r, "/etc/systemd/system", 0, "sshd", NULL,
 				   "the OpenSSH server is installed but not enabled (Marketplace test: sshd must run)");
 	units_free(&u);
@@ -769,7 +797,7 @@ static int azure_accelerated_networking(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv files = {0};
 	bool told = false;
 
-	if (!exists_any(ctx, nm, ELEMENTSOF(nm))) {
+	if (!exists_any(ctx, r, nm, ELEMENTSOF(nm))) {
 		result_skip(r, "NetworkManager is not installed");
 		return 0;
 	}
@@ -896,7 +924,7 @@ static int azure_hyperv_daemons(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const kvp[] = {"/usr/sbin/hv_kvp_daemon", "/usr/sbin/hypervkvpd", "/usr/bin/hv_kvp_daemon",
 					  "/usr/libexec/hypervkvpd/hypervkvpd"};
-	if (!exists_any(ctx, kvp, ELEMENTSOF(kvp)))
+	if (!exists_any(ctx, r, kvp, ELEMENTSOF(kvp)))
 		result_add_finding(r, "/usr/sbin/hv_kvp_daemon", 0, NULL, NULL,
 				   "the Hyper-V daemons (KVP, VSS, file copy) are not installed: the host cannot read the "
 				   "VM's addresses or freeze it for application-consistent backup. Install hyperv-daemons");
@@ -912,7 +940,7 @@ static int azure_ptp_clock(struct cg_ctx *ctx, struct cg_result *r)
 	bool ptp = false;
 
 	for (size_t i = 0; i < ELEMENTSOF(mains) && !main; i++)
-		if (imgfile_exists(&ctx->fs, mains[i]) > 0)
+		if (exists_any(ctx, r, &mains[i], 1))
 			main = mains[i];
 	if (!main) {
 		result_add_finding(r, "/etc/chrony/chrony.conf", 0, "chrony", NULL,

@@ -114,6 +114,8 @@ int initramfs_read_mem(const void *data, size_t len, struct initramfs *out)
 	size_t off = 0;
 
 	*out = (struct initramfs){0};
+	if (len == 0)
+		return -ENODATA; /* an empty file is no initramfs */
 	while (off < len && out->segments < INITRAMFS_MAX_SEGMENTS) {
 		struct archive *a = reader_new();
 		long long used = 0;
@@ -150,6 +152,8 @@ int initramfs_read_fd(int fd, struct initramfs *out)
 	*out = (struct initramfs){0};
 	if (off < 0 || end < 0)
 		return -errno;
+	if (off >= end)
+		return -ENODATA;
 	while (off < end && out->segments < INITRAMFS_MAX_SEGMENTS) {
 		struct archive *a;
 		long long used = 0;
