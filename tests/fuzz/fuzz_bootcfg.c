@@ -9,7 +9,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static const char *lookup(const char *name, void *ud)
 {
-	return bootcfg_grubenv_get(ud, name) ? "x y" : NULL;
+	char *v = bootcfg_grubenv_get(ud, name);
+	bool found = v != NULL;
+	free(v);
+	return found ? "x y" : NULL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
