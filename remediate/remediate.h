@@ -123,3 +123,10 @@ void dropin_plan_modprobe(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_limits(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_journald(struct rem_planner *p, const struct cg_finding *f);
 int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+/* azure.c */
+void azure_plan_grub(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_grub(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+void azure_plan_waagent(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_waagent(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+void azure_plan_cloud_init(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_cloud_init(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
