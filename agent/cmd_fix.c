@@ -76,6 +76,11 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 		if (po.remediate && !a.dry_run && rep.actions)
 			print_results(rep.actions, po.plan_out);
 		int w = cli_write_reports(&a, &rep);
+		/* the gate's log: with every report in a file, run still says on stdout what it found */
+		if (is_run && a.noutputs && a.noutputs >= a.nformats && w == 0) {
+			struct cli_args text = {0};
+			w = cli_write_reports(&text, &rep);
+		}
 		r = r < 0 || w ? EXIT_ERROR : scan_exit_code(&rep);
 		/* run --signal URL: the signed POST of the final report (agent/callback.c) */
 		if (is_run && a.signal) {

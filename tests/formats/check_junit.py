@@ -48,7 +48,7 @@ def main(junit_path, json_path):
     failures = 0
     for c in rep["checks"]:
         tc = cases[c["id"]]
-        blocking = c["status"] in ("fail", "error") and c["findings"] and order.index(c["severity"]) >= fail_on
+        blocking = bool(c["status"] in ("fail", "error") and c["findings"] and order.index(c["severity"]) >= fail_on)
         fail = tc.find("failure")
         assert (fail is not None) == bool(blocking), f"{c['id']}: failure element {fail is not None}, blocking {blocking}"
         text = (fail.text if fail is not None else (tc.findtext("system-out") or ""))
