@@ -31,6 +31,12 @@ if command -v packer >/dev/null; then
 	(cd "$work" && packer validate -syntax-only t.pkr.hcl)
 	grep -q 'capgate wait --trigger --remediate' "$ex/packer/azure-ubuntu.pkr.hcl"
 fi
+# the published reports come from the gate's run, never from a second scan
+grep -q 'capgate wait .*--format sarif --output /run/capgate-report/capgate.sarif' "$ex/packer/azure-ubuntu.pkr.hcl"
+grep -q 'capgate wait .*--format junit --output /run/capgate-report/capgate.junit.xml' "$ex/packer/azure-ubuntu.pkr.hcl"
+! grep -q 'capgate scan' "$ex/packer/azure-ubuntu.pkr.hcl" || { echo "a template publishes a fresh scan"; exit 1; }
+grep -q 'capgate-reports/capgate.sarif' "$ex/github-actions.yml"
+grep -q 'reportDir)/capgate.junit.xml' "$ex/azure-pipelines.yml"
 sh -n "$ex/cloud-init/50-capgate"
 [ -x "$ex/cloud-init/50-capgate" ]
 echo "examples: ok"
