@@ -51,8 +51,8 @@ st() { dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}' "$1" 2>/dev/
 echo "ok - the package installs with libhyperscan5 $(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' libhyperscan5) and no Vectorscan"
 
 # in the root: planted credentials are found, and capgate says the databases were compiled
-mkdir -p "$root/home/builder/.aws"
-printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' >"$root/home/builder/.aws/credentials"
+mkdir -p "$root/root/.aws" "$root/home/builder"
+printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' >"$root/root/.aws/credentials"
 printf 'export GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n' >"$root/home/builder/.profile"
 set +e
 chroot "$root" capgate scan --only 'secrets.*' --format json >"$work/scan.json" 2>"$work/scan.err"
@@ -65,7 +65,7 @@ python3 - "$work/scan.json" <<'PY' || exit 1
 import json, sys
 d = json.load(open(sys.argv[1]))
 found = {(c["id"], f["path"]) for c in d["checks"] for f in c["findings"]}
-for want in [("secrets.cloud-credentials", "/home/builder/.aws/credentials"), ("secrets.tokens", "/home/builder/.profile")]:
+for want in [("secrets.cloud-credentials", "/root/.aws/credentials"), ("secrets.tokens", "/home/builder/.profile")]:
     assert want in found, (want, sorted(found))
 assert d["verdict"] == "blocked", d["verdict"]
 PY
