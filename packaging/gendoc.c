@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "registry.h"
+#include "remediate.h"
 #include "report.h"
 #include "scan.h"
 
@@ -117,8 +118,14 @@ static void gendoc_check_row(const struct cg_check *c, void *ud)
 	FILE *out = ud;
 	fputs(".TP\n\\fB", out);
 	roff_put(out, c->id);
-	fprintf(out, "\\fR (%s%s)\n", severity_name(c->severity), c->remediation ? ", fixable" : "");
+	const char *note;
+	enum rem_kind k = remediate_kind(c, &note);
+	fprintf(out, "\\fR (%s, %s)\n", severity_name(c->severity), remediate_kind_name(k));
 	roff_put(out, c->title);
+	if (note) {
+		fputs(". Fix: ", out);
+		roff_put(out, note);
+	}
 	fputc('\n', out);
 }
 
@@ -192,7 +199,11 @@ static void gendoc_man8(FILE *out)
 		roff_put(out, p->description);
 		fputc('\n', out);
 	}
-	fputs(".SH CHECKS\nThe catalog (\\fBcapgate checks\\fR lists it, \\fBcapgate explain\\fR \\fIID\\fR describes one):\n", out);
+	fputs(".SH CHECKS\nThe catalog (\\fBcapgate checks\\fR lists it, \\fBcapgate explain\\fR \\fIID\\fR describes one). "
+	      "Each check says what \\fBcapgate fix\\fR does with it: \\fBfix\\fR (fixed in its phase), "
+	      "\\fBguarded\\fR (fixed only when remediate.allow names the check, or with \\fB\\-\\-force\\fR), "
+	      "\\fBrefused\\fR (never fixed: fix says why and leaves it to the build), "
+	      "\\fBreport-only\\fR (no action):\n", out);
 	registry_foreach(gendoc_check_row, out);
 	fputs(".SH EXIT STATUS\n"
 	      ".TP\n\\fB0\\fR\nready: no failing check at or above the fail threshold\n"

@@ -673,6 +673,11 @@ const struct rem_action rem_actions[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+bool rem_action_always_refused(const struct rem_action *a)
+{
+	return a->plan == plan_refuse_why && !a->apply;
+}
+
 const struct rem_action *remediate_action_find(const char *id, size_t len)
 {
 	for (const struct rem_action *a = rem_actions; a->id; a++)

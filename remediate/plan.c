@@ -78,6 +78,51 @@ static bool is_guarded(const char *id)
 	return false;
 }
 
+/* Fixes that refuse in some images, as capgate(8) and `checks` say it: action id, the condition. */
+static const struct {
+	const char *action, *note;
+} conditional_actions[] = {
+	{"remove-host-keys", "refused where nothing regenerates SSH host keys at first boot (--force removes them anyway)"},
+	{"remove-sudoers-rule", "grants to names nobody has are removed; NOPASSWD grants to real users are refused"},
+};
+
+enum rem_kind remediate_kind(const struct cg_check *c, const char **note)
+{
+	const struct rem_action *a;
+	size_t n;
+
+	if (note)
+		*note = NULL;
+	if (!c->remediation)
+		return REM_KIND_REPORT_ONLY;
+	n = strcspn(c->remediation, ":");
+	a = remediate_action_find(c->remediation, n);
+	if (!a || rem_action_always_refused(a))
+		return REM_KIND_REFUSED;
+	if (is_guarded(c->id))
+		return REM_KIND_GUARDED;
+	for (size_t i = 0; note && i < ELEMENTSOF(conditional_actions); i++)
+		if (strlen(conditional_actions[i].action) == n && strncmp(conditional_actions[i].action, c->remediation, n) == 0)
+			*note = conditional_actions[i].note;
+	return REM_KIND_FIX;
+}
+
+const char *remediate_kind_name(enum rem_kind k)
+{
+	switch (k) {
+	case REM_KIND_REPORT_ONLY: return "report-only";
+	case REM_KIND_FIX: return "fix";
+	case REM_KIND_GUARDED: return "guarded";
+	case REM_KIND_REFUSED: return "refused";
+	}
+	return "?";
+}
+
+const char *remediate_label(const struct cg_check *c)
+{
+	return remediate_kind_name(remediate_kind(c, NULL));
+}
+
 struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const char *path, const char *arg)
 {
 	const struct rem_action *a = remediate_action_find(action, strlen(action));

@@ -76,6 +76,21 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run);
 int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file, bool durable);
 void remediate_plan_free(struct rem_plan *plan);
 
+/* What `capgate fix` does with a check's findings; `capgate checks`, capgate(8) and JUnit say it. */
+enum rem_kind {
+	REM_KIND_REPORT_ONLY, /* no action: a person decides */
+	REM_KIND_FIX,         /* fixed when its phase runs */
+	REM_KIND_GUARDED,     /* fixed only when remediate.allow names the check, or with --force */
+	REM_KIND_REFUSED,     /* an action that always refuses, with the reason (userdel, apt, site policy) */
+};
+/* The kind for check C; *NOTE (when not NULL) gets a static sentence on when a fix is refused
+ * anyway, or NULL. */
+enum rem_kind remediate_kind(const struct cg_check *c, const char **note);
+/* "report-only", "fix", "guarded", "refused" */
+const char *remediate_kind_name(enum rem_kind k);
+/* remediate_kind_name(remediate_kind(c, NULL)): the report writers' fix label (cg_report.fix_label). */
+const char *remediate_label(const struct cg_check *c);
+
 /* ---- the action table (actions.c) ---- */
 
 struct rem_planner {
@@ -98,6 +113,8 @@ struct rem_action {
 };
 
 extern const struct rem_action rem_actions[];
+/* Whether A never changes anything: it only refuses, with the reason. */
+bool rem_action_always_refused(const struct rem_action *a);
 const struct rem_action *remediate_action_find(const char *id, size_t len);
 /* Add an item for ACTION on PATH; duplicates (same action, path, arg) are merged. */
 struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const char *path, const char *arg);

@@ -89,6 +89,43 @@ START_TEST(junit_error_and_fail_on)
 }
 END_TEST
 
+static const char *label_for_test(const struct cg_check *c)
+{
+	return c->remediation ? "fix" : "report-only";
+}
+
+/* The testcase name is the check id and nothing else (CI keeps a test's history by name); the title,
+ * severity and fix label are properties; a fix that failed is an <error> testcase of its own. */
+START_TEST(junit_names_labels_actions)
+{
+	struct tu_scan t;
+	tu_scan(&t, root, "gen.machine-id,gen.tmp-files");
+	t.rep.fix_label = label_for_test;
+	t.rep.actions = json_pack("[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]",
+		"action", "reset-machine-id", "path", "/etc/machine-id", "check", "gen.machine-id", "result", "failed",
+		"reason", "read-only <fs>",
+		"action", "remove-tree", "path", "/tmp/x", "check", "gen.tmp-files", "result", "done");
+	scan_settle_verdict(&t.rep);
+	ck_assert_int_eq(t.rep.verdict, CG_VERDICT_ERROR);
+	_cleanup_free_ char *xml = junit_of(&t.rep);
+	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"capgate.gen\" name=\"gen.machine-id\" time="));
+	ck_assert_ptr_null(strstr(xml, " — "));
+	char *mid = strstr(xml, "name=\"gen.machine-id\"");
+	ck_assert_ptr_nonnull(strstr(mid, "<property name=\"title\" value=\"machine id is reset\"/>"));
+	ck_assert_ptr_nonnull(strstr(mid, "<property name=\"fix\" value=\"fix\"/>"));
+	ck_assert_ptr_nonnull(strstr(mid, "fix: fix)\">"));
+	/* the failed action: counted in the totals, an error in capgate.actions; the done one is not */
+	_cleanup_free_ char *head = xasprintf("tests=\"%zu\"", t.rep.n + 1);
+	ck_assert_ptr_nonnull(strstr(xml, head));
+	char *act = strstr(xml, "<testsuite name=\"capgate.actions\" tests=\"1\" failures=\"0\" errors=\"1\"");
+	ck_assert_ptr_nonnull(act);
+	ck_assert_ptr_nonnull(strstr(act, "name=\"gen.machine-id reset-machine-id /etc/machine-id\""));
+	ck_assert_ptr_nonnull(strstr(act, "<error type=\"action-failed\" message=\"read-only &lt;fs&gt;\"/>"));
+	ck_assert_ptr_null(strstr(act, "/tmp/x"));
+	tu_scan_free(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("report_junit");
@@ -96,6 +133,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, junit_failures_and_escaping);
 	tcase_add_test(tc, junit_error_and_fail_on);
+	tcase_add_test(tc, junit_names_labels_actions);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

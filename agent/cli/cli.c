@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
+#include "remediate.h"
+
 const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ROOT] = {"root", 'r', "DIR", "judge the image tree mounted at DIR (offline mode); default /"},
 	[OPT_CONFIG] = {"config", 'c', "FILE", "read FILE after /etc/capgate/capgate.json and conf.d/*.json"},
@@ -12,8 +14,8 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_ONLY] = {"only", 0, "IDS", "run only these checks (comma-separated ids, globs or families, e.g. 'secrets.*' or ssh)"},
 	[OPT_SKIP] = {"skip", 0, "IDS", "do not run these checks (ids, globs or families)"},
 	[OPT_FAIL_ON] = {"fail-on", 0, "SEVERITY", "block at or above info|low|medium|high|critical (default medium)"},
-	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text, json (capgate.report/v1), sarif (SARIF 2.1.0) or junit (JUnit XML)"},
-	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
+	[OPT_FORMAT] = {"format", 'f', "FORMAT", "report format: text, json (capgate.report/v1), sarif (SARIF 2.1.0) or junit (JUnit XML); repeatable, paired in order with --output"},
+	[OPT_OUTPUT] = {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout; repeatable"},
 	[OPT_HELP] = {"help", 'h', NULL, "show this help"},
 	[OPT_DRY_RUN] = {"dry-run", 'n', NULL, "print the plan and change nothing"},
 	[OPT_PHASE] = {"phase", 0, "PHASE", "fix up to phase any|late|last (default: last offline, late live)"},
@@ -27,6 +29,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_TRIGGER] = {"trigger", 0, NULL, "start a run first (waits for a run in progress to end)"},
 	[OPT_SIGNAL] = {"signal", 0, "URL", "POST the final report to URL, signed (X-Capgate-Signature)"},
 	[OPT_RUN_ID] = {"run-id", 0, "ID", "the run the report belongs to (sent as X-Capgate-Run)"},
+	[OPT_CATALOG_FORMAT] = {"format", 'f', "FORMAT", "catalog format: text (default) or json"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -103,8 +106,23 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_PROFILE: a->profile = optarg; break;
 		case OPT_ONLY: strv_split_commas(&a->only, optarg); break;
 		case OPT_SKIP: strv_split_commas(&a->skip, optarg); break;
-		case OPT_FORMAT: a->format = optarg; break;
-		case OPT_OUTPUT: a->output = optarg; break;
+		case OPT_FORMAT:
+		case OPT_OUTPUT: {
+			bool fmt = id == OPT_FORMAT;
+			size_t *n = fmt ? &a->nformats : &a->noutputs;
+			if (*n == CLI_MAX_REPORTS) {
+				fprintf(stderr, "capgate %s: at most %d --%s options\n", verb->name, CLI_MAX_REPORTS,
+					fmt ? "format" : "output");
+				cli_args_free(a);
+				return EXIT_USAGE;
+			}
+			(fmt ? a->formats : a->outputs)[(*n)++] = optarg;
+			if (fmt && !a->format)
+				a->format = optarg;
+			if (!fmt && !a->output)
+				a->output = optarg;
+			break;
+		}
 		case OPT_HELP: a->help = true; break;
 		case OPT_DRY_RUN: a->dry_run = true; break;
 		case OPT_PHASE: a->phase = optarg; break;
@@ -118,6 +136,7 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_TRIGGER: a->trigger = true; break;
 		case OPT_SIGNAL: a->signal = optarg; break;
 		case OPT_RUN_ID: a->run_id = optarg; break;
+		case OPT_CATALOG_FORMAT: a->format = optarg; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {
@@ -188,30 +207,59 @@ void cli_selection(const struct cli_args *a, struct cg_selection *sel)
 	sel->skip = a->skip;
 }
 
-int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
+int cli_check_reports(const struct cli_verb *verb, const struct cli_args *a)
 {
-	enum report_format fmt = REPORT_TEXT;
+	enum report_format fmt;
+
+	for (size_t i = 0; i < a->nformats; i++)
+		if (report_format_from_string(a->formats[i], &fmt) < 0) {
+			fprintf(stderr, "capgate %s: --format '%s': expected %s\n", verb->name, a->formats[i], report_format_list());
+			return EXIT_USAGE;
+		}
+	if (a->nformats > a->noutputs + 1) {
+		fprintf(stderr, "capgate %s: --format '%s' has no --output: only one report can go to stdout\n",
+			verb->name, a->formats[a->noutputs + 1]);
+		return EXIT_USAGE;
+	}
+	/* an --output without its --format: only the one-report form, '--output FILE' (text) */
+	if (a->noutputs > a->nformats && !(a->nformats == 0 && a->noutputs == 1)) {
+		fprintf(stderr, "capgate %s: --output '%s' has no --format (give one --format per --output)\n",
+			verb->name, a->outputs[a->nformats]);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < a->noutputs; i++)
+		for (size_t k = 0; k < i; k++)
+			if (streq(a->outputs[i], a->outputs[k]) && !streq(a->outputs[i], "/dev/null")) {
+				fprintf(stderr, "capgate %s: --output '%s' is given twice\n", verb->name, a->outputs[i]);
+				return EXIT_USAGE;
+			}
+	return 0;
+}
+
+bool cli_report_on_stdout(const struct cli_args *a)
+{
+	return a->nformats > a->noutputs && !streq(a->formats[a->nformats - 1], "text");
+}
+
+/* One report to FILE: a device or FIFO in place, a regular file through a temp name and rename. */
+static int write_report_file(const char *file, enum report_format fmt, const struct cg_report *rep)
+{
 	_cleanup_free_ char *tmp = NULL;
+	struct stat st;
 	FILE *out;
 	int r, fd;
 
-	if (a->format)
-		report_format_from_string(a->format, &fmt); /* validated before the scan */
-	if (!a->output)
-		return report_write(rep, fmt, stdout, report_want_colour(STDOUT_FILENO)) < 0 || fflush(stdout) ? EXIT_ERROR : 0;
-
 	/* a device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place: renaming a file
 	 * over it would replace the device */
-	struct stat st;
-	if (stat(a->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "capgate: cannot write '%s': is a directory\n", a->output);
+			fprintf(stderr, "capgate: cannot write '%s': is a directory\n", file);
 			return EXIT_ERROR;
 		}
-		fd = open(a->output, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		fd = open(file, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		out = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!out) {
-			fprintf(stderr, "capgate: cannot write '%s': %m\n", a->output);
+			fprintf(stderr, "capgate: cannot write '%s': %m\n", file);
 			if (fd >= 0)
 				close(fd);
 			return EXIT_ERROR;
@@ -220,15 +268,16 @@ int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
 		if (fclose(out) != 0 && r == 0)
 			r = -EIO;
 		if (r < 0)
-			fprintf(stderr, "capgate: cannot write '%s': %s\n", a->output, strerror(-r));
+			fprintf(stderr, "capgate: cannot write '%s': %s\n", file, strerror(-r));
 		return r < 0 ? EXIT_ERROR : 0;
 	}
 
-	/* a regular report file: temp file beside it, fsync, rename */
-	tmp = xasprintf("%s.XXXXXX", a->output);
-	fd = mkostemp(tmp, O_CLOEXEC);
+	/* a regular report file: a new temp file beside it (never an existing name, never through a
+	 * link someone planted), fsync, rename over the name */
+	tmp = xasprintf("%s.XXXXXX", file);
+	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		fprintf(stderr, "capgate: cannot write '%s': %m\n", a->output);
+		fprintf(stderr, "capgate: cannot write '%s': %m\n", file);
 		return EXIT_ERROR;
 	}
 	fchmod(fd, 0644);
@@ -243,12 +292,40 @@ int cli_write_report(const struct cli_args *a, const struct cg_report *rep)
 		r = -errno; /* the real reason (ENOSPC, EDQUOT, EIO), not a generic one */
 	if (fclose(out) != 0)
 		r = -EIO;
-	if (r == 0 && rename(tmp, a->output) < 0)
+	if (r == 0 && rename(tmp, file) < 0)
 		r = -errno;
 	if (r < 0) {
-		fprintf(stderr, "capgate: cannot write '%s': %s\n", a->output, strerror(-r));
+		fprintf(stderr, "capgate: cannot write '%s': %s\n", file, strerror(-r));
 		unlink(tmp);
 		return EXIT_ERROR;
 	}
 	return 0;
+}
+
+int cli_write_reports(const struct cli_args *a, const struct cg_report *report)
+{
+	struct cg_report labelled = *report, *rep = &labelled;
+	size_t n = a->nformats > a->noutputs ? a->nformats : a->noutputs;
+	int rc = 0;
+
+	if (n == 0)
+		n = 1; /* text on stdout */
+	labelled.fix_label = remediate_label;
+	for (size_t i = 0; i < n; i++) {
+		enum report_format fmt = REPORT_TEXT;
+		int r;
+
+		if (i < a->nformats)
+			report_format_from_string(a->formats[i], &fmt); /* validated before the scan */
+		if (i < a->noutputs)
+			r = write_report_file(a->outputs[i], fmt, rep);
+		else
+			r = report_write(rep, fmt, stdout, fmt == REPORT_TEXT && report_want_colour(STDOUT_FILENO)) < 0 ||
+					    fflush(stdout)
+				    ? EXIT_ERROR
+				    : 0;
+		if (r)
+			rc = EXIT_ERROR;
+	}
+	return rc;
 }

@@ -30,6 +30,7 @@ enum cli_opt {
 	OPT_TRIGGER,
 	OPT_SIGNAL,
 	OPT_RUN_ID,
+	OPT_CATALOG_FORMAT, /* checks --format: the catalog's formats, not the report's */
 	OPT_COUNT,
 };
 
@@ -52,9 +53,15 @@ struct cli_verb {
 
 extern const struct cli_verb cli_verbs[];
 
+/* --format/--output pairs one run may write (run and wait: text for the log, files for the pipeline). */
+#define CLI_MAX_REPORTS 8
+
 /* Parsed options; fields are set only for options the verb accepts. */
 struct cli_args {
-	const char *root, *config, *profile, *format, *output;
+	const char *root, *config, *profile;
+	const char *format, *output; /* the first --format and --output, for verbs that take one */
+	const char *formats[CLI_MAX_REPORTS], *outputs[CLI_MAX_REPORTS]; /* every one, in order */
+	size_t nformats, noutputs;
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
@@ -83,5 +90,14 @@ void cli_usage_all(FILE *out);
 int cli_load_config(const struct cli_args *a, struct cg_config *cfg);
 /* Selection from options (profile, only, skip, fail-on). */
 void cli_selection(const struct cli_args *a, struct cg_selection *sel);
-/* Write a report to --output (atomically) or stdout. Returns 0 or EXIT_ERROR. */
-int cli_write_report(const struct cli_args *a, const struct cg_report *rep);
+/* The reports asked for: the i-th --format goes to the i-th --output; a --format without its
+ * --output goes to stdout (one at most), an --output without a --format gets text (one at most).
+ * Prints the reason and returns EXIT_USAGE when the pairs do not work out, else 0. */
+int cli_check_reports(const struct cli_verb *verb, const struct cli_args *a);
+/* Whether one of the reports goes to stdout in a format other than text (then the rest of the
+ * output, plans and summaries, belongs on stderr). */
+bool cli_report_on_stdout(const struct cli_args *a);
+/* Write REP once per --format/--output pair: a file by a temp name beside it (O_EXCL, O_NOFOLLOW),
+ * fsync and rename; a device or FIFO in place; no --output: stdout. Every pair is tried; returns 0,
+ * or EXIT_ERROR when one could not be written. */
+int cli_write_reports(const struct cli_args *a, const struct cg_report *rep);

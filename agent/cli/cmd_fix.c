@@ -3,6 +3,7 @@
 #include "cmds.h"
 #include "pipeline.h"
 #include "journal.h"
+#include "progress.h"
 #include "remediate.h"
 
 /* What was done, after the plan: one line per change, failures with their reason. */
@@ -60,19 +61,26 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 	r = cmd_scan_prepare(verb, &a, &cfg, &ctx, &sel);
 	if (r == 0) {
 		json_t *en = config_get(&cfg, "remediate.enabled");
-		bool json_to_stdout = a.format && streq(a.format, "json") && !a.output;
 		po = (struct pipeline_opts){
 			.remediate = !is_run || a.remediate || json_is_true(en),
 			.dry_run = a.dry_run, .force = a.force, .manifest = a.manifest,
 			.phases = phases ? phases : is_run ? REM_PHASES_RUN : 0,
-			.plan_out = json_to_stdout ? stderr : stdout,
+			.plan_out = cli_report_on_stdout(&a) ? stderr : stdout,
 		};
+		struct progress pg;
+		progress_start(&pg, "scanning");
 		r = pipeline_run(&ctx, &sel, &po, &rep);
+		progress_stop(&pg);
 		if (r < 0)
 			fprintf(stderr, "capgate %s: cannot write manifest '%s': %s\n", verb->name, a.manifest, strerror(-r));
 		if (po.remediate && !a.dry_run && rep.actions)
 			print_results(rep.actions, po.plan_out);
-		int w = cli_write_report(&a, &rep);
+		int w = cli_write_reports(&a, &rep);
+		/* the gate's log: with every report in a file, run still says on stdout what it found */
+		if (is_run && a.noutputs && a.noutputs >= a.nformats && w == 0) {
+			struct cli_args text = {0};
+			w = cli_write_reports(&text, &rep);
+		}
 		r = r < 0 || w ? EXIT_ERROR : scan_exit_code(&rep);
 		/* run --signal URL: the signed POST of the final report (agent/callback.c) */
 		if (is_run && a.signal) {

@@ -1,10 +1,10 @@
 /* capgate scan: judge the image and report; changes nothing. */
 #include "cmds.h"
+#include "progress.h"
 
 int cmd_scan_prepare(const struct cli_verb *verb, const struct cli_args *a, struct cg_config *cfg,
 		     struct cg_ctx *ctx, struct cg_selection *sel)
 {
-	enum report_format fmt;
 	_cleanup_free_ char *err = NULL;
 	const char *root = a->root ? a->root : "/";
 	int r;
@@ -13,10 +13,9 @@ int cmd_scan_prepare(const struct cli_verb *verb, const struct cli_args *a, stru
 		fprintf(stderr, "capgate %s: unexpected argument '%s'\n", verb->name, a->rest[0]);
 		return EXIT_USAGE;
 	}
-	if (a->format && report_format_from_string(a->format, &fmt) < 0) {
-		fprintf(stderr, "capgate %s: --format '%s': expected %s\n", verb->name, a->format, report_format_list());
-		return EXIT_USAGE;
-	}
+	r = cli_check_reports(verb, a);
+	if (r)
+		return r;
 	r = cli_load_config(a, cfg);
 	if (r)
 		return r;
@@ -52,8 +51,11 @@ int cmd_scan(const struct cli_verb *verb, int argc, char **argv)
 	}
 	r = cmd_scan_prepare(verb, &a, &cfg, &ctx, &sel);
 	if (r == 0) {
+		struct progress pg;
+		progress_start(&pg, "scanning");
 		scan_run(&ctx, &sel, &rep);
-		r = cli_write_report(&a, &rep);
+		progress_stop(&pg);
+		r = cli_write_reports(&a, &rep);
 		if (r == 0)
 			r = scan_exit_code(&rep);
 		scan_report_free(&rep);

@@ -162,62 +162,120 @@ static const char *error_message(json_t *doc)
 }
 
 /* Print untrusted text from the report with control characters escaped. */
-static void put_safe(const char *s)
+static void put_safe(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
+			fprintf(out, "\\x%02x", *p);
 		else
-			putchar(*p);
+			fputc(*p, out);
 }
 
-/* The summary a provisioner log shows: failing checks with their findings, then one verdict line. */
-static void wait_print_report(json_t *report, const char *verdict, const char *error)
+/* What the run's remediation did: the changes made, then what it tried and could not do, or
+ * refused, with the reason (the part the log reader acts on). */
+static void wait_print_actions(json_t *report, FILE *out)
+{
+	size_t i, done = 0;
+	json_t *a;
+
+	json_array_foreach(json_object_get(report, "actions"), i, a) {
+		const char *res = json_string_value(json_object_get(a, "result"));
+		if (!res || !(streq(res, "done") || streq(res, "failed") || streq(res, "refused")))
+			continue;
+		done += streq(res, "done");
+		fprintf(out, "%s %s: %s ", streq(res, "done") ? "fixed" : res,
+			json_string_value(json_object_get(a, "check")) ?: "?",
+			json_string_value(json_object_get(a, "action")) ?: "?");
+		put_safe(out, json_string_value(json_object_get(a, "path")));
+		if (!streq(res, "done") && json_is_string(json_object_get(a, "reason"))) {
+			fputs(": ", out);
+			put_safe(out, json_string_value(json_object_get(a, "reason")));
+		}
+		fputc('\n', out);
+	}
+	if (json_array_size(json_object_get(report, "actions")))
+		fprintf(out, "capgate: %zu fixed by this run\n", done);
+}
+
+/* The summary a provisioner log shows: what was fixed, the failing checks with their findings
+ * (what is left), then one verdict line. */
+static void wait_print_report(json_t *report, const char *verdict, const char *error, FILE *out)
 {
 	json_t *sum = json_object_get(report, "summary"), *c, *f;
 	size_t i, k;
 
+	wait_print_actions(report, out);
 	json_array_foreach(json_object_get(report, "checks"), i, c) {
 		const char *st = json_string_value(json_object_get(c, "status"));
 		if (!st || !(streq(st, "fail") || streq(st, "error")))
 			continue;
-		printf("%s %s [%s]: ", st, json_string_value(json_object_get(c, "id")),
-		       json_string_value(json_object_get(c, "severity")));
-		put_safe(json_string_value(json_object_get(c, "title")));
-		putchar('\n');
+		fprintf(out, "%s %s [%s]: ", st, json_string_value(json_object_get(c, "id")),
+			json_string_value(json_object_get(c, "severity")));
+		put_safe(out, json_string_value(json_object_get(c, "title")));
+		fputc('\n', out);
 		json_array_foreach(json_object_get(c, "findings"), k, f) {
 			json_t *line = json_object_get(f, "line");
-			fputs("    ", stdout);
-			put_safe(json_string_value(json_object_get(f, "path")));
+			fputs("    ", out);
+			put_safe(out, json_string_value(json_object_get(f, "path")));
 			if (json_is_integer(line))
-				printf(":%lld", (long long)json_integer_value(line));
-			fputs(": ", stdout);
-			put_safe(json_string_value(json_object_get(f, "message")));
+				fprintf(out, ":%lld", (long long)json_integer_value(line));
+			fputs(": ", out);
+			put_safe(out, json_string_value(json_object_get(f, "message")));
 			if (json_is_string(json_object_get(f, "evidence"))) {
-				fputs(" [", stdout);
-				put_safe(json_string_value(json_object_get(f, "evidence")));
-				putchar(']');
+				fputs(" [", out);
+				put_safe(out, json_string_value(json_object_get(f, "evidence")));
+				fputc(']', out);
 			}
-			putchar('\n');
+			fputc('\n', out);
 		}
 		json_array_foreach(json_object_get(c, "errors"), k, f) {
-			fputs("    error ", stdout);
-			put_safe(json_string_value(json_object_get(f, "path")));
-			fputs(": ", stdout);
-			put_safe(json_string_value(json_object_get(f, "message")));
-			putchar('\n');
+			fputs("    error ", out);
+			put_safe(out, json_string_value(json_object_get(f, "path")));
+			fputs(": ", out);
+			put_safe(out, json_string_value(json_object_get(f, "message")));
+			fputc('\n', out);
 		}
 	}
 	if (sum)
-		printf("capgate: %s: %lld checks, %lld failed, %lld errors, %lld skipped (fail on %s)\n", verdict,
-		       json_integer_value(json_object_get(sum, "checks")), json_integer_value(json_object_get(sum, "fail")),
-		       json_integer_value(json_object_get(sum, "error")), json_integer_value(json_object_get(sum, "skip")),
-		       json_string_value(json_object_get(report, "fail_on")) ?: "medium");
+		fprintf(out, "capgate: %s: %lld checks, %lld failed (left), %lld errors, %lld skipped (fail on %s)\n", verdict,
+			json_integer_value(json_object_get(sum, "checks")), json_integer_value(json_object_get(sum, "fail")),
+			json_integer_value(json_object_get(sum, "error")), json_integer_value(json_object_get(sum, "skip")),
+			json_string_value(json_object_get(report, "fail_on")) ?: "medium");
 	else
-		printf("capgate: %s\n", verdict);
+		fprintf(out, "capgate: %s\n", verdict);
 	if (error)
-		printf("capgate: %s\n", error);
-	fflush(stdout);
+		fprintf(out, "capgate: %s\n", error);
+	fflush(out);
+}
+
+/* --format/--output: the daemon's report of this run, in every format asked, through the same
+ * writers as `capgate run`. RC is the exit code the verdict gave; a report that is missing, not
+ * readable or of another verdict makes the answer an error, so files and exit code never disagree. */
+static int wait_write_reports(const struct cli_args *a, json_t *report, int rc)
+{
+	struct cg_report rep;
+	_cleanup_free_ char *err = NULL;
+	int w;
+
+	if (!a->nformats && !a->noutputs)
+		return rc;
+	if (!report) {
+		fprintf(stderr, "capgate wait: the daemon gave no report; no report file written\n");
+		return EXIT_ERROR;
+	}
+	if (report_from_json(report, &rep, &err) < 0) {
+		fprintf(stderr, "capgate wait: the daemon's report cannot be read: %s\n", err);
+		return EXIT_ERROR;
+	}
+	if (scan_exit_code(&rep) != rc) {
+		fprintf(stderr, "capgate wait: the report says '%s' but the daemon's answer was exit %d; reports not written\n",
+			scan_verdict_name(rep.verdict), rc);
+		scan_report_free(&rep);
+		return EXIT_ERROR;
+	}
+	w = cli_write_reports(a, &rep);
+	scan_report_free(&rep);
+	return w ? EXIT_ERROR : rc;
 }
 
 /* POST /v1/runs until the daemon takes it. Returns 0, or an exit code. */
@@ -273,7 +331,7 @@ static int wait_trigger(struct wait *w, const struct cli_args *a)
 	return EXIT_ERROR;
 }
 
-static int wait_poll(struct wait *w)
+static int wait_poll(struct wait *w, const struct cli_args *a)
 {
 	while (util_now_ms() < w->deadline) {
 		unsigned retry_after = 0;
@@ -301,7 +359,9 @@ static int wait_poll(struct wait *w)
 			_cleanup_free_ char *error = error_message(doc) ? xstrdup(error_message(doc)) : NULL;
 			if (wait_request(w, "GET", "/v1/report", NULL, NULL) == 200)
 				report = wait_body_json(w);
-			wait_print_report(report ? report : doc, verdict, error);
+			/* a report on stdout (--format json without --output) keeps stdout for itself */
+			wait_print_report(report ? report : doc, verdict, error, cli_report_on_stdout(a) ? stderr : stdout);
+			rc = wait_write_reports(a, report, rc);
 			json_decref(report);
 			json_decref(doc);
 			return rc;
@@ -329,6 +389,11 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 	r = cli_parse_options_only(verb, argc, argv, &a);
 	if (r)
 		return r < 0 ? 0 : r;
+	r = cli_check_reports(verb, &a);
+	if (r) {
+		cli_args_free(&a);
+		return r;
+	}
 	if (a.timeout && util_parse_duration_ms(a.timeout, &timeout_ms) < 0) {
 		fprintf(stderr, "capgate wait: --timeout '%s': expected a duration such as 90s or 10m\n", a.timeout);
 		cli_args_free(&a);
@@ -361,7 +426,7 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 	}
 	r = a.trigger ? wait_trigger(&w, &a) : 0;
 	if (r == 0)
-		r = wait_poll(&w);
+		r = wait_poll(&w, &a);
 	if (r == EXIT_ERROR && util_now_ms() >= w.deadline)
 		fprintf(stderr, "capgate wait: timed out after %s%s%s\n", a.timeout ? a.timeout : "10m",
 			w.last_problem ? "; last: " : "", w.last_problem ? w.last_problem : "");

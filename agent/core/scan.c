@@ -2,6 +2,7 @@
 #include "scan.h"
 
 #include <fnmatch.h>
+#include <stdatomic.h>
 
 /* Profiles are selections over check ids. What a profile leaves out:
  *  - CIS_ONLY: CIS Level 1 items a stock, sound cloud image does not meet by default (Debian keeps
@@ -178,6 +179,8 @@ static void profile_lists(struct pick *pk, struct cg_ctx *ctx, const char *name)
 		strv_push(&pk->p_skip, json_string_value(it));
 }
 
+struct scan_progress scan_progress;
+
 int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_report *rep)
 {
 	const struct cg_config *cfg = ctx->cfg;
@@ -198,6 +201,14 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 	profile_lists(&pk, ctx, pname);
 
 	rep->results = xcalloc(registry_count(), sizeof *rep->results);
+	{
+		size_t total = 0;
+		for (const struct cg_family *const *f = registry_families; *f; f++)
+			for (size_t i = 0; i < (*f)->n; i++)
+				total += selected(&pk, &(*f)->checks[i]);
+		atomic_store(&scan_progress.done, 0);
+		atomic_store(&scan_progress.total, total);
+	}
 	for (const struct cg_family *const *f = registry_families; *f; f++) {
 		for (size_t i = 0; i < (*f)->n; i++) {
 			const struct cg_check *c = &(*f)->checks[i];
@@ -216,14 +227,17 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 				r->global_exclude = &cfg->scan_exclude;
 			}
 			t1 = util_now_ms();
+			atomic_store(&scan_progress.check, c);
 			if (!(c->modes & (ctx->mode == CG_MODE_LIVE ? CG_LIVE : CG_OFFLINE)))
 				result_skip(r, "not available in %s mode", ctx_mode_name(ctx));
 			else
 				rc = c->run(ctx, r);
 			result_finish(r, rc);
 			r->duration_ms = util_now_ms() - t1;
+			atomic_fetch_add(&scan_progress.done, 1);
 		}
 	}
+	atomic_store(&scan_progress.check, NULL);
 	ctx_memo_clear(ctx);
 	strv_free(&pk.p_only);
 	strv_free(&pk.p_skip);

@@ -1,6 +1,7 @@
 /* A scan: select checks, run them against the context, settle the verdict. */
 #pragma once
 #include <jansson.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "ctx.h"
@@ -26,6 +27,9 @@ struct cg_report {
 	size_t n;
 	enum cg_verdict verdict;
 	json_t *actions; /* what remediation did (array), or NULL */
+	/* what `capgate fix` does with a check ("fix", "guarded", "refused", "report-only"), for the
+	 * writers that say it (JUnit); NULL: they do not. The CLI sets it (remediate_label). */
+	const char *(*fix_label)(const struct cg_check *c);
 };
 
 /* Built-in profiles: a name and the checks it selects. */
@@ -45,6 +49,14 @@ bool scan_profile_selects(const struct cg_profile *p, const char *id);
 int scan_validate_patterns(const struct strv *only, const struct strv *skip, char **err);
 /* That, and that the selection names a known profile; -EINVAL with *ERR set otherwise. */
 int scan_validate_selection(const struct cg_config *cfg, const struct cg_selection *sel, char **err);
+/* What scan_run is doing, for a progress line on a terminal (agent/progress.c): written by the
+ * scanning thread, read by any. */
+struct scan_progress {
+	_Atomic(const struct cg_check *) check; /* running now, or NULL */
+	_Atomic size_t done, total;             /* checks of this scan */
+};
+extern struct scan_progress scan_progress;
+
 /* Run every selected check. Returns 0; per-check errors are in the results. */
 int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_report *rep);
 void scan_settle_verdict(struct cg_report *rep);

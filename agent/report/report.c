@@ -191,6 +191,59 @@ static void put_safe(FILE *out, const char *s)
 	}
 }
 
+static void write_text_where(const struct cg_finding *f, FILE *out)
+{
+	put_safe(out, f->path);
+	if (f->line)
+		fprintf(out, ":%u", f->line);
+}
+
+static void write_text_evidence(const struct cg_finding *f, FILE *out)
+{
+	if (f->evidence) {
+		fputs(" [", out);
+		put_safe(out, f->evidence);
+		fputc(']', out);
+	}
+}
+
+/* One check's findings: a reason several findings share is printed once, as a heading, with
+ * their paths below it (six host keys, one sentence); a reason of its own stays on its line. */
+static void write_text_findings(const struct cg_result *r, FILE *out)
+{
+	_cleanup_free_ bool *done = r->nfindings ? xcalloc(r->nfindings, sizeof *done) : NULL;
+
+	for (size_t k = 0; k < r->nfindings; k++) {
+		const struct cg_finding *f = &r->findings[k];
+		size_t same = 0;
+
+		if (done[k])
+			continue;
+		for (size_t j = k + 1; j < r->nfindings; j++)
+			same += streq(r->findings[j].message, f->message);
+		fputs("    ", out);
+		if (!same) {
+			write_text_where(f, out);
+			fputs(": ", out);
+			put_safe(out, f->message);
+			write_text_evidence(f, out);
+			fputc('\n', out);
+			continue;
+		}
+		put_safe(out, f->message);
+		fprintf(out, " (%zu paths):\n", same + 1);
+		for (size_t j = k; j < r->nfindings; j++) {
+			if (done[j] || !streq(r->findings[j].message, f->message))
+				continue;
+			done[j] = true;
+			fputs("      ", out);
+			write_text_where(&r->findings[j], out);
+			write_text_evidence(&r->findings[j], out);
+			fputc('\n', out);
+		}
+	}
+}
+
 static int write_text(const struct cg_report *rep, FILE *out, bool colour)
 {
 	const struct palette *pl = colour ? &ansi : &plain;
@@ -207,21 +260,7 @@ static int write_text(const struct cg_report *rep, FILE *out, bool colour)
 				header = true;
 			}
 			fprintf(out, "  %s%s%s  %s%s%s\n", pl->bold, r->check->id, pl->reset, pl->dim, r->check->title, pl->reset);
-			for (size_t k = 0; k < r->nfindings; k++) {
-				const struct cg_finding *f = &r->findings[k];
-				fputs("    ", out);
-				put_safe(out, f->path);
-				if (f->line)
-					fprintf(out, ":%u", f->line);
-				fputs(": ", out);
-				put_safe(out, f->message);
-				if (f->evidence) {
-					fputs(" [", out);
-					put_safe(out, f->evidence);
-					fputc(']', out);
-				}
-				fputc('\n', out);
-			}
+			write_text_findings(r, out);
 			if (r->omitted)
 				fprintf(out, "    ... and %zu more\n", r->omitted);
 			for (size_t k = 0; k < r->nerrors; k++) {

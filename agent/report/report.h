@@ -17,6 +17,10 @@ const char *report_format_name(enum report_format f);
 const char *report_format_list(void);
 /* The whole report as a JSON document (new reference). */
 json_t *report_to_json(const struct cg_report *rep);
+/* Read a capgate.report/v1 document (the daemon's /v1/report) back into REP, checks resolved in
+ * this build's registry; -EINVAL with *ERR (malloc'd) when it is not one. Free with scan_report_free.
+ * Bytes that were not UTF-8 come back as the text \xNN the document holds. */
+int report_from_json(json_t *doc, struct cg_report *rep, char **err);
 /* A JSON string of S; bytes that are not UTF-8 become \xNN (image paths may hold any bytes). */
 json_t *report_json_bytes(const char *s);
 /* SARIF 2.1.0: one rule per check run, one result per finding (report_sarif.c). */

@@ -87,20 +87,26 @@ static void junit_testcase(FILE *out, const struct cg_report *rep, const struct 
 	const struct cg_check *c = r->check;
 	size_t total = r->nfindings + r->omitted;
 
+	/* the name is the check id, stable across releases and titles, so CI tracks a test's history;
+	 * the title, severity and what fix does with it are properties */
 	fprintf(out, "    <testcase classname=\"%s\" name=\"", suite);
 	junit_put(out, c->id);
-	fputs(" — ", out);
-	junit_put(out, c->title);
 	fprintf(out, "\" time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
+	fputs("      <properties>\n        <property name=\"title\" value=\"", out);
+	junit_put(out, c->title);
+	fprintf(out, "\"/>\n        <property name=\"severity\" value=\"%s\"/>\n", severity_name(r->severity));
+	if (rep->fix_label)
+		fprintf(out, "        <property name=\"fix\" value=\"%s\"/>\n", rep->fix_label(c));
+	fputs("      </properties>\n", out);
 	if (r->status == CG_SKIP) {
 		fputs("      <skipped message=\"", out);
 		junit_put(out, r->skip_reason ? r->skip_reason : "not applicable");
 		fputs("\"/>\n", out);
 	}
 	if (junit_blocks(rep, r)) {
-		fprintf(out, "      <failure type=\"%s\" message=\"%zu finding%s (severity %s; %s)\">",
+		fprintf(out, "      <failure type=\"%s\" message=\"%zu finding%s (severity %s; fix: %s)\">",
 			severity_name(r->severity), total, total == 1 ? "" : "s", severity_name(r->severity),
-			c->remediation ? "capgate fix can remove it" : "no automatic fix");
+			rep->fix_label ? rep->fix_label(c) : c->remediation ? "see capgate explain" : "report-only");
 		for (size_t k = 0; k < r->nfindings; k++)
 			junit_put_finding(out, &r->findings[k]);
 		if (r->omitted)
@@ -120,8 +126,11 @@ static void junit_testcase(FILE *out, const struct cg_report *rep, const struct 
 	}
 	if (!junit_blocks(rep, r) && r->nfindings) {
 		/* below the threshold: visible in the log, not a failure */
-		fprintf(out, "      <system-out>%zu finding%s below --fail-on %s:&#10;", total, total == 1 ? "" : "s",
-			severity_name(rep->fail_on));
+		if (r->status == CG_SKIP) /* deferred to the last phase: kept, not judged by this run */
+			fprintf(out, "      <system-out>%zu finding%s not judged by this run:&#10;", total, total == 1 ? "" : "s");
+		else
+			fprintf(out, "      <system-out>%zu finding%s below --fail-on %s:&#10;", total, total == 1 ? "" : "s",
+				severity_name(rep->fail_on));
 		for (size_t k = 0; k < r->nfindings; k++)
 			junit_put_finding(out, &r->findings[k]);
 		fputs("</system-out>\n", out);
@@ -151,10 +160,48 @@ static struct junit_counts junit_count(const struct cg_report *rep, const struct
 	return n;
 }
 
+static bool junit_action_failed(json_t *a)
+{
+	json_t *res = json_object_get(a, "result");
+	return json_is_string(res) && streq(json_string_value(res), "failed");
+}
+
+/* A fix that failed makes the run an error (exit 3) with every check passing: it is an <error>
+ * testcase of its own suite, so the test tab is not green when the gate said error. */
+static void junit_actions(FILE *out, const struct cg_report *rep, size_t nfailed, const char *ts)
+{
+	size_t i;
+	json_t *a;
+
+	fprintf(out, "  <testsuite name=\"capgate.actions\" tests=\"%zu\" failures=\"0\" errors=\"%zu\" skipped=\"0\" time=\"0.000\" timestamp=\"%s\">\n",
+		nfailed, nfailed, ts);
+	json_array_foreach(rep->actions, i, a) {
+		if (!junit_action_failed(a))
+			continue;
+		fputs("    <testcase classname=\"capgate.actions\" name=\"", out);
+		junit_put(out, json_string_value(json_object_get(a, "check")));
+		fputc(' ', out);
+		junit_put(out, json_string_value(json_object_get(a, "action")));
+		fputc(' ', out);
+		junit_put(out, json_string_value(json_object_get(a, "path")));
+		fputs("\" time=\"0.000\">\n      <error type=\"action-failed\" message=\"", out);
+		junit_put(out, json_string_value(json_object_get(a, "reason")) ?: "the fix failed");
+		fputs("\"/>\n    </testcase>\n", out);
+	}
+	fputs("  </testsuite>\n", out);
+}
+
 int report_write_junit(const struct cg_report *rep, FILE *out, bool colour)
 {
 	struct junit_counts all = junit_count(rep, NULL);
+	size_t nfailed = 0, ia;
+	json_t *a;
 	char ts[32];
+
+	json_array_foreach(rep->actions, ia, a)
+		nfailed += junit_action_failed(a);
+	all.tests += nfailed;
+	all.errors += nfailed;
 
 	util_rfc3339(rep->started_at, ts);
 	ts[19] = '\0'; /* JUnit's timestamp is ISO 8601 without a zone */
@@ -181,6 +228,8 @@ int report_write_junit(const struct cg_report *rep, FILE *out, bool colour)
 		}
 		fputs("  </testsuite>\n", out);
 	}
+	if (nfailed)
+		junit_actions(out, rep, nfailed, ts);
 	fputs("</testsuites>\n", out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -143,6 +143,24 @@ static hs_database_t *prebuilt_load(uint32_t id)
 	return db;
 }
 
+/* The build's databases are there but this library refuses them (another Vectorscan or Hyperscan
+ * release, other CPU features): say so once, since every scan then compiles them (~50 ms of CPU). */
+static void prebuilt_say_why(void)
+{
+	size_t len;
+	const char *bytes = prebuilt_find(PREBUILT_DETECT, &len);
+	char *info = NULL;
+
+	if (!bytes)
+		return; /* a program built without them (tests, the generator): nothing to say */
+	if (hs_serialized_database_info(bytes, len, &info) != HS_SUCCESS)
+		info = NULL;
+	fprintf(stderr, "capgate: secrets: the prebuilt pattern databases (%s) do not load with this library "
+		"(libhs %s); compiling them at start instead\n", info ? info : "unreadable",
+		hs_version());
+	free(info);
+}
+
 static void dbs_init(void)
 {
 	if (secret_nrules > MAX_RULES) {
@@ -151,6 +169,8 @@ static void dbs_init(void)
 	}
 	dbs.detect = prebuilt_load(PREBUILT_DETECT);
 	dbs.prebuilt = dbs.detect != NULL;
+	if (!dbs.detect)
+		prebuilt_say_why();
 	if (!dbs.detect)
 		dbs.detect = compile(HS_MODE_STREAM, HS_FLAG_SINGLEMATCH, 0, secret_nrules);
 	if (!dbs.detect)
