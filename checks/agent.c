@@ -25,27 +25,39 @@ static bool cloudinit_has_azure(struct cg_ctx *ctx, struct cg_result *r)
 	return azure;
 }
 
+/* The agent's package is named per family (research/distros-azure.md §1; WALinuxAgent's specs). */
+static const char *const waagent_pkgs[] = {"waagent", "walinuxagent", "WALinuxAgent", "python3-azure-agent",
+					   "python-azure-agent", NULL};
+static const char *const cloudinit_pkgs[] = {"cloud-init", NULL};
+
 static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db;
+	struct hsys_pkgs pk;
+	struct hsys_pkg found;
 	struct units u;
 	bool waagent, cloudinit;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
-	if (hsys_units_load(ctx, r, &u) < 0) {
-		dpkg_free(&db);
+	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	}
-	waagent = (dpkg_installed(&db, "waagent") || dpkg_installed(&db, "walinuxagent")) &&
+	waagent = hsys_pkg_find(&pk, waagent_pkgs, &found) &&
 		  (hsys_unit_enabled(ctx, r, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, r, &u, "waagent.service"));
-	cloudinit = dpkg_installed(&db, "cloud-init") && hsys_unit_enabled(ctx, r, &u, "cloud-init.service") && cloudinit_has_azure(ctx, r);
+	cloudinit = hsys_pkg_find(&pk, cloudinit_pkgs, &found) && hsys_unit_enabled(ctx, r, &u, "cloud-init.service") &&
+		    cloudinit_has_azure(ctx, r);
+	/* Ubuntu's installer (24.04 and later) leaves this marker: cloud-init then never runs */
+	if (cloudinit && imgfile_exists_or_error(&ctx->fs, r, "/etc/cloud/cloud-init.disabled")) {
+		result_add_finding(r, "/etc/cloud/cloud-init.disabled", 0, "disabled", NULL,
+				   "cloud-init is installed and enabled but this marker disables it, so it never "
+				   "provisions the VM; remove the file (cloud-init clean does)");
+		cloudinit = false;
+	}
 	if (!waagent && !cloudinit)
-		result_add_finding(r, "/var/lib/dpkg/status", 0, NULL, NULL,
-				   "neither the Azure Linux agent (package waagent, walinuxagent.service) nor cloud-init "
-				   "with the Azure datasource is installed and enabled; the VM would never report ready");
+		result_add_finding(r, pk.path, 0, NULL, NULL,
+				   "neither the Azure Linux agent (package %s, waagent.service or walinuxagent.service) nor "
+				   "cloud-init with the Azure datasource is installed and enabled; the VM would never "
+				   "report ready", pk.rpm ? "WALinuxAgent or python3-azure-agent" : "waagent");
 	units_free(&u);
-	dpkg_free(&db);
 	return 0;
 }
 
