@@ -405,8 +405,9 @@ static const struct cg_check gen_checks[] = {
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("virt-sysprep package-manager-cache"),
 		.remediation = "clean-caches",
-		.description = "Downloaded .deb files, apt's binary caches, pip/npm/yarn/go caches in every home: size, "
-			       "and sometimes private packages.",
+		.description = "Downloaded .deb files, apt's binary caches, the dnf, yum, tdnf and zypp caches (metadata, "
+			       "solv files, downloaded rpms), pip/npm/yarn/go caches in every home: size, and sometimes "
+			       "private packages.",
 		.run = gen_state_package_caches,
 	},
 	{
