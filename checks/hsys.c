@@ -4,7 +4,10 @@
 
 #include "rpmdb.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <openssl/evp.h>
+#include <rpm/rpmpgp.h>
 
 static bool value_ok(const struct sysctl_rule *rule, const char *v)
 {
@@ -410,4 +413,104 @@ int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filt
 	}
 	strv_free(&names);
 	return n;
+}
+
+/* The digest of the image file PATH with MD, lowercase hex; -errno. */
+static int file_digest(struct cg_ctx *ctx, const char *path, const EVP_MD *md, char **hex)
+{
+	struct stat st;
+	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, path, &st);
+	unsigned char buf[65536], out[EVP_MAX_MD_SIZE];
+	unsigned olen = 0;
+	EVP_MD_CTX *c;
+	ssize_t n;
+	int e = 0;
+
+	if (fd < 0)
+		return fd;
+	if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, md, NULL)) {
+		EVP_MD_CTX_free(c);
+		return -ENOMEM;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		EVP_DigestUpdate(c, buf, (size_t)n);
+	if (n < 0)
+		e = -errno;
+	else
+		EVP_DigestFinal_ex(c, out, &olen);
+	EVP_MD_CTX_free(c);
+	if (e < 0)
+		return e;
+	*hex = xmalloc(olen * 2 + 1);
+	for (unsigned i = 0; i < olen; i++)
+		snprintf(*hex + 2 * i, 3, "%02x", out[i]);
+	return 0;
+}
+
+static const EVP_MD *rpm_md(int algo)
+{
+	switch (algo) {
+	case PGPHASHALGO_MD5: return EVP_md5();
+	case PGPHASHALGO_SHA1: return EVP_sha1();
+	case PGPHASHALGO_SHA224: return EVP_sha224();
+	case PGPHASHALGO_SHA256: return EVP_sha256();
+	case PGPHASHALGO_SHA384: return EVP_sha384();
+	case PGPHASHALGO_SHA512: return EVP_sha512();
+	default: return NULL;
+	}
+}
+
+/* dpkg: the md5sums line naming PATH ("<md5>  etc/x"), in any package's list. */
+static bool dpkg_pristine(struct cg_ctx *ctx, const char *path, char **owner)
+{
+	struct strv names = {0};
+	_cleanup_free_ char *have = NULL;
+	bool ok = false;
+
+	if (imgfile_list_dir(&ctx->fs, "/var/lib/dpkg/info", &names) < 0)
+		return false;
+	for (size_t i = 0; i < names.n && !ok; i++) {
+		_cleanup_free_ char *p = NULL, *buf = NULL;
+		size_t len;
+		char *cur, *l;
+		if (!endswith(names.v[i], ".md5sums"))
+			continue;
+		p = xasprintf("/var/lib/dpkg/info/%s", names.v[i]);
+		if (imgfile_read(&ctx->fs, p, 16 << 20, &buf, &len) < 0)
+			continue;
+		cur = buf;
+		while (!ok && (l = imgfile_next_line(&cur))) {
+			if (strlen(l) < 35 || l[32] != ' ' || !streq(imgfile_strip(l + 33), path + 1))
+				continue;
+			if (!have && file_digest(ctx, path, EVP_md5(), &have) < 0)
+				break;
+			if (strncmp(l, have, 32) == 0) {
+				ok = true;
+				if (owner)
+					*owner = xstrndup(names.v[i], strlen(names.v[i]) - 8);
+			}
+		}
+	}
+	strv_free(&names);
+	return ok;
+}
+
+bool hsys_file_pristine(struct cg_ctx *ctx, const char *path, char **owner)
+{
+	struct pkgs_memo *m = pkgs_memo(ctx);
+	const struct rpm_pkg *pkg;
+	_cleanup_free_ char *want = NULL, *have = NULL;
+	const EVP_MD *md;
+	int algo;
+
+	if (owner)
+		*owner = NULL;
+	if (m->kind == 1)
+		return dpkg_pristine(ctx, path, owner);
+	if (m->kind != 2 || rpmdb_file_digest(&m->rpm, path, &pkg, &want, &algo) < 0 || !(md = rpm_md(algo)) ||
+	    file_digest(ctx, path, md, &have) < 0 || !streq(want, have))
+		return false;
+	if (owner && pkg)
+		*owner = xstrdup(pkg->name);
+	return true;
 }

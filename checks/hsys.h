@@ -95,3 +95,9 @@ unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsi
  * every Packages file when FILTER is NULL. Returns how many files were read, or -errno. */
 int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filter,
 		       void (*fn)(const char *path, const char *text, size_t len, void *ud), void *ud);
+
+/* True when PATH is a file an installed package ships and its content is the package's own copy
+ * (rpm: the file digest in the rpmdb; dpkg: /var/lib/dpkg/info/\*.md5sums). Such a file is in
+ * every copy of the package, so a key in it is no leaked credential (the RHUI client key of Azure
+ * PAYG RHEL images, a package's test or demo key). *OWNER (when not NULL) gets the package name. */
+bool hsys_file_pristine(struct cg_ctx *ctx, const char *path, char **owner);
