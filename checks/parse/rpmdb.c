@@ -211,6 +211,19 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 	e = copy_out(fs, found, db->priv->dbfile);
 	if (e < 0)
 		return e;
+	/* Berkeley DB keeps the file index apart (Basenames); the copy takes it when present */
+	if (streq(backend, "bdb_ro")) {
+		_cleanup_free_ char *dir = xstrdup(found);
+		*strrchr(dir, '/') = 0;
+		static const char *const idx[] = {"Basenames", "Name"};
+		for (size_t i = 0; i < ELEMENTSOF(idx); i++) {
+			_cleanup_free_ char *src = xasprintf("%s/%s", dir, idx[i]);
+			_cleanup_free_ char *dst = xasprintf("%s/%s", db->priv->tmpdir, idx[i]);
+			struct stat st;
+			if (safefs_lstat(fs, src, &st) == 0 && S_ISREG(st.st_mode) && (e = copy_out(fs, src, dst)) < 0)
+				return e;
+		}
+	}
 	/* the sqlite write-ahead log may hold the newest transactions */
 	if (streq(backend, "sqlite")) {
 		_cleanup_free_ char *wal = xasprintf("%s-wal", found), *walcopy = xasprintf("%s-wal", db->priv->dbfile);
@@ -279,6 +292,27 @@ bool rpmdb_has_pubkey(const struct rpmdb *db, const char *keyid)
 	return false;
 }
 
+/* The digest of PATH in header H, or -ENOENT. */
+static int header_digest(const struct rpmdb *db, Header h, const char *path, const struct rpm_pkg **owner, char **hex,
+			 int *algo)
+{
+	rpmfiles files = rpmfilesNew(NULL, h, RPMTAG_BASENAMES, 0);
+	int ix = files ? rpmfilesFindFN(files, path) : -1, e = -ENOENT;
+	const unsigned char *d;
+	size_t len;
+
+	if (ix >= 0 && (d = rpmfilesFDigest(files, ix, algo, &len)) && len) {
+		*hex = xmalloc(len * 2 + 1);
+		for (size_t i = 0; i < len; i++)
+			snprintf(*hex + 2 * i, 3, "%02x", d[i]);
+		_cleanup_free_ char *name = hstr(h, RPMTAG_NAME);
+		*owner = name ? rpmdb_installed(db, name) : NULL;
+		e = 0;
+	}
+	rpmfilesFree(files);
+	return e;
+}
+
 int rpmdb_file_digest(const struct rpmdb *db, const char *path, const struct rpm_pkg **owner, char **hex, int *algo)
 {
 	rpmdbMatchIterator mi;
@@ -291,22 +325,16 @@ int rpmdb_file_digest(const struct rpmdb *db, const char *path, const struct rpm
 		return -ENOENT;
 	pthread_mutex_lock(&rpm_lock);
 	mi = rpmtsInitIterator(db->priv->ts, RPMDBI_INSTFILENAMES, path, 0);
-	while (mi && e == -ENOENT && (h = rpmdbNextIterator(mi))) {
-		rpmfiles files = rpmfilesNew(NULL, h, RPMTAG_BASENAMES, 0);
-		int ix = files ? rpmfilesFindFN(files, path) : -1;
-		const unsigned char *d;
-		size_t len;
-		if (ix >= 0 && (d = rpmfilesFDigest(files, ix, algo, &len)) && len) {
-			*hex = xmalloc(len * 2 + 1);
-			for (size_t i = 0; i < len; i++)
-				snprintf(*hex + 2 * i, 3, "%02x", d[i]);
-			_cleanup_free_ char *name = hstr(h, RPMTAG_NAME);
-			*owner = name ? rpmdb_installed(db, name) : NULL;
-			e = 0;
-		}
-		rpmfilesFree(files);
-	}
+	while (mi && e == -ENOENT && (h = rpmdbNextIterator(mi)))
+		e = header_digest(db, h, path, owner, hex, algo);
 	rpmdbFreeIterator(mi);
+	/* a Berkeley DB read without its Basenames index (or with a stale one): every header */
+	if (e == -ENOENT && streq(db->backend, "bdb_ro")) {
+		mi = rpmtsInitIterator(db->priv->ts, RPMDBI_PACKAGES, NULL, 0);
+		while (mi && e == -ENOENT && (h = rpmdbNextIterator(mi)))
+			e = header_digest(db, h, path, owner, hex, algo);
+		rpmdbFreeIterator(mi);
+	}
 	pthread_mutex_unlock(&rpm_lock);
 	return e;
 }
