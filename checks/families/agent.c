@@ -43,8 +43,7 @@ static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	waagent = hsys_pkg_find(&pk, waagent_pkgs, &found) &&
 		  (hsys_unit_enabled(ctx, r, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, r, &u, "waagent.service"));
-	cloudinit = hsys_pkg_find(&pk, cloudinit_pkgs, &found) && hsys_unit_enabled(ctx, r, &u, "cloud-init.service") &&
-		    cloudinit_has_azure(ctx, r);
+	cloudinit = hsys_pkg_find(&pk, cloudinit_pkgs, &found) && hsys_unit_enabled(ctx, r, &u, "cloud-init.service");
 	/* Ubuntu's installer (24.04 and later) leaves this marker: cloud-init then never runs */
 	if (cloudinit && imgfile_exists_or_error(&ctx->fs, r, "/etc/cloud/cloud-init.disabled")) {
 		result_add_finding(r, "/etc/cloud/cloud-init.disabled", 0, "disabled", NULL,
@@ -52,6 +51,7 @@ static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 				   "provisions the VM; remove the file (cloud-init clean does)");
 		cloudinit = false;
 	}
+	cloudinit = cloudinit && cloudinit_has_azure(ctx, r);
 	if (!waagent && !cloudinit)
 		result_add_finding(r, pk.path, 0, NULL, NULL,
 				   "neither the Azure Linux agent (package %s, waagent.service or walinuxagent.service) nor "
