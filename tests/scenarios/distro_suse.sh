@@ -17,6 +17,12 @@ printf '5f0c0f6e-2a1b-4c3d-9e8f-0123456789ab\n' >"$S/var/lib/zypp/AnonymousUniqu
 printf "BOOTPROTO='dhcp'\nSTARTMODE='auto'\nLLADDR='00:0d:3a:12:34:56'\n" >"$S/etc/sysconfig/network/ifcfg-eth0"
 printf '<duid>00:03:00:01:00:0d:3a:12:34:56</duid>\n' >"$S/var/lib/wicked/duid.xml"
 printf '[main]\nrepo_gpgcheck = off\n' >"$S/etc/zypp/zypp.conf"
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$S/etc/passwd"
+printf 'root:x:0:\n' >"$S/etc/group"
+printf 'root:*:19000:0:99999:7:::\n' >"$S/etc/shadow"
+chmod 0000 "$S/etc/shadow"
+printf 'Defaults always_set_home\nDefaults targetpw\nALL   ALL=(ALL) ALL\nroot ALL=(ALL:ALL) ALL\n' >"$S/etc/sudoers"
+chmod 0440 "$S/etc/sudoers"
 printf '[nocheck]\nenabled=1\nbaseurl=http://mirror.example.invalid/\ngpgcheck=0\n' >"$S/etc/zypp/repos.d/nocheck.repo"
 
 expect 1 "scan of the planted SLES tree is blocked" -- "$CAPGATE_BIN" scan --root "$S" -p full --format json
@@ -33,6 +39,7 @@ finding "$J" pkg.repo-auth /etc/zypp/zypp.conf repo_gpgcheck
 finding "$J" pkg.repo-auth /etc/zypp/repos.d/nocheck.repo gpgcheck
 finding "$J" agent.mac /var/lib/rpm/rpmdb.sqlite apparmor
 finding "$J" audit.auditd /var/lib/rpm/rpmdb.sqlite package
+finding "$J" acct.sudoers-nopasswd /etc/sudoers targetpw-all
 no_finding "$J" pkg.repo-auth /etc/zypp/repos.d/fixture.repo
 python3 - "$J" <<'EOF2' && ok "os.release-eol read SLES's products.d <endoflife>" || not_ok "os.release-eol did not judge SLES"
 import json, sys
