@@ -414,7 +414,7 @@ int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 	file_if_nonempty(ctx, r, "/var/cache/apt/pkgcache.bin", "apt package cache");
 	file_if_nonempty(ctx, r, "/var/cache/apt/srcpkgcache.bin", "apt package cache");
 	/* the rpm families: what dnf clean all, yum clean all, tdnf clean all and zypper clean --all
-	 * remove (metadata, solv files, downloaded packages); each tool rebuilds them on first use */
+	 * clear (metadata, solv files, downloaded packages); each tool rebuilds them on first use */
 	each_entry(ctx, r, "/var/cache/dnf", any_state, "dnf cache (dnf clean all)", NULL);
 	each_entry(ctx, r, "/var/cache/yum", any_state, "yum cache (yum clean all)", NULL);
 	each_entry(ctx, r, "/var/cache/tdnf", any_state, "tdnf cache (tdnf clean all)", NULL);
