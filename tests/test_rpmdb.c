@@ -67,6 +67,7 @@ static void check_tree(const char *top, const char *name, const char *path, cons
 	ck_assert_int_eq(safefs_sha256_fd(fd, have), 0);
 	close(fd);
 	ck_assert_str_eq(hex, have);
+	free(hex);
 	ck_assert_int_eq(rpmdb_file_digest(&db, "/etc/pki/consumer/key.pem", &owner, &hex, &algo), -ENOENT);
 	rpmdb_free(&db);
 	ck_assert_uint_eq(leftovers(), before); /* the private copy is gone */
