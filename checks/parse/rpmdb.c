@@ -258,8 +258,10 @@ void rpmdb_free(struct rpmdb *db)
 	free(db->v);
 	if (db->priv) {
 		pthread_mutex_lock(&rpm_lock);
-		if (db->priv->ts)
+		if (db->priv->ts) {
+			rpmtsCloseDB(db->priv->ts);
 			rpmtsFree(db->priv->ts);
+		}
 		pthread_mutex_unlock(&rpm_lock);
 		rm_tmp(db->priv);
 		free(db->priv->dbfile);
