@@ -107,7 +107,9 @@ static int apply_link_dbus_machine_id(struct cg_ctx *ctx, struct rem_item *it, c
 
 static void plan_machine_id(struct rem_planner *p, const struct cg_finding *f)
 {
-	if (streq(f->path, "/var/lib/dbus/machine-id"))
+	if (f->rule && streq(f->rule, "identity"))
+		rem_plan_add(p, "remove-file", f->path, NULL);
+	else if (streq(f->path, "/var/lib/dbus/machine-id"))
 		rem_plan_add(p, "link-dbus-machine-id", f->path, NULL);
 	else
 		rem_plan_add(p, "reset-machine-id", f->path, NULL);
@@ -332,6 +334,17 @@ static void plan_logs(struct rem_planner *p, const struct cg_finding *f)
 		rem_plan_add(p, "truncate-file", f->path, NULL);
 	else
 		rem_plan_refuse(p, "truncate-file", f->path, "%s", f->message);
+}
+
+/* A MAC binding lives on one line of a file that carries the rest of the network setup: removing
+ * the file would leave the VM without network, so the line is for the user to delete. */
+static void plan_network(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && streq(f->rule, "mac-binding"))
+		rem_plan_refuse(p, "remove-tree", f->path, "delete line %u (the MAC address); the file holds the rest "
+				"of the network configuration and stays", f->line);
+	else
+		rem_plan_add(p, "remove-tree", f->path, NULL);
 }
 
 static void plan_caches(struct rem_planner *p, const struct cg_finding *f)
@@ -636,6 +649,7 @@ const struct rem_action rem_actions[] = {
 	{"clean-logs", "truncate current logs, remove rotated ones, vacuum the journal", plan_logs, NULL},
 	{"vacuum-journal", "live: journalctl --rotate then --vacuum-time; offline: remove the journal file", NULL, apply_vacuum_journal},
 	{"clean-caches", "apt-get clean and per-user package caches", plan_caches, NULL},
+	{"clean-network-state", "remove leases, persistent-net rules and MAC-bound connections; report MAC lines", plan_network, NULL},
 	{"apt-clean", "remove downloaded packages from /var/cache/apt/archives", NULL, apply_apt_clean},
 	{"reset-machine-id", "empty /etc/machine-id (systemd generates one at boot); link the D-Bus copy", plan_machine_id, apply_reset_machine_id},
 	{"link-dbus-machine-id", "make /var/lib/dbus/machine-id a link to /etc/machine-id", NULL, apply_link_dbus_machine_id},

@@ -23,6 +23,7 @@ echo "== tests (release)"
 (cd "$src/build" && ctest --output-on-failure -j"$jobs")
 echo "== tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions="$src/tests/lsan.supp" \
 	sh -c "cd '$src/build-asan' && ctest --output-on-failure -j$jobs -LE 'slow|layers'"
 echo "== valgrind memcheck (unit tests, fuzz replays, a scan)"
 "$src/tests/valgrind/run.sh" "$src/build"

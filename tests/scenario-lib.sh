@@ -27,3 +27,41 @@ finish() {
 	echo "$passes passed, $fails failed"
 	[ "$fails" = 0 ]
 }
+# finding JSON CHECK PATH [RULE]: the report JSON names a finding of CHECK at PATH (and RULE)
+finding() {
+	if python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = sys.argv[2:]
+for c in d["checks"]:
+    for f in c["findings"]:
+        if c["id"] == want[0] and f["path"] == want[1] and (len(want) < 3 or f.get("rule") == want[2]):
+            sys.exit(0)
+sys.exit(1)
+PY
+	then ok "$2 at $3"; else not_ok "$2 has no finding at $3${4:+ (rule $4)}"; fi
+}
+# no_finding JSON CHECK PATH: the report has no finding of CHECK at PATH
+no_finding() {
+	if python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(1 if any(c["id"] == sys.argv[2] and f["path"] == sys.argv[3] for c in d["checks"] for f in c["findings"]) else 0)
+PY
+	then ok "no $2 finding at $3"; else not_ok "$2 reports $3"; fi
+}
+# skips_ok JSON: no check errored, and no check skipped for want of Debian's data (dpkg, APT,
+# distro-info) on another family: such a skip must say the family does not apply
+skips_ok() {
+	if python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [(c["id"], c["status"], c.get("reason", "")) for c in d["checks"]
+       if c["status"] == "error" or (c["status"] == "skip" and "does not apply to this family" not in c.get("reason", "")
+                                      and any(w in c.get("reason", "") for w in ("dpkg", "Debian", "APT")))]
+for b in bad:
+    print("    ", *b)
+sys.exit(1 if bad else 0)
+PY
+	then ok "no check errored; no Debian-only skip on another family"; else not_ok "checks errored or skipped for a Debian-only reason"; fi
+}

@@ -301,8 +301,18 @@ static int acct_sudoers_nopasswd(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_error(r, s.io_path, e, "cannot read");
 		goto out;
 	}
+	/* SUSE's default: "Defaults targetpw" with "ALL ALL=(ALL) ALL" lets every account run anything as
+	 * root with root's password; Microsoft's SUSE guide removes both lines before capture */
+	bool targetpw = false;
+	for (size_t i = 0; i < s.n; i++)
+		for (size_t k = 0; s.v[i].kind == SUDO_DEFAULTS && !*s.v[i].binding && k < s.v[i].settings.n; k++)
+			targetpw |= streq(s.v[i].settings.v[k], "targetpw");
 	for (size_t i = 0; i < s.n; i++) {
 		const struct sudo_rule *ru = &s.v[i];
+		if (targetpw && ru->kind == SUDO_USERSPEC && ru->all_cmds && ru->users.n == 1 && streq(ru->users.v[0], "ALL"))
+			result_add_finding(r, ru->file, ru->line, "targetpw-all", ru->text,
+					   "'Defaults targetpw' with '%s' lets every account run any command as root with "
+					   "root's password (SUSE's default); remove both lines (Azure's SUSE guide)", ru->text);
 		/* a grant to build users only is gen.build-user-access's finding, removed in the last phase */
 		if (ru->kind == SUDO_USERSPEC && ru->nopasswd && !only_build_users(&ru->users, &build))
 			result_add_finding(r, ru->file, ru->line, ru->nopasswd_all ? "nopasswd-all" : "nopasswd", ru->text,

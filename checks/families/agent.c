@@ -25,27 +25,39 @@ static bool cloudinit_has_azure(struct cg_ctx *ctx, struct cg_result *r)
 	return azure;
 }
 
+/* The agent's package is named per family (research/distros-azure.md §1; WALinuxAgent's specs). */
+static const char *const waagent_pkgs[] = {"waagent", "walinuxagent", "WALinuxAgent", "python3-azure-agent",
+					   "python-azure-agent", NULL};
+static const char *const cloudinit_pkgs[] = {"cloud-init", NULL};
+
 static int agent_provisioning(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db;
+	struct hsys_pkgs pk;
+	struct hsys_pkg found;
 	struct units u;
 	bool waagent, cloudinit;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
-	if (hsys_units_load(ctx, r, &u) < 0) {
-		dpkg_free(&db);
+	if (hsys_units_load(ctx, r, &u) < 0)
 		return 0;
-	}
-	waagent = (dpkg_installed(&db, "waagent") || dpkg_installed(&db, "walinuxagent")) &&
+	waagent = hsys_pkg_find(&pk, waagent_pkgs, &found) &&
 		  (hsys_unit_enabled(ctx, r, &u, "walinuxagent.service") || hsys_unit_enabled(ctx, r, &u, "waagent.service"));
-	cloudinit = dpkg_installed(&db, "cloud-init") && hsys_unit_enabled(ctx, r, &u, "cloud-init.service") && cloudinit_has_azure(ctx, r);
+	cloudinit = hsys_pkg_find(&pk, cloudinit_pkgs, &found) && hsys_unit_enabled(ctx, r, &u, "cloud-init.service");
+	/* Ubuntu's installer (24.04 and later) leaves this marker: cloud-init then never runs */
+	if (cloudinit && imgfile_exists_or_error(&ctx->fs, r, "/etc/cloud/cloud-init.disabled")) {
+		result_add_finding(r, "/etc/cloud/cloud-init.disabled", 0, "disabled", NULL,
+				   "cloud-init is installed and enabled but this marker disables it, so it never "
+				   "provisions the VM; remove the file (cloud-init clean does)");
+		cloudinit = false;
+	}
+	cloudinit = cloudinit && cloudinit_has_azure(ctx, r);
 	if (!waagent && !cloudinit)
-		result_add_finding(r, "/var/lib/dpkg/status", 0, NULL, NULL,
-				   "neither the Azure Linux agent (package waagent, walinuxagent.service) nor cloud-init "
-				   "with the Azure datasource is installed and enabled; the VM would never report ready");
+		result_add_finding(r, pk.path, 0, NULL, NULL,
+				   "neither the Azure Linux agent (package %s, waagent.service or walinuxagent.service) nor "
+				   "cloud-init with the Azure datasource is installed and enabled; the VM would never "
+				   "report ready", pk.rpm ? "WALinuxAgent or python3-azure-agent" : "waagent");
 	units_free(&u);
-	dpkg_free(&db);
 	return 0;
 }
 
@@ -73,44 +85,134 @@ static int agent_mde(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
-/* AppArmor is on unless the kernel command line says apparmor=0 or another LSM is forced. */
-static void grub_cmdline(struct cg_ctx *ctx, struct cg_result *r)
+/* The kernel command line as the image will boot it: GRUB_CMDLINE_LINUX* in /etc/default/grub,
+ * /etc/kernel/cmdline (kernel-install, RHEL 9 BLS) and the options of /boot/loader/entries. FN
+ * gets each file, line and its text. */
+static void cmdline_foreach(struct cg_ctx *ctx, struct cg_result *r,
+			    void (*fn)(struct cg_result *r, const char *path, unsigned line, const char *text, void *ud), void *ud)
 {
-	static const char *const files[] = {"/etc/default/grub"};
-	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+	struct strv files = {0}, entries = {0};
+
+	strv_push(&files, "/etc/default/grub");
+	strv_push(&files, "/etc/kernel/cmdline");
+	hsys_list_dir(ctx, r, "/boot/loader/entries", &entries);
+	for (size_t i = 0; i < entries.n; i++)
+		if (endswith(entries.v[i], ".conf")) {
+			_cleanup_free_ char *p = xasprintf("/boot/loader/entries/%s", entries.v[i]);
+			strv_push(&files, p);
+		}
+	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		unsigned n = 0;
 		char *cur, *l;
-		if (hsys_read(ctx, r, files[i], &buf) < 0)
+		bool grub = streq(files.v[i], "/etc/default/grub"), bls = startswith(files.v[i], "/boot/loader/");
+		if (hsys_read(ctx, r, files.v[i], &buf) < 0)
 			continue;
 		cur = buf;
 		while ((l = imgfile_next_line(&cur))) {
 			n++;
-			if (startswith(l, "GRUB_CMDLINE_LINUX") && (strstr(l, "apparmor=0") || strstr(l, "security=selinux")))
-				result_add_finding(r, files[i], n, "cmdline", NULL,
-						   "the kernel command line turns AppArmor off; remove apparmor=0");
+			if ((grub && !startswith(l, "GRUB_CMDLINE_LINUX")) || (bls && !startswith(l, "options")))
+				continue;
+			fn(r, files.v[i], n, l, ud);
 		}
 	}
+	strv_free(&files);
+	strv_free(&entries);
+}
+
+/* A whole word of the command line TEXT ("selinux=0", not "xselinux=01"). */
+static bool cmdline_has(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+		if ((p == text || strchr(" \t\"'=", p[-1])) && (!p[n] || strchr(" \t\"'", p[n])))
+			return true;
+	return false;
+}
+
+static void apparmor_cmdline(struct cg_result *r, const char *path, unsigned line, const char *text, void *ud)
+{
+	if (cmdline_has(text, "apparmor=0") || cmdline_has(text, "security=selinux"))
+		result_add_finding(r, path, line, "cmdline", NULL,
+				   "the kernel command line turns AppArmor off; remove apparmor=0");
+}
+
+static void selinux_cmdline(struct cg_result *r, const char *path, unsigned line, const char *text, void *ud)
+{
+	if (cmdline_has(text, "selinux=0"))
+		result_add_finding(r, path, line, "selinux=0", NULL,
+				   "the kernel command line disables SELinux (selinux=0); remove it (grubby --update-kernel=ALL "
+				   "--remove-args=selinux)");
+	if (cmdline_has(text, "enforcing=0"))
+		result_add_finding(r, path, line, "enforcing=0", NULL,
+				   "the kernel command line boots SELinux permissive (enforcing=0); remove it");
+}
+
+/* SELINUX= of /etc/selinux/config: the value and its line; NULL when absent. */
+static char *selinux_mode(struct cg_ctx *ctx, struct cg_result *r, unsigned *at, bool *have_file)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *cur, *l, *mode = NULL;
+	unsigned n = 0;
+
+	*have_file = hsys_read(ctx, r, "/etc/selinux/config", &buf) == 0;
+	cur = buf;
+	while (buf && (l = imgfile_next_line(&cur))) {
+		n++;
+		l = imgfile_strip(l);
+		if (startswith(l, "SELINUX=")) {
+			free(mode);
+			mode = xstrdup(imgfile_strip(l + 8));
+			*at = n;
+		}
+	}
+	return mode;
+}
+
+/* CIS RHEL 9 1.3.1.3-1.3.1.5: SELinux enforcing in the config and not switched off at boot. */
+static void selinux_judge(struct cg_ctx *ctx, struct cg_result *r, const char *mode, unsigned at, bool have_file)
+{
+	if (!have_file)
+		result_add_finding(r, "/etc/selinux/config", 0, "config", NULL,
+				   "no /etc/selinux/config: SELinux is not configured (install selinux-policy-targeted and "
+				   "set SELINUX=enforcing)");
+	else if (!mode || !streq(mode, "enforcing"))
+		result_add_finding(r, "/etc/selinux/config", at, "mode", mode ? mode : "unset",
+				   "SELinux is %s; set SELINUX=enforcing (and relabel: touch /.autorelabel)",
+				   mode ? mode : "not set (SELINUX= missing)");
+	cmdline_foreach(ctx, r, selinux_cmdline, NULL);
 }
 
 static int agent_mac(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db;
-	_cleanup_free_ char *se = NULL;
+	static const char *const apparmor_pkgs[] = {"apparmor", "apparmor-parser", NULL};
+	enum distro_family f = hsys_distro(ctx)->family;
+	struct hsys_pkgs pk;
+	struct hsys_pkg found;
+	_cleanup_free_ char *mode = NULL;
+	unsigned at = 0;
+	bool have_se;
 	size_t len;
 
-	/* SELinux images (rare on Debian): /etc/selinux/config SELINUX=enforcing is enough */
-	if (hsys_read(ctx, r, "/etc/selinux/config", &se) == 0 && strstr(se, "\nSELINUX=enforcing"))
+	mode = selinux_mode(ctx, r, &at, &have_se);
+	/* RHEL and Azure Linux are SELinux systems: it is judged whatever else is there */
+	if (f == DF_RHEL || f == DF_AZL) {
+		selinux_judge(ctx, r, mode, at, have_se);
 		return 0;
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	}
+	/* Debian, Ubuntu, SUSE: AppArmor by default; an SELinux configuration in enforcing mode counts */
+	if (mode && streq(mode, "enforcing")) {
+		selinux_judge(ctx, r, mode, at, have_se);
 		return 0;
-	if (!dpkg_installed(&db, "apparmor"))
-		result_add_finding(r, "/var/lib/dpkg/status", 0, "apparmor", NULL,
-				   "no mandatory access control: the apparmor package is not installed (and SELinux is "
-				   "not enforcing); install apparmor");
+	}
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
+		return 0;
+	if (!hsys_pkg_find(&pk, apparmor_pkgs, &found))
+		result_add_finding(r, pk.path, 0, "apparmor", NULL,
+				   "no mandatory access control: the %s package is not installed (and SELinux is "
+				   "not enforcing); install it", pk.rpm ? "apparmor-parser" : "apparmor");
 	else
-		grub_cmdline(ctx, r);
-	dpkg_free(&db);
+		cmdline_foreach(ctx, r, apparmor_cmdline, NULL);
 	if (ctx->mode == CG_MODE_LIVE) {
 		_cleanup_free_ char *buf = NULL;
 		int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
@@ -161,11 +263,15 @@ static const struct cg_check agent_checks[] = {
 		.title = "a mandatory access control framework is active",
 		.severity = CG_SEV_MEDIUM,
 		.modes = CG_ANYWHERE,
-		.refs = CG_REFS("CIS 1.6.1.1", "Lynis MACF-6208", "SSG package_apparmor_installed",
+		.refs = CG_REFS("CIS 1.6.1.1", "CIS RHEL9 1.3.1.3", "CIS RHEL9 1.3.1.5", "Lynis MACF-6208",
+				"SSG package_apparmor_installed", "SSG selinux_state", "SSG grub2_enable_selinux",
 				"ComplianceEngine ApparmorProfileState"),
 		.remediation = NULL,
-		.description = "apparmor installed and not switched off on the kernel command line (/etc/default/grub), or "
-			       "SELinux enforcing; live, /sys/module/apparmor/parameters/enabled is Y.",
+		.description = "RHEL and Azure Linux: SELINUX=enforcing in /etc/selinux/config and no selinux=0 or "
+			       "enforcing=0 on the kernel command line (/etc/default/grub, /etc/kernel/cmdline, "
+			       "/boot/loader/entries). Debian, Ubuntu, SUSE: apparmor (apparmor-parser) installed and not "
+			       "switched off on the command line, or SELinux enforcing; live, "
+			       "/sys/module/apparmor/parameters/enabled is Y.",
 		.run = agent_mac,
 	},
 };

@@ -20,12 +20,36 @@ static bool id_is_unset(const char *s)
 	return !*s || startswith(s, "uninitialized");
 }
 
+/* Per-machine ids the package tools keep beside systemd's, each regenerated when missing: zypp's
+ * AnonymousUniqueId (sent to SUSE's servers), yum's uuid (virt-sysprep yum-uuid), Red Hat Insights'
+ * machine-id (Inventory's insights_id). Rule "identity": the fix removes the file. */
+static const struct {
+	const char *path, *what;
+} identity_files[] = {
+	{"/var/lib/zypp/AnonymousUniqueId", "zypp's anonymous machine id (sent with every repository request)"},
+	{"/var/lib/yum/uuid", "yum's machine uuid"},
+	{"/etc/insights-client/machine-id", "Red Hat Insights machine id (Inventory's insights_id)"},
+};
+
 static int gen_machine_id(struct cg_ctx *ctx, struct cg_result *r)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t len;
 	int e;
+
+	for (size_t i = 0; i < ELEMENTSOF(identity_files); i++) {
+		_cleanup_free_ char *id = NULL;
+		e = safefs_read_file(&ctx->fs, identity_files[i].path, SMALL_FILE, &id, &len);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+			result_add_error(r, identity_files[i].path, e, "cannot read");
+		else if (e == 0 && len > 0) {
+			_cleanup_free_ char *ev = redact_secret(id, strcspn(id, "\r\n"));
+			result_add_finding(r, identity_files[i].path, 1, "identity", ev,
+					   "%s: every VM from this image would share it; remove the file (regenerated "
+					   "when missing)", identity_files[i].what);
+		}
+	}
 
 	e = safefs_read_file(&ctx->fs, "/etc/machine-id", SMALL_FILE, &buf, &len);
 	if (e < 0 && e != -ENOENT)
@@ -281,6 +305,7 @@ static const struct cg_check gen_checks[] = {
 		.refs = CG_REFS("waagent deprovision", "virt-sysprep machine-id", "cloud-init clean --machine-id"),
 		.remediation = "reset-machine-id",
 		.description = "/etc/machine-id must be empty (or 'uninitialized') in a captured image: every VM "
+			       "(and zypp's AnonymousUniqueId, yum's uuid, the Insights machine-id must be absent) "
 			       "made from it would otherwise share one id, which DHCP client ids, journald and "
 			       "systemd-networkd use to tell machines apart. /var/lib/dbus/machine-id must be a link "
 			       "to it or absent, not a copy.",
@@ -357,7 +382,7 @@ static const struct cg_check gen_checks[] = {
 		.severity = CG_SEV_MEDIUM,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("waagent deprovision", "virt-sysprep dhcp-client-state", "virt-sysprep udev-persistent-net"),
-		.remediation = "remove-tree",
+		.remediation = "clean-network-state",
 		.description = "DHCP leases (dhclient, dhcpcd, NetworkManager), NetworkManager's per-machine secret_key, "
 			       "udev persistent-net rules and NetworkManager connections bound to the build VM's MAC.",
 		.run = gen_state_network,
@@ -405,8 +430,9 @@ static const struct cg_check gen_checks[] = {
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("virt-sysprep package-manager-cache"),
 		.remediation = "clean-caches",
-		.description = "Downloaded .deb files, apt's binary caches, pip/npm/yarn/go caches in every home: size, "
-			       "and sometimes private packages.",
+		.description = "Downloaded .deb files, apt's binary caches, the dnf, yum, tdnf and zypp caches (metadata, "
+			       "solv files, downloaded rpms), pip/npm/yarn/go caches in every home: size, and sometimes "
+			       "private packages.",
 		.run = gen_state_package_caches,
 	},
 	{

@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 
 #include "gen_checks.h"
+#include "imgfile.h"
 
 #define SMALL_FILE (1 << 20)
 
@@ -272,8 +273,55 @@ static void nm_connection(struct cg_ctx *ctx, struct cg_result *r, const char *p
 	}
 }
 
+/* A line of a network configuration that binds it to one MAC address: ifcfg HWADDR=/MACADDR=
+ * (RHEL; virt-sysprep net-hwaddr), ifcfg LLADDR= (SUSE), netplan "macaddress:" under match,
+ * networkd [Match] MACAddress= / PermanentMACAddress=. The file stays (it carries the rest of the
+ * network setup): the finding names the line to delete, with rule "mac-binding". */
+static void mac_lines(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
+		      const struct stat *st, const char *what, void *ud)
+{
+	const char *const *keys = ud;
+	_cleanup_free_ char *buf = NULL;
+	unsigned n = 0;
+	char *cur, *l;
+	int e;
+
+	if (!S_ISREG(st->st_mode))
+		return;
+	e = safefs_read_file(&ctx->fs, path, SMALL_FILE, &buf, NULL);
+	if (e == -ENOENT)
+		return;
+	if (e < 0) {
+		result_add_error(r, path, e, "cannot read");
+		return;
+	}
+	bool ini = keys[0] && streq(keys[0], "MACAddress="), in_match = false;
+	cur = buf;
+	while ((l = imgfile_next_line(&cur))) {
+		n++;
+		l = imgfile_strip(l);
+		if (ini && *l == '[')
+			in_match = startswith(l, "[Match]");
+		if (ini && !in_match)
+			continue; /* MACAddress= of [Link] or [NetDev] sets an address, it does not match one */
+		for (size_t k = 0; keys[k]; k++) {
+			const char *v = l + strlen(keys[k]);
+			if (!startswith(l, keys[k]))
+				continue;
+			v += strspn(v, " \t\"'");
+			if (*v && *v != '#' && !startswith(v, "\"\"") && strlen(v) >= 11)
+				result_add_finding(r, path, n, "mac-binding", NULL,
+						   "%s binds the network configuration to the build VM's MAC address; delete "
+						   "this line (a VM from the image has another MAC and would get no network)", what);
+		}
+	}
+}
+
 int gen_state_network(struct cg_ctx *ctx, struct cg_result *r)
 {
+	static const char *ifcfg_keys[] = {"HWADDR=", "MACADDR=", "LLADDR=", NULL};
+	static const char *netplan_keys[] = {"macaddress:", NULL};
+	static const char *networkd_keys[] = {"MACAddress=", "PermanentMACAddress=", NULL};
 	static const char *const lease_dirs[] = {"/var/lib/dhcp", "/var/lib/dhclient", "/var/lib/dhcpcd", "/var/lib/dhcpcd5"};
 
 	for (size_t i = 0; i < ELEMENTSOF(lease_dirs); i++)
@@ -281,6 +329,15 @@ int gen_state_network(struct cg_ctx *ctx, struct cg_result *r)
 	each_entry(ctx, r, "/var/lib/NetworkManager", nm_state, NULL, NULL);
 	each_entry(ctx, r, "/etc/NetworkManager/system-connections", nm_connection, NULL, NULL);
 	file_if_nonempty(ctx, r, "/etc/udev/rules.d/70-persistent-net.rules", "persistent NIC names of the build VM");
+	/* cloud-init's sysconfig renderer and SUSE's */
+	file_if_nonempty(ctx, r, "/etc/udev/rules.d/85-persistent-net-cloud-init.rules",
+			 "persistent NIC names cloud-init wrote for the build VM");
+	each_entry(ctx, r, "/etc/sysconfig/network-scripts", mac_lines, "ifcfg", (void *)ifcfg_keys);
+	each_entry(ctx, r, "/etc/sysconfig/network", mac_lines, "ifcfg", (void *)ifcfg_keys);
+	each_entry(ctx, r, "/etc/netplan", mac_lines, "netplan match", (void *)netplan_keys);
+	each_entry(ctx, r, "/etc/systemd/network", mac_lines, "systemd-networkd [Match]", (void *)networkd_keys);
+	/* wicked (SUSE): duid.xml and iaid.xml are this machine's DHCP client identity, beside leases */
+	each_entry(ctx, r, "/var/lib/wicked", lease_entry, "wicked DHCP identity (DUID/IAID) or lease", NULL);
 	return 0;
 }
 
@@ -356,6 +413,12 @@ int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 				   "%llu downloaded packages, %llu bytes (apt-get clean)", t.files, t.bytes);
 	file_if_nonempty(ctx, r, "/var/cache/apt/pkgcache.bin", "apt package cache");
 	file_if_nonempty(ctx, r, "/var/cache/apt/srcpkgcache.bin", "apt package cache");
+	/* the rpm families: what dnf clean all, yum clean all, tdnf clean all and zypper clean --all
+	 * clear (metadata, solv files, downloaded packages); each tool rebuilds them on first use */
+	each_entry(ctx, r, "/var/cache/dnf", any_state, "dnf cache (dnf clean all)", NULL);
+	each_entry(ctx, r, "/var/cache/yum", any_state, "yum cache (yum clean all)", NULL);
+	each_entry(ctx, r, "/var/cache/tdnf", any_state, "tdnf cache (tdnf clean all)", NULL);
+	each_entry(ctx, r, "/var/cache/zypp", any_state, "zypp cache (zypper clean --all)", NULL);
 	n = u ? users_homes(u, &homes) : 0;
 	for (size_t i = 0; i <= n; i++) {
 		const char *home = i < n ? homes[i] : "/root";

@@ -2,7 +2,12 @@
  * dpkg and unit state, and reads the "hardening" config section. */
 #include "hsys.h"
 
+#include "rpmdb.h"
+
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <openssl/evp.h>
+#include <rpm/rpmpgp.h>
 
 static bool value_ok(const struct sysctl_rule *rule, const char *v)
 {
@@ -81,9 +86,142 @@ int hsys_sysctl_check(struct cg_ctx *ctx, struct cg_result *r, const struct sysc
 	return 0;
 }
 
+#define DISTRO_MEMO "hsys.distro"
+#define PKGS_MEMO "hsys.pkgs"
+
+static void distro_free(void *p)
+{
+	struct hsys_distro *d = p;
+	osrelease_free(&d->os);
+	free(d);
+}
+
+const struct hsys_distro *hsys_distro(struct cg_ctx *ctx)
+{
+	struct hsys_distro *d = ctx_memo_get(ctx, DISTRO_MEMO);
+
+	if (!d) {
+		d = xcalloc(1, sizeof *d);
+		d->err = osrelease_load(&ctx->fs, &d->os);
+		d->family = d->err < 0 ? DF_UNKNOWN : osrelease_family(&d->os);
+		ctx_memo_put(ctx, DISTRO_MEMO, d, distro_free);
+	}
+	return d;
+}
+
+bool hsys_family_applies(struct cg_ctx *ctx, struct cg_result *r, unsigned families, const char *why)
+{
+	const struct hsys_distro *d = hsys_distro(ctx);
+
+	if (d->family == DF_UNKNOWN || (families & d->family))
+		return true;
+	result_skip(r, "does not apply to this family (%s '%s': %s)", osrelease_family_name(d->family),
+		    d->os.id ? d->os.id : "?", why);
+	return false;
+}
+
+/* Both databases, loaded on first use; the load's outcome is reported to every check. */
+struct pkgs_memo {
+	struct dpkg_db dpkg;
+	struct rpmdb rpm;
+	int kind; /* 1 dpkg, 2 rpm, 0 none */
+	int err;
+	char *err_path;
+};
+
+static void pkgs_memo_free(void *p)
+{
+	struct pkgs_memo *m = p;
+	if (m->kind == 1)
+		dpkg_free(&m->dpkg);
+	rpmdb_free(&m->rpm);
+	free(m->err_path);
+	free(m);
+}
+
+static struct pkgs_memo *pkgs_memo(struct cg_ctx *ctx)
+{
+	struct pkgs_memo *m = ctx_memo_get(ctx, PKGS_MEMO);
+	enum distro_family f;
+
+	if (m)
+		return m;
+	m = xcalloc(1, sizeof *m);
+	f = hsys_distro(ctx)->family;
+	m->err = -ENOENT;
+	/* the family says which database to trust; an unknown one: whichever is there */
+	if (!(f & DF_RPM)) {
+		m->err = dpkg_load(&ctx->fs, &m->dpkg);
+		if (m->err == 0)
+			m->kind = 1;
+		else if (m->err != -ENOENT)
+			m->err_path = xstrdup("/var/lib/dpkg/status");
+	}
+	if (!m->kind && m->err == -ENOENT && !(f & DF_DEBIAN)) {
+		m->err = rpmdb_load(&ctx->fs, &m->rpm);
+		if (m->err == 0)
+			m->kind = 2;
+		else if (m->rpm.path)
+			m->err_path = xstrdup(m->rpm.path);
+	}
+	ctx_memo_put(ctx, PKGS_MEMO, m, pkgs_memo_free);
+	return m;
+}
+
+int hsys_pkgs_load(struct cg_ctx *ctx, struct cg_result *r, struct hsys_pkgs *p)
+{
+	struct pkgs_memo *m = pkgs_memo(ctx);
+
+	*p = (struct hsys_pkgs){0};
+	if (m->kind == 1)
+		*p = (struct hsys_pkgs){.dpkg = &m->dpkg, .path = "/var/lib/dpkg/status"};
+	else if (m->kind == 2)
+		*p = (struct hsys_pkgs){.rpm = &m->rpm, .path = m->rpm.path};
+	else if (m->err == -ENOENT)
+		result_skip(r, "the image holds no data for it: no package database (/var/lib/dpkg/status, "
+			       "/var/lib/rpm, /usr/lib/sysimage/rpm)");
+	else if (m->err == -EPROTONOSUPPORT)
+		result_skip(r, "the image holds no data capgate can read: '%s' is in a format Debian's librpm cannot "
+			       "open (SUSE's ndb)", m->err_path);
+	else
+		result_add_error(r, m->err_path, m->err, "cannot read the package database");
+	return m->kind ? 0 : m->err;
+}
+
+bool hsys_pkg_find(const struct hsys_pkgs *p, const char *const *names, struct hsys_pkg *out)
+{
+	for (; *names; names++) {
+		if (p->dpkg) {
+			const struct dpkg_pkg *d = dpkg_installed(p->dpkg, *names);
+			if (d) {
+				*out = (struct hsys_pkg){.name = d->name, .version = d->version, .line = d->line};
+				return true;
+			}
+		} else if (p->rpm) {
+			const struct rpm_pkg *k = rpmdb_installed(p->rpm, *names);
+			if (k) {
+				*out = (struct hsys_pkg){.name = k->name, .version = k->evr};
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool hsys_pkg_has(const struct hsys_pkgs *p, const char *name)
+{
+	const char *const names[] = {name, NULL};
+	struct hsys_pkg out;
+	return hsys_pkg_find(p, names, &out);
+}
+
 int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db)
 {
-	int e = dpkg_load(&ctx->fs, db);
+	int e;
+
+	if (!hsys_family_applies(ctx, r, DF_DEBIAN, "it reads dpkg's status database"))
+		return -ENOENT;
+	e = dpkg_load(&ctx->fs, db);
 	if (e == -ENOENT)
 		result_skip(r, "no /var/lib/dpkg/status: not a dpkg-based image");
 	else if (e < 0)
@@ -275,4 +413,104 @@ int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filt
 	}
 	strv_free(&names);
 	return n;
+}
+
+/* The digest of the image file PATH with MD, lowercase hex; -errno. */
+static int file_digest(struct cg_ctx *ctx, const char *path, const EVP_MD *md, char **hex)
+{
+	struct stat st;
+	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, path, &st);
+	unsigned char buf[65536], out[EVP_MAX_MD_SIZE];
+	unsigned olen = 0;
+	EVP_MD_CTX *c;
+	ssize_t n;
+	int e = 0;
+
+	if (fd < 0)
+		return fd;
+	if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, md, NULL)) {
+		EVP_MD_CTX_free(c);
+		return -ENOMEM;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		EVP_DigestUpdate(c, buf, (size_t)n);
+	if (n < 0)
+		e = -errno;
+	else
+		EVP_DigestFinal_ex(c, out, &olen);
+	EVP_MD_CTX_free(c);
+	if (e < 0)
+		return e;
+	*hex = xmalloc(olen * 2 + 1);
+	for (unsigned i = 0; i < olen; i++)
+		snprintf(*hex + 2 * i, 3, "%02x", out[i]);
+	return 0;
+}
+
+static const EVP_MD *rpm_md(int algo)
+{
+	switch (algo) {
+	case PGPHASHALGO_MD5: return EVP_md5();
+	case PGPHASHALGO_SHA1: return EVP_sha1();
+	case PGPHASHALGO_SHA224: return EVP_sha224();
+	case PGPHASHALGO_SHA256: return EVP_sha256();
+	case PGPHASHALGO_SHA384: return EVP_sha384();
+	case PGPHASHALGO_SHA512: return EVP_sha512();
+	default: return NULL;
+	}
+}
+
+/* dpkg: the md5sums line naming PATH ("<md5>  etc/x"), in any package's list. */
+static bool dpkg_pristine(struct cg_ctx *ctx, const char *path, char **owner)
+{
+	struct strv names = {0};
+	_cleanup_free_ char *have = NULL;
+	bool ok = false;
+
+	if (imgfile_list_dir(&ctx->fs, "/var/lib/dpkg/info", &names) < 0)
+		return false;
+	for (size_t i = 0; i < names.n && !ok; i++) {
+		_cleanup_free_ char *p = NULL, *buf = NULL;
+		size_t len;
+		char *cur, *l;
+		if (!endswith(names.v[i], ".md5sums"))
+			continue;
+		p = xasprintf("/var/lib/dpkg/info/%s", names.v[i]);
+		if (imgfile_read(&ctx->fs, p, 16 << 20, &buf, &len) < 0)
+			continue;
+		cur = buf;
+		while (!ok && (l = imgfile_next_line(&cur))) {
+			if (strlen(l) < 35 || l[32] != ' ' || !streq(imgfile_strip(l + 33), path + 1))
+				continue;
+			if (!have && file_digest(ctx, path, EVP_md5(), &have) < 0)
+				break;
+			if (strncmp(l, have, 32) == 0) {
+				ok = true;
+				if (owner)
+					*owner = xstrndup(names.v[i], strlen(names.v[i]) - 8);
+			}
+		}
+	}
+	strv_free(&names);
+	return ok;
+}
+
+bool hsys_file_pristine(struct cg_ctx *ctx, const char *path, char **owner)
+{
+	struct pkgs_memo *m = pkgs_memo(ctx);
+	const struct rpm_pkg *pkg;
+	_cleanup_free_ char *want = NULL, *have = NULL;
+	const EVP_MD *md;
+	int algo;
+
+	if (owner)
+		*owner = NULL;
+	if (m->kind == 1)
+		return dpkg_pristine(ctx, path, owner);
+	if (m->kind != 2 || rpmdb_file_digest(&m->rpm, path, &pkg, &want, &algo) < 0 || !(md = rpm_md(algo)) ||
+	    file_digest(ctx, path, md, &have) < 0 || !streq(want, have))
+		return false;
+	if (owner && pkg)
+		*owner = xstrdup(pkg->name);
+	return true;
 }

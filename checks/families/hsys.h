@@ -5,6 +5,7 @@
 
 #include "ctx.h"
 #include "dpkg.h"
+#include "osrelease.h"
 #include "result.h"
 #include "sysctl.h"
 #include "units.h"
@@ -37,8 +38,41 @@ void hsys_conf_files(struct cg_ctx *ctx, struct cg_result *r, const char *main, 
 /* imgfile_read() that records every failure but a missing file on R; -errno as imgfile_read. */
 int hsys_read(struct cg_ctx *ctx, struct cg_result *r, const char *path, char **buf);
 
-/* dpkg status; -ENOENT is recorded as a skip ("not a dpkg-based image"). */
+/* dpkg status; -ENOENT is recorded as a skip ("not a dpkg-based image", or on an rpm family
+ * "does not apply to this family"). */
 int hsys_dpkg_load(struct cg_ctx *ctx, struct cg_result *r, struct dpkg_db *db);
+
+/* The distro model: the image's os-release and family, read once per scan and shared by every
+ * check through the context. ERR is osrelease_load()'s result (-ENOENT: no os-release). */
+struct hsys_distro {
+	struct osrelease os;
+	int err;
+	enum distro_family family;
+};
+const struct hsys_distro *hsys_distro(struct cg_ctx *ctx);
+/* True when a check for FAMILIES (DF_* bits) applies: the image's family is one of them, or it
+ * is unknown (the check then judges what the image holds). Otherwise R is skipped with
+ * "does not apply to this family (<family>: WHY)". */
+bool hsys_family_applies(struct cg_ctx *ctx, struct cg_result *r, unsigned families, const char *why);
+
+/* The installed packages, from whichever database the image's family keeps (dpkg status or the
+ * rpm database), loaded once per scan. */
+struct hsys_pkgs {
+	const struct dpkg_db *dpkg; /* exactly one of the two is set */
+	const struct rpmdb *rpm;
+	const char *path;           /* the database inside the image, where findings point */
+};
+struct hsys_pkg {
+	const char *name, *version;
+	unsigned line; /* dpkg: the stanza's line; rpm: 0 */
+};
+/* -ENOENT (no database: skipped, "the image holds no package database"), -EPROTONOSUPPORT (a format
+ * capgate cannot read: skipped with its name) or another -errno (an error on R). */
+int hsys_pkgs_load(struct cg_ctx *ctx, struct cg_result *r, struct hsys_pkgs *p);
+/* The first of the NULL-terminated NAMES that is installed, into *OUT. */
+bool hsys_pkg_find(const struct hsys_pkgs *p, const char *const *names, struct hsys_pkg *out);
+/* hsys_pkg_find() for one name. */
+bool hsys_pkg_has(const struct hsys_pkgs *p, const char *name);
 int hsys_units_load(struct cg_ctx *ctx, struct cg_result *r, struct units *u);
 
 /* Which of the unit NAMES would start at boot (offline: links; live: also ActiveState over
@@ -61,3 +95,9 @@ unsigned long long hsys_cfg_uint(const struct cg_ctx *ctx, const char *key, unsi
  * every Packages file when FILTER is NULL. Returns how many files were read, or -errno. */
 int hsys_lists_foreach(struct cg_ctx *ctx, struct cg_result *r, const char *filter,
 		       void (*fn)(const char *path, const char *text, size_t len, void *ud), void *ud);
+
+/* True when PATH is a file an installed package ships and its content is the package's own copy
+ * (rpm: the file digest in the rpmdb; dpkg: /var/lib/dpkg/info/\*.md5sums). Such a file is in
+ * every copy of the package, so a key in it is no leaked credential (the RHUI client key of Azure
+ * PAYG RHEL images, a package's test or demo key). *OWNER (when not NULL) gets the package name. */
+bool hsys_file_pristine(struct cg_ctx *ctx, const char *path, char **owner);

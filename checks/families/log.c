@@ -138,24 +138,29 @@ static int log_logrotate(struct cg_ctx *ctx, struct cg_result *r)
 static int audit_auditd(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const names[] = {"auditd.service"};
-	struct dpkg_db db;
+	/* Debian's package is auditd; RHEL, SUSE and Azure Linux call it audit */
+	static const char *const pkgs[] = {"auditd", "audit", NULL};
+	struct hsys_pkgs pk;
+	struct hsys_pkg p;
 	struct units u;
+	bool have;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
-	if (!dpkg_installed(&db, "auditd"))
-		result_add_finding(r, "/var/lib/dpkg/status", 0, "package", NULL,
-				   "auditd is not installed; install it so security events are recorded");
+	have = hsys_pkg_find(&pk, pkgs, &p);
+	if (!have)
+		result_add_finding(r, pk.path, 0, "package", NULL,
+				   "auditd is not installed; install it (package %s) so security events are recorded",
+				   pk.rpm ? "audit" : "auditd");
 	else if (hsys_units_load(ctx, r, &u) == 0) {
 		if (!any_enabled(ctx, r, &u, names, 1))
 			result_add_finding(r, "/etc/systemd/system", 0, "unit", NULL, "auditd.service is not enabled; enable it");
 		units_free(&u);
 	}
 	/* Azure Monitor's auoms takes the audit netlink socket too (ASB reports the same collision) */
-	if (dpkg_installed(&db, "auoms") && dpkg_installed(&db, "auditd"))
-		result_add_finding(r, "/var/lib/dpkg/status", 0, "auoms", NULL,
+	if (have && hsys_pkg_has(&pk, "auoms"))
+		result_add_finding(r, pk.path, 0, "auoms", NULL,
 				   "both auoms and auditd are installed; they compete for the kernel audit stream");
-	dpkg_free(&db);
 	return 0;
 }
 

@@ -7,6 +7,72 @@
 #include "imgfile.h"
 #include "osrelease.h"
 #include "replay.h"
+#include "rpmdb.h"
+
+/* End of life of RHEL majors: endoflife-date/endoflife.date products/rhel.md @06362a0 (read
+ * 2026-12; research/distros-azure.md §1.2): eol = end of maintenance, eol_ext = end of ELS. The
+ * clones and Azure Linux publish SUPPORT_END in os-release, SLES <endoflife> in products.d. */
+static const struct {
+	const char *id, *major, *eol, *eol_ext;
+} rpm_eol[] = {
+	{"rhel", "7", "2024-06-30", "2028-06-30"},
+	{"rhel", "8", "2029-05-31", ""},
+	{"rhel", "9", "2032-05-31", "2035-05-31"},
+};
+
+/* SLES and openSUSE: the base product's <endoflife> (/etc/products.d/baseproduct, else *.prod). */
+static int suse_eol(struct cg_ctx *ctx, struct cg_result *r, char eol[11], char **where)
+{
+	struct strv names = {0};
+	int found = 0;
+
+	hsys_list_dir(ctx, r, "/etc/products.d", &names);
+	for (size_t i = 0; i < names.n && !found; i++) {
+		_cleanup_free_ char *p = xasprintf("/etc/products.d/%s", names.v[i]), *buf = NULL;
+		const char *t;
+		if (!endswith(names.v[i], ".prod") || hsys_read(ctx, r, p, &buf) < 0)
+			continue;
+		if ((t = strstr(buf, "<endoflife>")) && strlen(t += 11) >= 10 && t[4] == '-' && t[7] == '-') {
+			memcpy(eol, t, 10);
+			eol[10] = 0;
+			*where = xstrdup(p);
+			found = 1;
+		}
+	}
+	strv_free(&names);
+	return found;
+}
+
+static int rpm_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease *os, struct distroinfo_release *rel)
+{
+	_cleanup_free_ char *major = xasprintf("%u", osrelease_major(os));
+	char eol[11] = "";
+	char *where = NULL;
+
+	*rel = (struct distroinfo_release){0};
+	snprintf(rel->version, sizeof rel->version, "%s", os->version_id ? os->version_id : "");
+	snprintf(rel->series, sizeof rel->series, "%s-%s", os->id ? os->id : "?", os->version_id ? os->version_id : "");
+	snprintf(rel->codename, sizeof rel->codename, "%s", os->id ? os->id : "?");
+	if (os->support_end && strlen(os->support_end) >= 10) {
+		snprintf(rel->eol, sizeof rel->eol, "%.10s", os->support_end);
+		return 0;
+	}
+	if (hsys_distro(ctx)->family == DF_SUSE && suse_eol(ctx, r, eol, &where)) {
+		snprintf(rel->eol, sizeof rel->eol, "%s", eol);
+		free(os->path);
+		os->path = where;
+		return 0;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(rpm_eol); i++)
+		if (os->id && streq(os->id, rpm_eol[i].id) && streq(major, rpm_eol[i].major)) {
+			snprintf(rel->eol, sizeof rel->eol, "%s", rpm_eol[i].eol);
+			snprintf(rel->eol_ext, sizeof rel->eol_ext, "%s", rpm_eol[i].eol_ext);
+			return 0;
+		}
+	result_skip(r, "the image holds no data for it: os-release has no SUPPORT_END%s, and capgate ships end-of-life "
+		       "dates for RHEL only", hsys_distro(ctx)->family == DF_SUSE ? " and /etc/products.d no <endoflife>" : "");
+	return -ENOENT;
+}
 
 static int load_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease *os, struct distroinfo_release *rel)
 {
@@ -18,6 +84,12 @@ static int load_release(struct cg_ctx *ctx, struct cg_result *r, struct osreleas
 	}
 	if (e < 0) {
 		result_add_error(r, "/etc/os-release", e, "cannot read");
+		return e;
+	}
+	if (hsys_distro(ctx)->family & DF_RPM) {
+		e = rpm_release(ctx, r, os, rel);
+		if (e < 0)
+			osrelease_free(os);
 		return e;
 	}
 	e = distroinfo_find(os->id, os->version_id, os->version_codename, rel);
@@ -65,7 +137,7 @@ static int os_release_extended_support(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_finding(r, os.path, 0, rel.series, rel.version,
 				   "%s left regular support on %s and is in extended support (%s) until %s; plan "
 				   "the move to the next release", os.pretty_name ? os.pretty_name : rel.codename,
-				   rel.eol, streq(os.id, "ubuntu") ? "ESM" : "LTS", until);
+				   rel.eol, streq(os.id, "ubuntu") ? "ESM" : streq(os.id, "debian") ? "LTS" : "ELS", until);
 	osrelease_free(&os);
 	return 0;
 }
@@ -163,8 +235,79 @@ static bool is_capgate(const struct dpkg_pkg *pkg)
 	return streq(pkg->name, "capgate");
 }
 
+/* rpm: a package is the distribution's when a key imported into the rpmdb (gpg-pubkey) signed it;
+ * dnf and zypper refuse anything else unless told not to check. */
+static const char *rpm_foreign_reason(const struct rpmdb *db, const struct rpm_pkg *p)
+{
+	if (streq(p->name, "gpg-pubkey"))
+		return NULL;
+	if (!p->sigkey)
+		return "is not signed (built locally, or installed with --nosignature or gpgcheck off)";
+	if (!rpmdb_has_pubkey(db, p->sigkey))
+		return "is signed with a key that is not imported (rpm -q gpg-pubkey lists the trusted ones)";
+	return NULL;
+}
+
+static int rpm_foreign(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct hsys_pkgs pk;
+
+	if (hsys_pkgs_load(ctx, r, &pk) < 0 || !pk.rpm)
+		return 0;
+	for (size_t i = 0; i < pk.rpm->n; i++) {
+		const struct rpm_pkg *p = &pk.rpm->v[i];
+		const char *why = rpm_foreign_reason(pk.rpm, p);
+		if (why && !hsys_cfg_list_match(ctx, "allow_packages", p->name))
+			result_add_finding(r, pk.path, 0, p->name, p->evr, "'%s' %s (vendor %s) %s", p->name, p->evr,
+					   p->vendor ? p->vendor : "none", why);
+	}
+	return 0;
+}
+
+static int rpm_kernel(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const kernels[] = {"kernel", "kernel-core", "kernel-default", "kernel-azure", "kernel-uek",
+					      "kernel-uek-core", "kernel-rt-core"};
+	struct hsys_pkgs pk;
+	struct strv boot = {0};
+
+	if (hsys_pkgs_load(ctx, r, &pk) < 0 || !pk.rpm)
+		return 0;
+	for (size_t i = 0; i < pk.rpm->n; i++) {
+		const struct rpm_pkg *p = &pk.rpm->v[i];
+		const char *why = NULL;
+		for (size_t k = 0; k < ELEMENTSOF(kernels) && !why; k++)
+			if (streq(p->name, kernels[k]))
+				why = rpm_foreign_reason(pk.rpm, p);
+		if (why)
+			result_add_finding(r, pk.path, 0, p->name, p->evr, "kernel package '%s' %s %s", p->name, p->evr, why);
+	}
+	hsys_list_dir(ctx, r, "/boot", &boot);
+	for (size_t i = 0; i < boot.n; i++) {
+		if (!startswith(boot.v[i], "vmlinuz-") || strstr(boot.v[i], "-rescue-"))
+			continue; /* dracut's rescue kernel is a copy made at install, owned by no package */
+		_cleanup_free_ char *path = xasprintf("/boot/%s", boot.v[i]), *hex = NULL;
+		const struct rpm_pkg *owner;
+		int algo, e = rpmdb_file_digest(pk.rpm, path, &owner, &hex, &algo);
+		/* RHEL's kernel-core owns /lib/modules/<v>/vmlinuz and copies it to /boot in %posttrans */
+		if (e == -ENOENT) {
+			_cleanup_free_ char *mod = xasprintf("/lib/modules/%s/vmlinuz", boot.v[i] + 8), *h2 = NULL;
+			e = rpmdb_file_digest(pk.rpm, mod, &owner, &h2, &algo);
+		}
+		if (e == -ENOENT)
+			result_add_finding(r, path, 0, "unpackaged", NULL,
+					   "kernel '%s' belongs to no installed package: built or copied by hand", path);
+		else if (e < 0)
+			result_add_error(r, path, e, "cannot look up its package");
+	}
+	strv_free(&boot);
+	return 0;
+}
+
 static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
 {
+	if (hsys_distro(ctx)->family & DF_RPM)
+		return rpm_foreign(ctx, r);
 	const struct provenance *p = provenance_get(ctx, r);
 
 	if (p->lists > 0)
@@ -180,6 +323,8 @@ static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
 
 static int os_kernel_from_distro(struct cg_ctx *ctx, struct cg_result *r)
 {
+	if (hsys_distro(ctx)->family & DF_RPM)
+		return rpm_kernel(ctx, r);
 	const struct provenance *p = provenance_get(ctx, r);
 	struct strv boot = {0}, owned = {0};
 	int n = p->lists;

@@ -5,31 +5,80 @@
 #include "hsys.h"
 #include "imgfile.h"
 #include "osrelease.h"
+#include "rpmdb.h"
+#include "rpmrepo.h"
 
 #include <sys/utsname.h>
 
 /* The security suite of the image's release: "<codename>-security" (Debian >= 11, Ubuntu). */
 static char *security_suite(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct osrelease os;
-	char *suite = NULL;
-	int e = osrelease_load(&ctx->fs, &os);
+	const struct hsys_distro *d = hsys_distro(ctx);
+	const struct osrelease *os = &d->os;
 
-	if (e < 0) {
-		if (e == -ENOENT)
-			result_skip(r, "no os-release in the image");
+	if (d->err < 0) {
+		if (d->err == -ENOENT)
+			result_skip(r, "the image holds no data for it: no os-release");
 		else
-			result_add_error(r, "/etc/os-release", e, "cannot read");
+			result_add_error(r, "/etc/os-release", d->err, "cannot read");
 		return NULL;
 	}
-	if (!os.id || (!streq(os.id, "debian") && !streq(os.id, "ubuntu")))
-		result_skip(r, "'%s' is not Debian or Ubuntu", os.id ? os.id : "unknown");
-	else if (!os.version_codename || !*os.version_codename)
+	if (!hsys_family_applies(ctx, r, DF_DEBIAN, "APT suites are Debian's and Ubuntu's"))
+		return NULL;
+	if (!os->id || (!streq(os->id, "debian") && !streq(os->id, "ubuntu")))
+		result_skip(r, "'%s' is not Debian or Ubuntu", os->id ? os->id : "unknown");
+	else if (!os->version_codename || !*os->version_codename)
 		result_skip(r, "os-release has no VERSION_CODENAME (testing or unstable)");
 	else
-		suite = xasprintf("%s-security", os.version_codename);
-	osrelease_free(&os);
-	return suite;
+		return xasprintf("%s-security", os->version_codename);
+	return NULL;
+}
+
+static bool rpm_family(struct cg_ctx *ctx)
+{
+	return hsys_distro(ctx)->family & DF_RPM;
+}
+
+static int load_repos(struct cg_ctx *ctx, struct cg_result *r, struct rpmrepo_conf *c)
+{
+	_cleanup_free_ char *where = NULL;
+	int e = rpmrepo_load(&ctx->fs, c, &where);
+	if (e < 0) {
+		result_add_error(r, where, e, "cannot read the repository configuration");
+		rpmrepo_free(c);
+	}
+	return e;
+}
+
+static bool repo_enabled(const struct rpmrepo_section *s)
+{
+	const struct rpmrepo_opt *o = rpmrepo_get(s, "enabled");
+	return !o || rpmrepo_bool(o->value) != 0;
+}
+
+/* RHEL, SUSE, Azure Linux: updates come from the configured repositories (RHEL's BaseOS and
+ * AppStream carry the errata; SUSE's *-Updates); without one enabled a VM never gets them. */
+static int rpm_repos_configured(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct rpmrepo_conf c;
+	struct strv services = {0};
+	size_t enabled = 0;
+
+	if (load_repos(ctx, r, &c) < 0)
+		return 0;
+	for (size_t i = 0; i < c.n; i++)
+		enabled += !c.v[i].main && repo_enabled(&c.v[i]);
+	/* SUSE's registered products bring their repositories as services (zypper ls -s) */
+	hsys_list_dir(ctx, r, "/etc/zypp/services.d", &services);
+	if (!enabled && !services.n)
+		result_add_finding(r, hsys_distro(ctx)->family == DF_SUSE ? "/etc/zypp/repos.d" : "/etc/yum.repos.d", 0,
+				   "no-repository", NULL,
+				   "no enabled package repository is configured, so VMs from this image never get "
+				   "security updates; keep the vendor's repositories (RHUI or subscription, SUSE's "
+				   "update repositories, Azure Linux's base) enabled");
+	strv_free(&services);
+	rpmrepo_free(&c);
+	return 0;
 }
 
 static bool source_has_suite(const struct apt_source *s, const char *suite)
@@ -42,6 +91,8 @@ static bool source_has_suite(const struct apt_source *s, const char *suite)
 
 static int pkg_security_suite_configured(struct cg_ctx *ctx, struct cg_result *r)
 {
+	if (rpm_family(ctx))
+		return rpm_repos_configured(ctx, r);
 	_cleanup_free_ char *suite = security_suite(ctx, r), *where = NULL;
 	struct apt_sources s;
 	bool found = false;
@@ -141,8 +192,74 @@ static int pkg_reboot_pending(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
+/* The main section of the tool that reads S (dnf.conf, yum.conf, tdnf.conf; zypp.conf). */
+static const struct rpmrepo_section *main_of(const struct rpmrepo_conf *c, const struct rpmrepo_section *s)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].main && c->v[i].tool == s->tool && streq(c->v[i].name, "main"))
+			return &c->v[i];
+	return NULL;
+}
+
+static void repo_auth_flag(struct cg_result *r, const struct rpmrepo_section *s, const struct rpmrepo_opt *o,
+			   const char *what)
+{
+	result_add_finding(r, s->path, o ? o->line : s->line, o ? o->key : "gpgcheck", o ? o->value : NULL,
+			   "[%s] %s; set it to 1 (the vendor's key in gpgkey=, imported with rpm --import)", s->name, what);
+}
+
+/* CIS RHEL 9 1.2.1.2 (ensure_gpgcheck_globally_activated, ensure_gpgcheck_never_disabled),
+ * 1.2.1.3 repo_gpgcheck; zypp.conf's gpgcheck/repo_gpgcheck/pkg_gpgcheck; sslverify. */
+static int rpm_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const main_keys[] = {"gpgcheck", "repo_gpgcheck", "pkg_gpgcheck", "localpkg_gpgcheck"};
+	struct rpmrepo_conf c;
+
+	if (load_repos(ctx, r, &c) < 0)
+		return 0;
+	for (size_t i = 0; i < c.n; i++) {
+		const struct rpmrepo_section *s = &c.v[i];
+		const struct rpmrepo_opt *o;
+		if (s->main) {
+			for (size_t k = 0; k < ELEMENTSOF(main_keys); k++)
+				if ((o = rpmrepo_get(s, main_keys[k])) && rpmrepo_bool(o->value) == 0)
+					result_add_finding(r, s->path, o->line, o->key, o->value,
+							   "'%s = %s' turns signature checking off for every repository; "
+							   "remove it or set it to 1", o->key, o->value);
+			if ((o = rpmrepo_get(s, "sslverify")) && rpmrepo_bool(o->value) == 0)
+				result_add_finding(r, s->path, o->line, o->key, o->value,
+						   "'sslverify = %s' accepts any TLS certificate from every repository", o->value);
+			continue;
+		}
+		if (!repo_enabled(s))
+			continue;
+		const struct rpmrepo_section *m = main_of(&c, s);
+		const struct rpmrepo_opt *g = rpmrepo_get(s, "gpgcheck"), *mg = m ? rpmrepo_get(m, "gpgcheck") : NULL;
+		/* the repository's own value, else the main one, else the tool's default: dnf and yum
+		 * check nothing unless told (libdnf's gpgcheck default is 0), zypper checks */
+		int on = g ? rpmrepo_bool(g->value) : mg ? rpmrepo_bool(mg->value) : s->tool == RPMREPO_ZYPP;
+		if (on == 0 && g)
+			repo_auth_flag(r, s, g, "'gpgcheck' is off: packages are installed without checking their signatures");
+		else if (on == 0 && !mg)
+			repo_auth_flag(r, s, NULL, "has no gpgcheck and the main configuration sets none, so dnf does not "
+						   "check signatures");
+		if ((o = rpmrepo_get(s, "repo_gpgcheck")) && rpmrepo_bool(o->value) == 0 && s->tool == RPMREPO_ZYPP)
+			repo_auth_flag(r, s, o, "'repo_gpgcheck' is off: the repository metadata is not verified");
+		if ((o = rpmrepo_get(s, "pkg_gpgcheck")) && rpmrepo_bool(o->value) == 0)
+			repo_auth_flag(r, s, o, "'pkg_gpgcheck' is off: packages are installed without checking their signatures");
+		if ((o = rpmrepo_get(s, "sslverify")) && rpmrepo_bool(o->value) == 0)
+			result_add_finding(r, s->path, o->line, o->key, o->value,
+					   "[%s] 'sslverify = %s' accepts any TLS certificate for this repository; remove it",
+					   s->name, o->value);
+	}
+	rpmrepo_free(&c);
+	return 0;
+}
+
 static int pkg_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
 {
+	if (rpm_family(ctx))
+		return rpm_repo_auth(ctx, r);
 	_cleanup_free_ char *where = NULL, *conf_where = NULL;
 	struct apt_sources s;
 	struct apt_conf_insecure ins;
@@ -183,9 +300,49 @@ static int pkg_repo_auth(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
+/* What `dnf check --duplicates` and a clean rpmdb show: one version per name and arch except the
+ * install-only packages (kernels, keys), and no Berkeley DB environment files (__db.00N, which
+ * belong to the build VM: virt-sysprep's rpm-db removes them). */
+static int rpm_consistency(struct cg_ctx *ctx, struct cg_result *r, const struct rpmdb *db)
+{
+	static const char *const installonly[] = {"kernel", "kernel-core", "kernel-modules", "kernel-modules-core",
+						   "kernel-modules-extra", "kernel-devel", "kernel-default", "kernel-azure",
+						   "kernel-uek", "kernel-uek-core", "gpg-pubkey", "installonlypkg", NULL};
+	_cleanup_free_ char *dir = xstrdup(db->path);
+	struct strv names = {0};
+
+	for (size_t i = 1; i < db->n; i++) {
+		const struct rpm_pkg *a = &db->v[i - 1], *b = &db->v[i];
+		bool only = false;
+		for (size_t k = 0; installonly[k] && !only; k++)
+			only = streq(b->name, installonly[k]);
+		if (!only && streq(a->name, b->name) && a->arch && b->arch && streq(a->arch, b->arch))
+			result_add_finding(r, db->path, 0, "duplicate", b->name,
+					   "'%s' is installed twice (%s and %s): an interrupted transaction; finish it with "
+					   "dnf remove --duplicates (or zypper verify)", b->name, a->evr, b->evr);
+	}
+	*strrchr(dir, '/') = 0;
+	hsys_list_dir(ctx, r, dir, &names);
+	for (size_t i = 0; i < names.n; i++)
+		if (startswith(names.v[i], "__db.")) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
+			result_add_finding(r, p, 0, "db-env", NULL,
+					   "Berkeley DB environment file of the build VM's rpm; remove it (rm -f %s/__db.*)", dir);
+		}
+	strv_free(&names);
+	return 0;
+}
+
 static int pkg_dpkg_consistency(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct dpkg_db db;
+	struct hsys_pkgs pk;
+
+	if (rpm_family(ctx)) {
+		if (hsys_pkgs_load(ctx, r, &pk) == 0 && pk.rpm)
+			rpm_consistency(ctx, r, pk.rpm);
+		return 0;
+	}
 
 	if (hsys_dpkg_load(ctx, r, &db) < 0)
 		return 0;
@@ -212,22 +369,24 @@ static int pkg_dpkg_consistency(struct cg_ctx *ctx, struct cg_result *r)
 
 static int pkg_build_tools_present(struct cg_ctx *ctx, struct cg_result *r)
 {
+	/* Debian's names, then those of RHEL, SUSE and Azure Linux */
 	static const char *const tools[] = {
 		"gcc", "g++", "clang", "make", "build-essential", "dpkg-dev", "cmake", "autoconf", "automake", "libtool",
-		"git", "golang-go", "rustc", "cargo", "packer", "ansible", "ansible-core",
+		"git", "golang-go", "rustc", "cargo", "packer", "ansible", "ansible-core", "gcc-c++", "rpm-build",
+		"golang", "go", "rust", "git-core", "patterns-devel-base-devel_basis",
 	};
-	struct dpkg_db db;
+	struct hsys_pkgs pk;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
 	for (size_t i = 0; i < ELEMENTSOF(tools); i++) {
-		const struct dpkg_pkg *p = dpkg_installed(&db, tools[i]);
-		if (p && !hsys_cfg_list_match(ctx, "allow_packages", p->name))
-			result_add_finding(r, "/var/lib/dpkg/status", p->line, p->name, p->version,
+		const char *const one[] = {tools[i], NULL};
+		struct hsys_pkg p;
+		if (hsys_pkg_find(&pk, one, &p) && !hsys_cfg_list_match(ctx, "allow_packages", p.name))
+			result_add_finding(r, pk.path, p.line, p.name, p.version,
 					   "build tool '%s' is installed; remove it unless the image's workload needs it",
-					   p->name);
+					   p.name);
 	}
-	dpkg_free(&db);
 	return 0;
 }
 

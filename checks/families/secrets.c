@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "families.h"
+#include "hsys.h"
 #include "perm.h"
 #include "redact.h"
 #include "secretscan.h"
@@ -141,10 +142,16 @@ static int content_report(struct cg_ctx *ctx, struct cg_result *r, enum secret_o
 		result_add_error(r, "/", e, "content scan could not start");
 		return 0;
 	}
-	for (size_t i = 0; i < s->nf; i++)
-		if (s->f[i].owner == ow)
-			result_add_finding(r, s->f[i].path, s->f[i].line, s->f[i].rule, s->f[i].evidence, "%s",
-					   s->f[i].message);
+	for (size_t i = 0; i < s->nf; i++) {
+		if (s->f[i].owner != ow)
+			continue;
+		/* a key an installed package ships, byte for byte, is in every copy of that package: not
+		 * a leak, and removing it breaks the package (the RHUI client key of Azure PAYG RHEL) */
+		if (ow == SO_PRIVATE_KEYS && hsys_file_pristine(ctx, s->f[i].path, NULL))
+			continue;
+		result_add_finding(r, s->f[i].path, s->f[i].line, s->f[i].rule, s->f[i].evidence, "%s",
+				   s->f[i].message);
+	}
 	pthread_mutex_lock(&r->lock);
 	r->omitted += s->omitted[ow];
 	pthread_mutex_unlock(&r->lock);
@@ -244,6 +251,47 @@ static const struct path_rule path_rules[] = {
 	{SO_TOOL, true, ".python-gitlab.cfg", "gitlab-cli-token", J_KEYS,
 	 KEYS("private_token", "oauth_token", "job_token"), "python-gitlab token"},
 	{SO_TOOL, true, ".config/hub", "hub-token", J_KEYS, KEYS("oauth_token"), "hub (GitHub) token"},
+
+	/* registration with the distribution's vendor, per family (research/distros-azure.md §1): what
+	 * subscription-manager clean, rhn's systemid removal, insights-client --unregister, SUSEConnect
+	 * --cleanup and pro detach remove. RHUI's client key is package-owned and stays (hsys_file_pristine). */
+	{SO_TOOL, false, "/etc/pki/consumer/*.pem", "rhsm-consumer", J_NONEMPTY, NULL,
+	 "Red Hat subscription-manager consumer identity (subscription-manager clean)"},
+	{SO_TOOL, false, "/etc/pki/entitlement/*.pem", "rhsm-entitlement", J_NONEMPTY, NULL,
+	 "Red Hat entitlement certificate or key (subscription-manager clean)"},
+	{SO_TOOL, false, "/var/lib/rhsm/cache/*", "rhsm-state", J_NONEMPTY, NULL,
+	 "subscription-manager cache of this registration (subscription-manager clean)"},
+	{SO_TOOL, false, "/var/lib/rhsm/facts/*", "rhsm-state", J_NONEMPTY, NULL,
+	 "subscription-manager facts of the build VM (subscription-manager clean)"},
+	{SO_TOOL, false, "/etc/sysconfig/rhn/systemid", "rhn-systemid", J_NONEMPTY, NULL,
+	 "RHN/ULN system id (authenticates this machine to Red Hat Satellite or Oracle ULN)"},
+	{SO_TOOL, false, "/etc/sysconfig/rhn/osad-auth.conf", "rhn-systemid", J_NONEMPTY, NULL, "RHN osad credentials"},
+	{SO_TOOL, false, "/etc/insights-client/.registered", "insights-registration", J_ANY, NULL,
+	 "Red Hat Insights registration marker (insights-client --unregister)"},
+	{SO_TOOL, false, "/etc/rhsm/facts/insights-client.facts", "insights-registration", J_ANY, NULL,
+	 "Red Hat Insights registration facts"},
+	{SO_TOOL, false, "/etc/zypp/credentials.d/SCCcredentials", "suse-scc-credentials", J_NONEMPTY, NULL,
+	 "SUSE Customer Center system credentials (SUSEConnect --cleanup)"},
+	{SO_TOOL, false, "/etc/zypp/credentials.d/*", "suse-service-credentials", J_NONEMPTY, NULL,
+	 "zypp service or repository credentials (SUSEConnect --cleanup)"},
+	{SO_TOOL, false, "/etc/SUSEConnect", "suse-connect", J_NONEMPTY, NULL,
+	 "SUSEConnect registration configuration (SUSEConnect --cleanup)"},
+	{SO_TOOL, false, "/var/lib/ubuntu-advantage/private/machine-token.json", "ubuntu-pro-token", J_NONEMPTY, NULL,
+	 "Ubuntu Pro machine token (pro detach)"},
+	{SO_TOOL, false, "/etc/apt/auth.conf.d/90ubuntu-advantage", "ubuntu-pro-token", J_NONEMPTY, NULL,
+	 "Ubuntu Pro bearer token for the ESM archives (pro detach)"},
+	{SO_TOOL, false, "/var/lib/snapd/device/private-keys-v1/*", "snapd-device-key", J_ANY, NULL,
+	 "snapd device key (the store identity every clone would share)"},
+
+	/* installers: the install-time passwords */
+	{SO_PROVISIONING, false, "/root/anaconda-ks.cfg", "kickstart", J_NONEMPTY, NULL,
+	 "kickstart file of the installation (rootpw and user passwords, plaintext or hashed)"},
+	{SO_PROVISIONING, false, "/root/original-ks.cfg", "kickstart", J_NONEMPTY, NULL,
+	 "kickstart file of the installation (rootpw and user passwords, plaintext or hashed)"},
+	{SO_PROVISIONING, false, "/etc/cloud/cloud.cfg.d/99-installer.cfg", "subiquity-installer", J_NONEMPTY, NULL,
+	 "Ubuntu installer's cloud-config (identity and password hash; cloud-init clean removes it)"},
+	{SO_PROVISIONING, false, "/var/log/installer/autoinstall-user-data", "subiquity-installer", J_NONEMPTY, NULL,
+	 "Ubuntu autoinstall user-data (identity and password hash)"},
 
 	/* provisioning */
 	{SO_PROVISIONING, false, "/var/lib/waagent/ovf-env.xml", "waagent-ovf-env", J_OVF, NULL,

@@ -10,24 +10,26 @@
 
 static int svc_legacy_remote_access(struct cg_ctx *ctx, struct cg_result *r)
 {
-	/* CIS 2.1.1, 2.2.17, 2.3.x; Debian package names */
+	/* CIS 2.1.1, 2.2.17, 2.3.x; Debian's names, then RHEL's, SUSE's and Azure Linux's */
 	static const char *const pkgs[] = {
 		"openbsd-inetd", "inetutils-inetd", "rlinetd", "xinetd", "telnetd", "inetutils-telnetd", "telnetd-ssl",
 		"telnet", "inetutils-telnet", "rsh-server", "rsh-redone-server", "rsh-client", "rsh-redone-client",
 		"talk", "talkd", "inetutils-talk", "inetutils-talkd", "tftpd", "tftpd-hpa", "atftpd", "nis", "ypserv",
+		"telnet-server", "rsh", "talk-server", "tftp-server", "ypbind", "yp-tools", NULL,
 	};
-	struct dpkg_db db;
+	struct hsys_pkgs pk;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
-	for (size_t i = 0; i < ELEMENTSOF(pkgs); i++) {
-		const struct dpkg_pkg *p = dpkg_installed(&db, pkgs[i]);
-		if (p && !hsys_cfg_list_match(ctx, "allow_packages", p->name))
-			result_add_finding(r, "/var/lib/dpkg/status", p->line, p->name, p->version,
-					   "package '%s' %s is installed: plain-text remote access or RPC service; purge it "
-					   "(apt-get purge %s)", p->name, p->version ? p->version : "", p->name);
+	for (size_t i = 0; pkgs[i]; i++) {
+		const char *const one[] = {pkgs[i], NULL};
+		struct hsys_pkg p;
+		if (hsys_pkg_find(&pk, one, &p) && !hsys_cfg_list_match(ctx, "allow_packages", p.name))
+			result_add_finding(r, pk.path, p.line, p.name, p.version,
+					   "package '%s' %s is installed: plain-text remote access or RPC service; remove it "
+					   "(%s %s)", p.name, p.version ? p.version : "",
+					   pk.rpm ? "dnf remove, or zypper remove," : "apt-get purge", p.name);
 	}
-	dpkg_free(&db);
 	return 0;
 }
 
@@ -144,15 +146,16 @@ static void exim_judge(struct cg_ctx *ctx, struct cg_result *r)
 
 static int svc_mta_local_only(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct dpkg_db db;
+	static const char *const exim[] = {"exim4-daemon-light", "exim4-daemon-heavy", "exim", NULL};
+	struct hsys_pkgs pk;
+	struct hsys_pkg p;
 
-	if (hsys_dpkg_load(ctx, r, &db) < 0)
+	if (hsys_pkgs_load(ctx, r, &pk) < 0)
 		return 0;
-	if (dpkg_installed(&db, "postfix"))
+	if (hsys_pkg_has(&pk, "postfix"))
 		postfix_judge(ctx, r);
-	if (dpkg_installed(&db, "exim4-daemon-light") || dpkg_installed(&db, "exim4-daemon-heavy"))
+	if (hsys_pkg_find(&pk, exim, &p))
 		exim_judge(ctx, r);
-	dpkg_free(&db);
 	return 0;
 }
 

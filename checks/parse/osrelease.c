@@ -4,6 +4,9 @@
 
 #include "imgfile.h"
 
+#include <ctype.h>
+#include <strings.h>
+
 static char *unquote(const char *v)
 {
 	struct strbuf sb = {0};
@@ -55,6 +58,10 @@ void osrelease_parse(struct osrelease *o, const char *text)
 			dst = &o->pretty_name;
 		else if (streq(l, "ID_LIKE"))
 			dst = &o->id_like;
+		else if (streq(l, "PLATFORM_ID"))
+			dst = &o->platform_id;
+		else if (streq(l, "SUPPORT_END"))
+			dst = &o->support_end;
 		if (dst) {
 			free(*dst);
 			*dst = unquote(eq + 1);
@@ -86,6 +93,67 @@ int osrelease_load(const struct safefs *fs, struct osrelease *o)
 void osrelease_free(struct osrelease *o)
 {
 	free(o->id), free(o->version_id), free(o->version_codename), free(o->pretty_name), free(o->id_like);
+	free(o->platform_id), free(o->support_end);
 	free(o->path);
 	*o = (struct osrelease){0};
+}
+
+/* IDs as the distributions ship them (os-release of each release; research/distros-azure.md §1). */
+static enum distro_family family_of_id(const char *id, size_t n)
+{
+	static const struct {
+		const char *id;
+		enum distro_family f;
+	} ids[] = {
+		{"debian", DF_DEBIAN},   {"ubuntu", DF_DEBIAN},     {"raspbian", DF_DEBIAN},
+		{"rhel", DF_RHEL},       {"centos", DF_RHEL},       {"almalinux", DF_RHEL},
+		{"rocky", DF_RHEL},      {"ol", DF_RHEL},           {"fedora", DF_RHEL},
+		{"sles", DF_SUSE},       {"sled", DF_SUSE},         {"sle-micro", DF_SUSE},
+		{"suse", DF_SUSE},       {"opensuse", DF_SUSE},     {"opensuse-leap", DF_SUSE},
+		{"opensuse-tumbleweed", DF_SUSE}, {"azurelinux", DF_AZL}, {"mariner", DF_AZL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (strlen(ids[i].id) == n && strncasecmp(ids[i].id, id, n) == 0)
+			return ids[i].f;
+	return DF_UNKNOWN;
+}
+
+enum distro_family osrelease_family(const struct osrelease *o)
+{
+	enum distro_family f = o->id ? family_of_id(o->id, strlen(o->id)) : DF_UNKNOWN;
+
+	/* ID_LIKE lists the closest relative first ("rhel centos fedora", "suse opensuse") */
+	for (const char *p = o->id_like; !f && p && *p;) {
+		size_t n;
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n)
+			f = family_of_id(p, n);
+		p += n;
+	}
+	if (!f && o->platform_id && startswith(o->platform_id, "platform:el"))
+		f = DF_RHEL;
+	return f;
+}
+
+const char *osrelease_family_name(enum distro_family f)
+{
+	switch (f) {
+	case DF_DEBIAN: return "Debian/Ubuntu";
+	case DF_RHEL: return "RHEL";
+	case DF_SUSE: return "SUSE";
+	case DF_AZL: return "Azure Linux";
+	default: return "unknown";
+	}
+}
+
+unsigned osrelease_major(const struct osrelease *o)
+{
+	unsigned long v;
+	char *end;
+
+	if (!o->version_id || !isdigit((unsigned char)o->version_id[0]))
+		return 0;
+	v = strtoul(o->version_id, &end, 10);
+	return v > 100000 ? 0 : (unsigned)v;
 }
