@@ -30,6 +30,7 @@ enum cli_opt {
 	OPT_TRIGGER,
 	OPT_SIGNAL,
 	OPT_RUN_ID,
+	OPT_ALLOW_REMOTE,
 	OPT_COUNT,
 };
 
@@ -62,6 +63,7 @@ struct cli_args {
 	const char *phase, *manifest;
 	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
 	bool trigger;
+	bool allow_remote; /* wait: --url may name a host off this machine */
 	char **rest;
 	int nrest;
 };

@@ -5,12 +5,16 @@
 #define DAEMON_DEFAULT_LISTEN "127.0.0.1:7463"
 
 /* Limits against clients that would hold the daemon: a gate must keep answering. */
-/* 64 let 64 idle or slow-loris clients on loopback keep /v1/health from answering (measured by
- * tests/scenarios/api_abuse.sh); MHD polls with epoll, so a thousand cost little */
-#define DAEMON_MAX_CONNECTIONS 1000
+/* Past either limit the oldest connection without a whole request is shut down (daemon_server.c),
+ * so slow or idle clients cannot keep a fresh one out; DAEMON_CONN_TIMEOUT_S is the absolute time a
+ * request has to arrive, which bytes do not extend. */
+#define DAEMON_MAX_CONNECTIONS 64
+#define DAEMON_MAX_PER_CLIENT 32
 #define DAEMON_CONN_TIMEOUT_S 10
 #define DAEMON_CONN_MEMORY (32 * 1024)  /* request line + headers; beyond it MHD answers 431 */
 #define DAEMON_STOP_TIMEOUT_MS 10000
+/* a run still going after this is stopped with a clear error (config daemon.run_timeout) */
+#define DAEMON_RUN_TIMEOUT_MS (60ULL * 60 * 1000)
 /* exit codes of the server, the same as capgate's (cli.h is not linked into it) */
 #define EXIT_USAGE_DAEMON 2
 #define EXIT_ERROR_DAEMON 3
@@ -27,6 +31,9 @@ struct daemon_addr {
  * loopback is refused (-EADDRNOTAVAIL): the API gates image capture and must stay local. */
 int daemon_parse_addr(const char *s, struct daemon_addr *a, char **err);
 void daemon_addr_free(struct daemon_addr *a);
+/* Whether the socket FD is bound to loopback (127.0.0.0/8, ::1) or is a unix socket: checked on
+ * a socket systemd passes, as --listen is checked by daemon_parse_addr. */
+bool daemon_fd_is_local(int fd);
 /* Create, bind and listen. Returns the fd or -errno. */
 int daemon_listen(const struct daemon_addr *a);
 /* The server program's main (capgate-daemon), started by `capgate daemon` with exec. */

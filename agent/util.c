@@ -239,6 +239,22 @@ unsigned long long util_now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
+char *util_escape(const char *s)
+{
+	struct strbuf sb = {0};
+
+	strbuf_puts(&sb, "");
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\\')
+			strbuf_puts(&sb, "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(&sb, "\\x%02x", *p);
+		else
+			strbuf_append(&sb, (const char *)p, 1);
+	}
+	return sb.buf ? sb.buf : xstrdup("");
+}
+
 void util_rfc3339(time_t t, char out[32])
 {
 	struct tm tm;

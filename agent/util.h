@@ -79,5 +79,8 @@ int util_parse_size(const char *s, unsigned long long *out);
 int util_parse_duration_ms(const char *s, unsigned long long *out);
 /* Monotonic milliseconds. */
 unsigned long long util_now_ms(void);
+/* S with control characters (C0, DEL) as \xNN and a backslash as \\: text from an image or the
+ * network, safe to print or log (a newline in a file name cannot forge a line). Malloc'd. */
+char *util_escape(const char *s);
 /* RFC 3339 UTC timestamp of a wall-clock time. */
 void util_rfc3339(time_t t, char out[32]);
