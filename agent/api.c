@@ -252,7 +252,9 @@ static void handle_runs(const struct api *api, const struct api_request *rq, str
 	}
 	r = runner_start(api->runner, &req, run_id, &err);
 	run_request_free(&req);
-	if (r == -EBUSY)
+	if (r == -EBUSY && err)
+		api_error(rs, 409, "%s", err);
+	else if (r == -EBUSY)
 		api_error(rs, 409, "a run is in progress; wait for it (GET /v1/ready) before starting another");
 	else if (r == -EINVAL)
 		api_error(rs, 400, "%s", err ? err : "bad selection");
