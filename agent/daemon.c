@@ -285,7 +285,8 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	_cleanup_free_ char *err = NULL, *url_text = NULL, *server = NULL, *fdtext = NULL;
 	char token[TOKEN_HEX + 1] = "", self[4096];
 	const char *root, *listen_s, *runtime_dir;
-	bool token_written = false, own_socket = false;
+	bool token_written = false, own_socket = false, signals_blocked = false;
+	sigset_t stop_set, old_set;
 	int r, fd = -1, rc = EXIT_ERROR;
 	ssize_t n;
 
@@ -344,6 +345,10 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	}
 	self[n] = '\0';
 
+	/* from here a stop signal waits (blocked, kept across exec) for the server to take it */
+	daemon_stop_signals(&stop_set);
+	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
+	signals_blocked = true;
 	r = token_prepare_dir(runtime_dir);
 	if (r < 0) {
 		fprintf(stderr, "capgate daemon: runtime directory '%s': %s\n", runtime_dir,
@@ -457,6 +462,8 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 out:
 	if (token_written)
 		token_remove_files(runtime_dir);
+	if (signals_blocked)
+		sigprocmask(SIG_SETMASK, &old_set, NULL); /* the files are gone: a pending stop may act */
 	if (own_socket && addr.is_unix)
 		unlink(addr.path);
 	if (fd >= 0)

@@ -1,5 +1,6 @@
 /* capgate daemon: listening sockets and their addresses, shared with `capgate wait`. */
 #pragma once
+#include <signal.h>
 #include <stdbool.h>
 
 #define DAEMON_DEFAULT_LISTEN "127.0.0.1:7463"
@@ -18,6 +19,19 @@
 /* exit codes of the server, the same as capgate's (cli.h is not linked into it) */
 #define EXIT_USAGE_DAEMON 2
 #define EXIT_ERROR_DAEMON 3
+
+/* The signals that stop the daemon cleanly (files removed): every one whose default action ends
+ * the process but lets code run first. `capgate daemon` blocks them before it writes the runtime
+ * files, the block survives exec, and capgate-daemon takes them with sigwait: no window in which
+ * one kills it with the files left behind. */
+static inline void daemon_stop_signals(sigset_t *set)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+				   SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGPWR, SIGSTKFLT};
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(set, sigs[i]);
+}
 
 /* A parsed --listen address. */
 struct daemon_addr {

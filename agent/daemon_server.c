@@ -528,21 +528,7 @@ int daemon_server_main(int argc, char **argv)
 	}
 
 	/* signals are taken synchronously by this thread; the others never see them */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	/* every signal whose default ends us but lets code run first: stop cleanly, files removed */
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGALRM);
-	sigaddset(&set, SIGVTALRM);
-	sigaddset(&set, SIGPROF);
-	sigaddset(&set, SIGXCPU);
-	sigaddset(&set, SIGXFSZ);
-	sigaddset(&set, SIGPWR);
-	sigaddset(&set, SIGSTKFLT);
+	daemon_stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a crash removes the files too; only SIGKILL cannot, and the pid file covers it */
