@@ -149,9 +149,9 @@ START_TEST(local_urls)
 					     "http://[2001:db8::1]:80", "http://127.0.0.1.example.com/", "ftp://127.0.0.1/",
 					     "http://0.0.0.0:7463", "http://:7463"};
 	for (size_t i = 0; i < ELEMENTSOF(local); i++)
-		ck_assert_msg(token_url_is_local(local[i]), "%s", local[i]);
+		ck_assert_msg(util_url_is_local(local[i]), "%s", local[i]);
 	for (size_t i = 0; i < ELEMENTSOF(remote); i++)
-		ck_assert_msg(!token_url_is_local(remote[i]), "%s", remote[i]);
+		ck_assert_msg(!util_url_is_local(remote[i]), "%s", remote[i]);
 }
 END_TEST
 

@@ -105,7 +105,7 @@ static void wait_load_token(struct wait *w)
 		wait_problem(w, "not trusted: %s", why);
 		return;
 	}
-	if (!token_url_is_local(url) || startswith(url, "https://")) {
+	if (!util_url_is_local(url) || startswith(url, "https://")) {
 		token_wipe(w->token, sizeof w->token);
 		wait_problem(w, "'%s/url' names '%s', not an address on this machine", w->runtime_dir, url);
 		return;
@@ -493,7 +493,7 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* the token is the daemon's key: it leaves this machine only when the user says so */
-	if (a.url && !token_url_is_local(a.url) && !a.allow_remote) {
+	if (a.url && !util_url_is_local(a.url) && !a.allow_remote) {
 		fprintf(stderr, "capgate wait: --url '%s' is not on this machine; the token would be sent there "
 				"(add --allow-remote if that is meant)\n", a.url);
 		cli_args_free(&a);

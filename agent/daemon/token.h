@@ -33,9 +33,6 @@ int token_check_pid(const char *dir, uid_t owner, pid_t *pid);
  * daemon by the pid file, then the url and token files (each owned by the directory's owner,
  * 0600). URL gets the address (newline removed), TOKEN the token. -errno with *WHY set. */
 int token_trust_runtime(const char *dir, char *url, size_t url_size, char token[TOKEN_HEX + 1], char **why);
-/* Whether URL names this machine: unix:/PATH, or http(s) to 127.0.0.0/8, ::1 or localhost, with
- * no user part (which would hide the real host). Where `capgate wait` may send the token. */
-bool token_url_is_local(const char *url);
 /* Remove the daemon's files from DIR (token, url, pid). */
 void token_remove_files(const char *dir);
 /* Write DIR/NAME atomically with mode 0600 (temp file, fsync, rename). */

@@ -10,7 +10,6 @@
 
 #include "journal.h"
 #include "safefs.h"
-#include "token.h"
 
 #define CALLBACK_MAX_BACKOFF_MS 60000ULL
 
@@ -83,7 +82,7 @@ int callback_opts_from_config(const struct cg_config *cfg, const char *url, stru
 		return -EINVAL;
 	}
 	/* the report leaves this machine only encrypted and authenticated */
-	if (startswith(o->url, "http://") && !token_url_is_local(o->url)) {
+	if (startswith(o->url, "http://") && !util_url_is_local(o->url)) {
 		*err = xasprintf("callback URL '%s': plain http:// is allowed only to loopback; use https://", o->url_log);
 		callback_opts_free(o);
 		return -EINVAL;

@@ -3,7 +3,6 @@
  * capgate-daemon server does not load it.) */
 #include "token.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -305,44 +304,4 @@ bool token_check_header(const char *token, const char *authorization)
 void token_wipe(char *token, size_t len)
 {
 	explicit_bzero(token, len);
-}
-
-/* Whether URL names this machine: unix:/PATH, or http(s) to 127.0.0.0/8, ::1 or localhost, with no
- * user part (which would hide the real host). */
-bool token_url_is_local(const char *u)
-{
-	const char *h, *end;
-	char host[64];
-	struct in_addr v4;
-	struct in6_addr v6;
-	size_t n;
-
-	if (startswith(u, "unix:/"))
-		return true;
-	if (startswith(u, "http://"))
-		h = u + 7;
-	else if (startswith(u, "https://"))
-		h = u + 8;
-	else
-		return false;
-	end = h + strcspn(h, "/?#");
-	if (memchr(h, '@', (size_t)(end - h)))
-		return false;
-	if (*h == '[') {
-		const char *close = memchr(h, ']', (size_t)(end - h));
-		if (!close)
-			return false;
-		n = (size_t)(close - h - 1);
-		h++;
-	} else
-		n = strcspn(h, ":/?#");
-	if (n == 0 || n >= sizeof host)
-		return false;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &v4) == 1)
-		return (ntohl(v4.s_addr) >> 24) == 127;
-	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
