@@ -72,7 +72,9 @@ static void wait_problem(struct wait *w, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	safe = util_escape(msg ? msg : "?");
-	snprintf(w->problem_buf, sizeof w->problem_buf, "%s", safe);
+	/* a diagnostic: when it does not fit, its head is enough */
+	if (snprintf(w->problem_buf, sizeof w->problem_buf, "%s", safe) < 0)
+		w->problem_buf[0] = '\0';
 	w->last_problem = w->problem_buf;
 }
 
