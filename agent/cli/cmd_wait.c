@@ -409,9 +409,9 @@ static int wait_verdict(struct wait *w, long st, json_t *doc)
 			return wait_refuse(w, "the daemon said ready but gave no report of run %s", w->run_id);
 		}
 		if (!rid || !streq(rid, w->run_id) || !verdict || !streq(verdict, "ready")) {
+			const char *what = !rid || !streq(rid, w->run_id) ? "of another run" : "not ready";
 			json_decref(report);
-			return wait_refuse(w, "the daemon said ready for run %s but its report is %s", w->run_id,
-					   !rid || !streq(rid, w->run_id) ? "of another run" : "not ready");
+			return wait_refuse(w, "the daemon said ready for run %s but its report is %s", w->run_id, what);
 		}
 	} else if (report && !streq(json_string_value(json_object_get(report, "run_id")) ?: "", w->run_id)) {
 		json_decref(report);
