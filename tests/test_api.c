@@ -2,9 +2,11 @@
  * machine, one run at a time, stopping a run. Runs are the real capgate binary on fixture trees;
  * a script in its place holds a run open where a test needs "while running". */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "api.h"
+#include "rootlock.h"
 #include "testutil.h"
 #include "token.h"
 
@@ -255,7 +257,9 @@ START_TEST(one_run_at_a_time)
 	ck_assert_uint_eq(call("GET", "/v1/status", auth, NULL, &rs), 200);
 	ck_assert_str_eq(str(rs.body, "state"), "running");
 	api_response_free(&rs);
-	ck_assert_uint_eq(call("GET", "/v1/report", auth, NULL, &rs), 404);
+	/* no report while the run goes on: 503 like ready, naming the run */
+	ck_assert_uint_eq(call("GET", "/v1/report", auth, NULL, &rs), 503);
+	ck_assert_str_eq(str(rs.body, "state"), "running");
 	api_response_free(&rs);
 
 	fd = open(fifo, O_WRONLY | O_CLOEXEC); /* waits for the script to read */
@@ -349,6 +353,164 @@ START_TEST(crash_and_stop)
 }
 END_TEST
 
+/* The whole of a small file, or -errno. */
+static int tu_read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char buf[8192];
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	*out = xstrdup(buf);
+	*len = n;
+	return 0;
+}
+
+/* A run that ends without a report after a ready one: report and ready answer for the new run
+ * (500 with its error), never with the old verdict; every report names its run. */
+START_TEST(failed_run_never_serves_the_previous_report)
+{
+	_cleanup_free_ char *auth = bearer();
+	_cleanup_free_ char *dies = script("dies.sh", "echo 'capgate: cannot read the image' >&2; exit 3");
+	_cleanup_free_ char *killed = script("killed.sh", "kill -9 $$");
+	struct api_response rs;
+	char first[33], second[33];
+
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, "{\"only\":[\"gen.*\"]}", &rs), 202);
+	memcpy(first, str(rs.body, "run_id"), 33);
+	api_response_free(&rs);
+	ck_assert_int_eq(wait_final(), RUNNER_READY);
+	ck_assert_uint_eq(call("GET", "/v1/report", auth, NULL, &rs), 200);
+	ck_assert_str_eq(str(rs.body, "run_id"), first);
+	ck_assert_str_eq(str(rs.body, "verdict"), "ready");
+	api_response_free(&rs);
+
+	for (int k = 0; k < 2; k++) {
+		rn.capgate = k == 0 ? dies : killed;
+		ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+		memcpy(second, str(rs.body, "run_id"), 33);
+		api_response_free(&rs);
+		ck_assert_int_eq(wait_final(), RUNNER_ERROR);
+		ck_assert_uint_eq(call("GET", "/v1/report", auth, NULL, &rs), 500);
+		ck_assert_str_eq(str(rs.body, "run_id"), second);
+		_cleanup_free_ char *text = json_dumps(rs.body, 0);
+		ck_assert_msg(strstr(text, k == 0 ? "cannot read the image" : "crashed (KILL)") != NULL, "%s", text);
+		ck_assert_msg(strstr(text, "\"ready\"") == NULL, "%s", text);
+		api_response_free(&rs);
+		ck_assert_uint_eq(call("GET", "/v1/ready", auth, NULL, &rs), 500);
+		ck_assert_str_eq(str(rs.body, "run_id"), second);
+		ck_assert_ptr_null(json_object_get(rs.body, "summary"));
+		api_response_free(&rs);
+		ck_assert_uint_eq(call("GET", "/v1/status", auth, NULL, &rs), 200);
+		ck_assert(json_is_null(json_object_get(rs.body, "summary")));
+		api_response_free(&rs);
+	}
+}
+END_TEST
+
+/* DELETE /v1/runs/ID stops the whole process group of the run; the time limit does the same. */
+START_TEST(cancel_and_time_limit)
+{
+	_cleanup_free_ char *auth = bearer();
+	_cleanup_free_ char *pidfile = tu_path(root, "grandchild.pid");
+	_cleanup_free_ char *body = xasprintf("sleep 300 & echo $! > '%s'; wait", pidfile);
+	_cleanup_free_ char *slow = script("slowgroup.sh", body);
+	struct api_response rs;
+	char id[33], *error = NULL;
+	_cleanup_free_ char *path = NULL;
+	enum runner_state st;
+	pid_t gc = 0;
+
+	rn.capgate = slow;
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+	memcpy(id, str(rs.body, "run_id"), 33);
+	api_response_free(&rs);
+	for (int i = 0; i < 1000 && gc <= 0; i++) {
+		_cleanup_free_ char *t = NULL;
+		size_t len;
+		if (tu_read_file(pidfile, &t, &len) == 0 && len > 1)
+			gc = (pid_t)atoi(t);
+		else
+			usleep(10000);
+	}
+	ck_assert_int_gt(gc, 0);
+	ck_assert_uint_eq(call("DELETE", "/v1/runs/0123456789abcdef0123456789abcdef", auth, NULL, &rs), 404);
+	api_response_free(&rs);
+	ck_assert_uint_eq(call("DELETE", "/v1/runs/x", NULL, NULL, &rs), 401);
+	api_response_free(&rs);
+	path = xasprintf("/v1/runs/%s", id);
+	ck_assert_uint_eq(call("GET", path, auth, NULL, &rs), 405);
+	api_response_free(&rs);
+	ck_assert_uint_eq(call("DELETE", path, auth, NULL, &rs), 202);
+	api_response_free(&rs);
+	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
+	runner_snapshot(&rn, &st, id, NULL, &error);
+	ck_assert_msg(strstr(error, "cancelled") != NULL, "%s", error);
+	free(error);
+	/* the sleep the run started went with it (its own process group got the signal) */
+	for (int i = 0; i < 500 && kill(gc, 0) == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(kill(gc, 0), -1);
+	ck_assert_uint_eq(call("DELETE", path, auth, NULL, &rs), 409);
+	api_response_free(&rs);
+
+	/* the time limit */
+	unlink(pidfile);
+	rn.run_timeout_ms = 300;
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+	api_response_free(&rs);
+	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
+	runner_snapshot(&rn, &st, id, NULL, &error);
+	ck_assert_msg(strstr(error, "time limit") != NULL && strstr(error, "daemon.run_timeout") != NULL, "%s", error);
+	free(error);
+}
+END_TEST
+
+/* The per-root lock: a run is refused (409, naming the holder) while another process holds the
+ * image root; the run's process keeps the lock open across exec (CAPGATE_ROOTLOCK_FD). */
+START_TEST(one_run_per_root)
+{
+	_cleanup_free_ char *auth = bearer();
+	_cleanup_free_ char *lockdir = tu_path(root, "rt");
+	_cleanup_free_ char *seen = tu_path(root, "seen");
+	_cleanup_free_ char *body = xasprintf("echo \"$CAPGATE_ROOTLOCK_FD\" > '%s'; ls -l /proc/$$/fd/ >> '%s'", seen, seen);
+	_cleanup_free_ char *probe = script("probe.sh", body);
+	struct api_response rs;
+	pid_t holder;
+	int fd;
+
+	tu_mkdir(root, "rt", 0700);
+	rn.lock_dir = lockdir;
+	rn.root = root;
+	fd = rootlock_acquire(lockdir, root, &holder);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 409);
+	_cleanup_free_ char *pid = xasprintf("pid %d", (int)getpid());
+	_cleanup_free_ char *answer = json_dumps(rs.body, 0);
+	ck_assert_msg(strstr(answer, pid) != NULL, "names the holder: %s", answer);
+	api_response_free(&rs);
+	rootlock_release(fd);
+
+	rn.capgate = probe;
+	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
+	api_response_free(&rs);
+	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
+	_cleanup_free_ char *t = NULL;
+	size_t len;
+	_cleanup_free_ char *lockpath = rootlock_path(lockdir, root);
+	ck_assert_int_eq(tu_read_file(seen, &t, &len), 0);
+	ck_assert_msg(atoi(t) >= 3 && strstr(t, lockpath) != NULL, "the run holds the lock open: %s", t);
+	/* released when the run is over */
+	fd = rootlock_acquire(lockdir, root, &holder);
+	ck_assert_int_ge(fd, 0);
+	rootlock_release(fd);
+}
+END_TEST
+
 START_TEST(token_compare)
 {
 	_cleanup_free_ char *auth = bearer();
@@ -386,6 +548,9 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, run_arguments);
 	tcase_add_test(tc, crash_and_stop);
 	tcase_add_test(tc, token_compare);
+	tcase_add_test(tc, failed_run_never_serves_the_previous_report);
+	tcase_add_test(tc, cancel_and_time_limit);
+	tcase_add_test(tc, one_run_per_root);
 	suite_add_tcase(s, tc);
 	return s;
 }

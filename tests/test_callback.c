@@ -1,14 +1,22 @@
 /* callback.c: the signature (RFC 4231 vector), options from config, refusal of odd URLs. */
+#include <sys/stat.h>
+
 #include "callback.h"
 #include "testutil.h"
 
 START_TEST(hmac_sha256_known_answer)
 {
-	/* RFC 4231, test case 2 */
-	char sig[72];
-	const char *data = "what do ya want for nothing?";
-	ck_assert_int_eq(callback_sign("Jefe", data, strlen(data), sig), 0);
-	ck_assert_str_eq(sig, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	/* the signed text is RUN "." TIMESTAMP "." BODY; the answer is Python's
+	 * hmac.new(b"Jefe", b"r1.1700000000.{}", hashlib.sha256) */
+	char sig[72], other[72];
+	const char *body = "{}";
+	ck_assert_int_eq(callback_sign("Jefe", "r1", 1700000000LL, body, strlen(body), sig), 0);
+	ck_assert_str_eq(sig, "sha256=02a6f763bb3e828c586c21b1789750d3c7afe2238dc24b20b5ddb575e42c366e");
+	/* the run and the time are signed: another run or another second is another signature */
+	ck_assert_int_eq(callback_sign("Jefe", "r2", 1700000000LL, body, strlen(body), other), 0);
+	ck_assert_str_ne(sig, other);
+	ck_assert_int_eq(callback_sign("Jefe", "r1", 1700000001LL, body, strlen(body), other), 0);
+	ck_assert_str_ne(sig, other);
 }
 END_TEST
 
@@ -47,6 +55,49 @@ START_TEST(options_from_config)
 	ck_assert(strstr(err, secret) != NULL);
 	free(err);
 	config_free(&cfg);
+
+	/* a secret file others can read is refused; so is no secret, unless callback.unsigned */
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_text(&cfg, "t.json", doc, strlen(doc), &err), 0);
+	tu_write(dir, "secret", "s3cret\n", 0644);
+	chmod(secret, 0644);
+	ck_assert_int_eq(callback_opts_from_config(&cfg, NULL, &o, &err), -EPERM);
+	ck_assert(strstr(err, "0600") != NULL);
+	free(err);
+	err = NULL;
+	config_free(&cfg);
+	{
+		const char *nosecret = "{\"callback\": {\"url\": \"https://127.0.0.1:9/hook\"}}";
+		const char *allowed = "{\"callback\": {\"url\": \"https://127.0.0.1:9/hook\", \"unsigned\": true}}";
+		const char *plain = "{\"callback\": {\"url\": \"http://user:hunter2@hooks.example.com/x\", \"unsigned\": true}}";
+		config_init(&cfg);
+		ck_assert_int_eq(config_load_text(&cfg, "t.json", nosecret, strlen(nosecret), &err), 0);
+		ck_assert_int_eq(callback_opts_from_config(&cfg, NULL, &o, &err), -ENOKEY);
+		ck_assert(strstr(err, "callback.unsigned") != NULL);
+		free(err);
+		err = NULL;
+		config_free(&cfg);
+		config_init(&cfg);
+		ck_assert_int_eq(config_load_text(&cfg, "t.json", allowed, strlen(allowed), &err), 0);
+		ck_assert_int_eq(callback_opts_from_config(&cfg, NULL, &o, &err), 0);
+		ck_assert_ptr_null(o.secret);
+		callback_opts_free(&o);
+		config_free(&cfg);
+		/* plain http off this machine: refused, and the password is not in the message */
+		config_init(&cfg);
+		ck_assert_int_eq(config_load_text(&cfg, "t.json", plain, strlen(plain), &err), 0);
+		ck_assert_int_eq(callback_opts_from_config(&cfg, NULL, &o, &err), -EINVAL);
+		ck_assert_msg(strstr(err, "https://") != NULL && strstr(err, "hunter2") == NULL, "%s", err);
+		free(err);
+		err = NULL;
+		config_free(&cfg);
+	}
+	{
+		_cleanup_free_ char *l = callback_url_for_log("https://user:pa@ss@hooks.example.com:8443/x?y=1");
+		ck_assert_str_eq(l, "https://***@hooks.example.com:8443/x?y=1");
+		_cleanup_free_ char *m = callback_url_for_log("https://hooks.example.com/a@b");
+		ck_assert_str_eq(m, "https://hooks.example.com/a@b");
+	}
 
 	/* no callback configured */
 	config_init(&cfg);

@@ -1,4 +1,5 @@
 /* daemon.c's listen addresses: loopback only, unix sockets, clear refusals. */
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -87,6 +88,41 @@ START_TEST(unix_socket_is_private_and_replaces_only_sockets)
 }
 END_TEST
 
+/* A socket systemd passes is judged like --listen: loopback and unix sockets only. */
+START_TEST(passed_socket_must_be_local)
+{
+	struct daemon_addr a;
+	char *err = NULL;
+	int fd;
+
+	ck_assert_int_eq(daemon_parse_addr("127.0.0.1:0", &a, &err), 0);
+	fd = daemon_listen(&a);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(daemon_fd_is_local(fd));
+	close(fd);
+	daemon_addr_free(&a);
+
+	/* what a drop-in ListenStream=PORT gives: all addresses */
+	struct sockaddr_in any = {.sin_family = AF_INET};
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&any, sizeof any), 0);
+	ck_assert(!daemon_fd_is_local(fd));
+	close(fd);
+	struct sockaddr_in6 any6 = {.sin6_family = AF_INET6};
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (bind(fd, (struct sockaddr *)&any6, sizeof any6) == 0)
+			ck_assert(!daemon_fd_is_local(fd));
+		close(fd);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert(daemon_fd_is_local(fd));
+	close(fd);
+	ck_assert(!daemon_fd_is_local(-1));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("daemon");
@@ -94,6 +130,7 @@ int main(void)
 	tcase_add_test(tc, loopback_addresses_parse);
 	tcase_add_test(tc, everything_else_is_refused);
 	tcase_add_test(tc, unix_socket_is_private_and_replaces_only_sockets);
+	tcase_add_test(tc, passed_socket_must_be_local);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

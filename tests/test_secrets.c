@@ -1063,6 +1063,33 @@ START_TEST(config_scope_size_workers)
 }
 END_TEST
 
+/* A secret-dense file: the pass that drops findings of one value under several rules does work
+ * linear in the findings (it compared every finding with every other: 60k lines 1.75 s, 120k
+ * 8.3 s). Bounded by counted steps, not by time. */
+START_TEST(dense_file_dedup_is_linear)
+{
+	struct secretscan_opts o = {.max_file_size = 64ULL << 20, .workers = 1, .max_findings = 1000};
+	struct secretscan s = {0};
+	struct safefs fs;
+	struct strbuf sb = {0};
+	const unsigned n = 20000;
+
+	for (unsigned i = 0; i < n; i++)
+		strbuf_printf(&sb, "password = hunter%u_%u\n", i, i * 7919);
+	tu_write(root, "etc/app.conf", sb.buf, 0644);
+	strbuf_free(&sb);
+	strv_push(&o.starts, "/etc");
+	ck_assert_int_eq(safefs_init(&fs, root), 0);
+	ck_assert_int_eq(secretscan_run(&fs, &o, &s), 0);
+	ck_assert_uint_ge(s.nf, 1);
+	/* every line holds one candidate: at most a few steps each, never n per line */
+	ck_assert_msg(s.dedup_steps <= 4ULL * n, "%llu steps for %u lines", s.dedup_steps, n);
+	secretscan_free(&s);
+	strv_free(&o.starts);
+	safefs_done(&fs);
+}
+END_TEST
+
 /* Hostile trees: a symlink out of the root, a FIFO, a symlinked directory loop. */
 START_TEST(hostile_tree)
 {
@@ -1167,6 +1194,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hostile_tree);
 	tcase_add_test(tc, unreadable_file_is_an_error);
 	tcase_add_test(tc, judgement_helpers);
+	tcase_add_test(tc, dense_file_dedup_is_linear);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,13 @@ void journal_log(int priority, enum journal_event ev, const struct journal_field
 	va_end(ap);
 	if (!msg)
 		return;
+	/* messages carry names from the image and words from the network: no control character
+	 * reaches the log (a newline would forge a line, an escape sequence a terminal) */
+	{
+		char *safe = util_escape(msg);
+		free(msg);
+		msg = safe;
+	}
 
 	if (use_journal) {
 		/* only the fields we know: sd_journal_sendv takes exactly the items given */

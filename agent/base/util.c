@@ -1,6 +1,7 @@
 /* Allocation, string and parsing helpers shared by every part of capgate. */
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -239,9 +240,65 @@ unsigned long long util_now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
+char *util_escape(const char *s)
+{
+	struct strbuf sb = {0};
+
+	strbuf_puts(&sb, "");
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\\')
+			strbuf_puts(&sb, "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(&sb, "\\x%02x", *p);
+		else
+			strbuf_append(&sb, (const char *)p, 1);
+	}
+	return sb.buf ? sb.buf : xstrdup("");
+}
+
 void util_rfc3339(time_t t, char out[32])
 {
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Whether URL names this machine: unix:/PATH, or http(s) to 127.0.0.0/8, ::1 or localhost, with no
+ * user part (which would hide the real host). */
+bool util_url_is_local(const char *u)
+{
+	const char *h, *end;
+	char host[64];
+	struct in_addr v4;
+	struct in6_addr v6;
+	size_t n;
+
+	if (startswith(u, "unix:/"))
+		return true;
+	if (startswith(u, "http://"))
+		h = u + 7;
+	else if (startswith(u, "https://"))
+		h = u + 8;
+	else
+		return false;
+	end = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(end - h)))
+		return false;
+	if (*h == '[') {
+		const char *close = memchr(h, ']', (size_t)(end - h));
+		if (!close)
+			return false;
+		n = (size_t)(close - h - 1);
+		h++;
+	} else
+		n = strcspn(h, ":/?#");
+	if (n == 0 || n >= sizeof host)
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }

@@ -79,5 +79,12 @@ int util_parse_size(const char *s, unsigned long long *out);
 int util_parse_duration_ms(const char *s, unsigned long long *out);
 /* Monotonic milliseconds. */
 unsigned long long util_now_ms(void);
+/* S with control characters (C0, DEL) as \xNN and a backslash as \\: text from an image or the
+ * network, safe to print or log (a newline in a file name cannot forge a line). Malloc'd. */
+char *util_escape(const char *s);
+/* Whether URL names this machine: unix:/PATH, or http(s) to 127.0.0.0/8, ::1 or localhost, with
+ * no user part (which would hide the real host). Where `capgate wait` may send the token and a
+ * callback may go without TLS. */
+bool util_url_is_local(const char *url);
 /* RFC 3339 UTC timestamp of a wall-clock time. */
 void util_rfc3339(time_t t, char out[32]);

@@ -31,6 +31,7 @@ enum cli_opt {
 	OPT_SIGNAL,
 	OPT_RUN_ID,
 	OPT_CATALOG_FORMAT, /* checks --format: the catalog's formats, not the report's */
+	OPT_ALLOW_REMOTE,
 	OPT_COUNT,
 };
 
@@ -69,6 +70,7 @@ struct cli_args {
 	const char *phase, *manifest;
 	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
 	bool trigger;
+	bool allow_remote; /* wait: --url may name a host off this machine */
 	char **rest;
 	int nrest;
 };

@@ -174,6 +174,28 @@ static char *daemon_url_text(const struct daemon_addr *a, int fd)
 	return NULL;
 }
 
+bool daemon_fd_is_local(int fd)
+{
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+		struct sockaddr_un un;
+	} sa = {0};
+	socklen_t len = sizeof sa;
+
+	if (getsockname(fd, &sa.sa, &len) < 0)
+		return false;
+	switch (sa.sa.sa_family) {
+	case AF_UNIX: return true;
+	case AF_INET: return (ntohl(sa.in.sin_addr.s_addr) >> 24) == 127;
+	case AF_INET6:
+		return IN6_IS_ADDR_LOOPBACK(&sa.in6.sin6_addr) ||
+		       (IN6_IS_ADDR_V4MAPPED(&sa.in6.sin6_addr) && sa.in6.sin6_addr.s6_addr[12] == 127);
+	default: return false;
+	}
+}
+
 /* The socket systemd passed (socket activation), or -1 when none. */
 static int daemon_systemd_socket(char **err)
 {
@@ -188,6 +210,15 @@ static int daemon_systemd_socket(char **err)
 	if (sd_is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
 		*err = xstrdup("the socket systemd passed is not a listening stream socket");
 		return -EINVAL;
+	}
+	/* the same rule as --listen: a drop-in ListenStream=7463 (all addresses) must not expose the API */
+	if (!daemon_fd_is_local(SD_LISTEN_FDS_START)) {
+		_cleanup_free_ char *where = daemon_url_text(NULL, SD_LISTEN_FDS_START);
+		if (where)
+			where[strcspn(where, "\n")] = '\0';
+		*err = xasprintf("the socket systemd passed listens on '%s', not on loopback or a unix socket; the API serves only this machine (capgate.socket: ListenStream=127.0.0.1:7463)",
+				 where ? where : "?");
+		return -EADDRNOTAVAIL;
 	}
 	return SD_LISTEN_FDS_START;
 }
@@ -254,7 +285,8 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	_cleanup_free_ char *err = NULL, *url_text = NULL, *server = NULL, *fdtext = NULL;
 	char token[TOKEN_HEX + 1] = "", self[4096];
 	const char *root, *listen_s, *runtime_dir;
-	bool token_written = false, own_socket = false;
+	bool token_written = false, own_socket = false, signals_blocked = false;
+	sigset_t stop_set, old_set;
 	int r, fd = -1, rc = EXIT_ERROR;
 	ssize_t n;
 
@@ -313,17 +345,38 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	}
 	self[n] = '\0';
 
+	/* from here a stop signal waits (blocked, kept across exec) for the server to take it */
+	daemon_stop_signals(&stop_set);
+	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
+	signals_blocked = true;
 	r = token_prepare_dir(runtime_dir);
 	if (r < 0) {
 		fprintf(stderr, "capgate daemon: runtime directory '%s': %s\n", runtime_dir,
-			r == -EPERM ? "must be owned by us and not writable by group or others" : strerror(-r));
+			r == -EPERM ? "must be a directory of mode 0700 owned by us or root" : strerror(-r));
+		goto out;
+	}
+	{
+		/* a living daemon on this directory keeps it; files of a dead one are replaced */
+		pid_t other;
+		uid_t owner = geteuid();
+		if (token_check_dir(runtime_dir, &owner) == 0 && token_check_pid(runtime_dir, owner, &other) == 0 &&
+		    other != getpid()) {
+			fprintf(stderr, "capgate daemon: runtime directory '%s' belongs to a running daemon (pid %d)\n",
+				runtime_dir, (int)other);
+			goto out;
+		}
+	}
+	/* the pid first: `capgate wait` believes the token and url only while this process lives
+	 * (exec keeps the pid and its start time) */
+	token_written = true;
+	if ((r = token_write_pid(runtime_dir, getpid())) < 0) {
+		fprintf(stderr, "capgate daemon: cannot write the pid file into '%s': %s\n", runtime_dir, strerror(-r));
 		goto out;
 	}
 	if (daemon_new_token(token) < 0 || (r = token_write_file(runtime_dir, "token", token)) < 0) {
 		fprintf(stderr, "capgate daemon: cannot write the token into '%s': %s\n", runtime_dir, strerror(-r));
 		goto out;
 	}
-	token_written = true;
 	token_wipe(token, sizeof token);
 
 	if (fd < 0) {
@@ -388,6 +441,14 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 		strv_push(&sargv, t2);
 		strv_push(&sargv, "--stop-timeout-ms");
 		strv_push(&sargv, t3);
+		v = config_get(&cfg, "daemon.max_per_client");
+		_cleanup_free_ char *t4 = xasprintf("%u", json_is_integer(v) && json_integer_value(v) > 0
+								  ? (unsigned)json_integer_value(v) : DAEMON_MAX_PER_CLIENT);
+		_cleanup_free_ char *t5 = xasprintf("%llu", config_duration_ms(&cfg, "daemon.run_timeout", DAEMON_RUN_TIMEOUT_MS));
+		strv_push(&sargv, "--max-per-client");
+		strv_push(&sargv, t4);
+		strv_push(&sargv, "--run-timeout-ms");
+		strv_push(&sargv, t5);
 	}
 	if (own_socket && addr.is_unix) {
 		strv_push(&sargv, "--unix-path");
@@ -399,12 +460,10 @@ int cmd_daemon(const struct cli_verb *verb, int argc, char **argv)
 	execv(server, sargv.v);
 	fprintf(stderr, "capgate daemon: cannot run '%s': %m\n", server);
 out:
-	if (token_written) {
-		_cleanup_free_ char *p = xasprintf("%s/token", runtime_dir);
-		_cleanup_free_ char *u = xasprintf("%s/url", runtime_dir);
-		unlink(p);
-		unlink(u);
-	}
+	if (token_written)
+		token_remove_files(runtime_dir);
+	if (signals_blocked)
+		sigprocmask(SIG_SETMASK, &old_set, NULL); /* the files are gone: a pending stop may act */
 	if (own_socket && addr.is_unix)
 		unlink(addr.path);
 	if (fd >= 0)

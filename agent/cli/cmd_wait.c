@@ -1,5 +1,12 @@
 /* capgate wait: the provisioner's side of the API — optionally start a run, poll /v1/ready until a
- * verdict or the deadline, print the summary; exit 0 ready, 1 blocked, 3 error or timeout. */
+ * verdict or the deadline, print the summary; exit 0 ready, 1 blocked, 3 error or timeout.
+ *
+ * It fails closed: the token goes only to the daemon the runtime directory proves (token.c's one
+ * trust rule, a living pid) or to a loopback/unix --url (another host needs --allow-remote), and
+ * "ready" is believed only from content: the JSON state "ready" for the run it started (or the
+ * latest run it read), and a report of that same run whose verdict is ready. */
+#include <sys/stat.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 
@@ -12,7 +19,9 @@
 
 struct wait {
 	const char *url_flag;
+	bool allow_remote;
 	const char *runtime_dir;
+	char run_id[33];    /* the run we wait for: the one we started, or the latest one we read */
 	char *base;         /* http://host:port, or http://localhost with unix_path */
 	char *unix_path;
 	char token[TOKEN_HEX + 1];
@@ -36,26 +45,8 @@ static size_t wait_collect(char *p, size_t s, size_t n, void *ud)
 	return s * n;
 }
 
-/* Where the daemon is: --url, else the address it wrote in the runtime dir, else the default. */
-static void wait_locate(struct wait *w)
+static void wait_set_base(struct wait *w, const char *u)
 {
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	const char *u = w->url_flag;
-	char buf[512];
-
-	if (!u) {
-		FILE *f;
-		path = xasprintf("%s/url", w->runtime_dir);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(buf, sizeof buf, f)) {
-				buf[strcspn(buf, "\n")] = '\0';
-				text = xstrdup(buf);
-			}
-			fclose(f);
-		}
-		u = text ? text : "http://" DAEMON_DEFAULT_LISTEN;
-	}
 	free(w->base);
 	free(w->unix_path);
 	w->unix_path = NULL;
@@ -70,6 +61,71 @@ static void wait_locate(struct wait *w)
 	}
 }
 
+static void wait_problem(struct wait *w, const char *fmt, ...) _printf_(2, 3);
+static void wait_problem(struct wait *w, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL, *safe = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	safe = util_escape(msg ? msg : "?");
+	/* a diagnostic: when it does not fit, its head is enough */
+	if (snprintf(w->problem_buf, sizeof w->problem_buf, "%s", safe) < 0)
+		w->problem_buf[0] = '\0';
+	w->last_problem = w->problem_buf;
+}
+
+/* Whom to ask, with which token. With --url: that address (checked local unless --allow-remote)
+ * and the token of the runtime directory. Without: only what a living daemon wrote in a runtime
+ * directory that passes the daemon's own rule (token_trust_runtime), and an address on this
+ * machine. Nothing is sent until this holds: a stale url or a borrowed directory gets no token. */
+static void wait_load_token(struct wait *w)
+{
+	_cleanup_free_ char *why = NULL;
+	char url[512];
+	int r;
+
+	w->have_token = false;
+	if (w->url_flag) {
+		r = token_read(w->runtime_dir, w->token);
+		if (r < 0) {
+			wait_problem(w, "no token in '%s/token': %s", w->runtime_dir,
+				     r == -EBADMSG ? "not a capgate token"
+				     : r == -EPERM ? "the runtime directory or token file is not ours (0700 dir, 0600 file, our or root's)"
+						   : strerror(-r));
+			return;
+		}
+		wait_set_base(w, w->url_flag);
+		w->have_token = true;
+		return;
+	}
+	r = token_trust_runtime(w->runtime_dir, url, sizeof url, w->token, &why);
+	if (r < 0) {
+		wait_problem(w, "not trusted: %s", why);
+		return;
+	}
+	if (!util_url_is_local(url) || startswith(url, "https://")) {
+		token_wipe(w->token, sizeof w->token);
+		wait_problem(w, "'%s/url' names '%s', not an address on this machine", w->runtime_dir, url);
+		return;
+	}
+	if (startswith(url, "unix:")) {
+		/* the socket file is the daemon's: its owner is the directory's owner */
+		struct stat st, dst;
+		if (lstat(w->runtime_dir, &dst) < 0 || lstat(url + 5, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+		    st.st_uid != dst.st_uid) {
+			token_wipe(w->token, sizeof w->token);
+			wait_problem(w, "socket '%s': missing, or not owned by the runtime directory's owner", url + 5);
+			return;
+		}
+	}
+	wait_set_base(w, url);
+	w->have_token = true;
+}
+
 /* One request. Returns the HTTP status, or 0 with last_problem set when there was no answer. */
 static long wait_request(struct wait *w, const char *method, const char *path, const char *body, unsigned *retry_after)
 {
@@ -81,7 +137,6 @@ static long wait_request(struct wait *w, const char *method, const char *path, c
 	long budget = w->deadline > now ? (long)(w->deadline - now) : 1;
 	CURLcode cc;
 
-	wait_locate(w);
 	url = xasprintf("%s%s", w->base, path);
 	strbuf_truncate(&w->body, 0);
 	w->body_too_big = false;
@@ -114,28 +169,12 @@ static long wait_request(struct wait *w, const char *method, const char *path, c
 		if (retry_after && curl_easy_getinfo(w->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK)
 			*retry_after = ra > 0 && ra < 3600 ? (unsigned)ra : 0;
 	} else {
-		/* a diagnostic: when the url and curl's message do not fit, their head is enough */
-		if (snprintf(w->problem_buf, sizeof w->problem_buf, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc)) < 0)
-			w->problem_buf[0] = '\0';
-		w->last_problem = w->problem_buf;
+		wait_problem(w, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	}
 	if (auth)
 		explicit_bzero(auth, strlen(auth));
 	curl_slist_free_all(hdrs);
 	return status;
-}
-
-/* The token may appear later than we start (the daemon is starting), or change (restarted). */
-static void wait_load_token(struct wait *w)
-{
-	int r = token_read(w->runtime_dir, w->token);
-
-	w->have_token = r == 0;
-	if (r < 0) {
-		snprintf(w->problem_buf, sizeof w->problem_buf, "no token in '%s/token': %s", w->runtime_dir,
-			 r == -EBADMSG ? "not a capgate token" : strerror(-r));
-		w->last_problem = w->problem_buf;
-	}
 }
 
 static void wait_pause(struct wait *w, unsigned long long ms)
@@ -161,14 +200,12 @@ static const char *error_message(json_t *doc)
 	return json_string_value(json_object_get(e, "message"));
 }
 
-/* Print untrusted text from the report with control characters escaped. */
+/* Print text from the network with control characters escaped (a server's "\ncapgate: ready"
+ * or terminal escapes stay visible as such). */
 static void put_safe(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
+	_cleanup_free_ char *e = util_escape(s ? s : "?");
+	fputs(e, out);
 }
 
 /* What the run's remediation did: the changes made, then what it tried and could not do, or
@@ -209,8 +246,12 @@ static void wait_print_report(json_t *report, const char *verdict, const char *e
 		const char *st = json_string_value(json_object_get(c, "status"));
 		if (!st || !(streq(st, "fail") || streq(st, "error")))
 			continue;
-		fprintf(out, "%s %s [%s]: ", st, json_string_value(json_object_get(c, "id")),
-			json_string_value(json_object_get(c, "severity")));
+		put_safe(out, st);
+		fputc(' ', out);
+		put_safe(out, json_string_value(json_object_get(c, "id")));
+		fputs(" [", out);
+		put_safe(out, json_string_value(json_object_get(c, "severity")));
+		fputs("]: ", out);
 		put_safe(out, json_string_value(json_object_get(c, "title")));
 		fputc('\n', out);
 		json_array_foreach(json_object_get(c, "findings"), k, f) {
@@ -236,15 +277,21 @@ static void wait_print_report(json_t *report, const char *verdict, const char *e
 			fputc('\n', out);
 		}
 	}
-	if (sum)
-		fprintf(out, "capgate: %s: %lld checks, %lld failed (left), %lld errors, %lld skipped (fail on %s)\n", verdict,
+	fputs("capgate: ", out);
+	put_safe(out, verdict);
+	if (sum) {
+		fprintf(out, ": %lld checks, %lld failed (left), %lld errors, %lld skipped (fail on ",
 			json_integer_value(json_object_get(sum, "checks")), json_integer_value(json_object_get(sum, "fail")),
-			json_integer_value(json_object_get(sum, "error")), json_integer_value(json_object_get(sum, "skip")),
-			json_string_value(json_object_get(report, "fail_on")) ?: "medium");
-	else
-		fprintf(out, "capgate: %s\n", verdict);
-	if (error)
-		fprintf(out, "capgate: %s\n", error);
+			json_integer_value(json_object_get(sum, "error")), json_integer_value(json_object_get(sum, "skip")));
+		put_safe(out, json_string_value(json_object_get(report, "fail_on")) ?: "medium");
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	if (error) {
+		fputs("capgate: ", out);
+		put_safe(out, error);
+		fputc('\n', out);
+	}
 	fflush(out);
 }
 
@@ -278,7 +325,19 @@ static int wait_write_reports(const struct cli_args *a, json_t *report, int rc)
 	return w ? EXIT_ERROR : rc;
 }
 
-/* POST /v1/runs until the daemon takes it. Returns 0, or an exit code. */
+/* A run id as the daemon makes them: 32 lowercase hex digits. */
+static bool run_id_ok(const char *id)
+{
+	if (!id || strlen(id) != 32)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!strchr("0123456789abcdef", *p))
+			return false;
+	return true;
+}
+
+/* POST /v1/runs until the daemon takes it; the run id it answers is the one we wait for.
+ * Returns 0, or an exit code. */
 static int wait_trigger(struct wait *w, const struct cli_args *a)
 {
 	json_t *req = json_pack("{s:b}", "remediate", a->remediate);
@@ -308,27 +367,120 @@ static int wait_trigger(struct wait *w, const struct cli_args *a)
 		st = wait_request(w, "POST", "/v1/runs", body, NULL);
 		doc = wait_body_json(w);
 		if (st == 202) {
-			fprintf(stderr, "capgate: run %s started%s\n", json_string_value(json_object_get(doc, "run_id")) ?: "?",
-				a->remediate ? " (with remediation)" : "");
+			const char *id = json_string_value(json_object_get(doc, "run_id"));
+			if (!run_id_ok(id)) {
+				_cleanup_free_ char *e = util_escape(id ? id : "none");
+				fprintf(stderr, "capgate wait: the daemon accepted the run but named no run id (got '%s'); "
+						"cannot tell its answer from another run's\n", e);
+				json_decref(doc);
+				return EXIT_ERROR;
+			}
+			memcpy(w->run_id, id, 33);
+			fprintf(stderr, "capgate: run %s started%s\n", w->run_id, a->remediate ? " (with remediation)" : "");
 			json_decref(doc);
 			return 0;
 		}
 		if (st == 400) {
-			fprintf(stderr, "capgate wait: the daemon refused the run: %s\n", error_message(doc) ?: "bad request");
+			_cleanup_free_ char *e = util_escape(error_message(doc) ?: "bad request");
+			fprintf(stderr, "capgate wait: the daemon refused the run: %s\n", e);
 			json_decref(doc);
 			return EXIT_USAGE;
 		}
 		if (st == 401)
 			w->have_token = false; /* restarted daemon, new token: read it again */
-		if (st) {
-			snprintf(w->problem_buf, sizeof w->problem_buf, "POST /v1/runs: HTTP %ld: %s", st,
-				 error_message(doc) ?: "no message");
-			w->last_problem = w->problem_buf;
-		}
+		if (st)
+			wait_problem(w, "POST /v1/runs: HTTP %ld: %s", st, error_message(doc) ?: "no message");
 		json_decref(doc);
 		wait_pause(w, st == 409 ? 1000 : 250);
 	}
 	return EXIT_ERROR;
+}
+
+/* Not ready, and why: printed, exit 3. */
+static int wait_refuse(struct wait *w, const char *fmt, ...) _printf_(2, 3);
+static int wait_refuse(struct wait *w, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL, *safe = NULL;
+	va_list ap;
+
+	(void)w;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	safe = util_escape(msg ? msg : "?");
+	printf("capgate: error\n");
+	fflush(stdout);
+	fprintf(stderr, "capgate wait: not ready: %s\n", safe);
+	return EXIT_ERROR;
+}
+
+/* The answer's run: it must be ours. Without --trigger the first run id we read becomes ours. */
+static const char *wait_check_run(struct wait *w, json_t *doc)
+{
+	const char *id = json_string_value(json_object_get(doc, "run_id"));
+
+	if (!run_id_ok(id))
+		return "the answer names no run id";
+	if (!w->run_id[0])
+		memcpy(w->run_id, id, 33);
+	if (!streq(id, w->run_id))
+		return "the answer is about another run";
+	return NULL;
+}
+
+/* A final answer (200, 412, 500) judged by its content. Returns the exit code. */
+static int wait_verdict(struct wait *w, const struct cli_args *a, long st, json_t *doc)
+{
+	const char *state = json_string_value(json_object_get(doc, "state"));
+	const char *bad;
+	json_t *report = NULL;
+	int rc;
+
+	if (!json_is_object(doc))
+		return wait_refuse(w, "HTTP %ld with a body that is not a JSON object", st);
+	/* a report on stdout (--format json without --output) keeps stdout for itself */
+	FILE *out = cli_report_on_stdout(a) ? stderr : stdout;
+	if (st == 500) {
+		_cleanup_free_ char *error = xstrdup(error_message(doc) ?: "the run could not complete");
+		wait_print_report(doc, "error", error, out);
+		return wait_write_reports(a, NULL, EXIT_ERROR);
+	}
+	if (!state)
+		return wait_refuse(w, "HTTP %ld without a state", st);
+	if ((bad = wait_check_run(w, doc)))
+		return wait_refuse(w, "HTTP %ld (state '%s'): %s (waiting for run %s)", st, state, bad,
+				   w->run_id[0] ? w->run_id : "?");
+	if (st == 412 && streq(state, "blocked"))
+		rc = EXIT_BLOCKED;
+	else if (st == 200 && streq(state, "ready"))
+		rc = EXIT_READY;
+	else
+		return wait_refuse(w, "HTTP %ld with state '%s'", st, state);
+
+	/* the report must be this run's, with the same verdict: a stale or foreign report is not a yes */
+	if (wait_request(w, "GET", "/v1/report", NULL, NULL) == 200)
+		report = wait_body_json(w);
+	if (rc == EXIT_READY) {
+		const char *rid = json_string_value(json_object_get(report, "run_id"));
+		const char *verdict = json_string_value(json_object_get(report, "verdict"));
+		if (!json_is_object(report)) {
+			json_decref(report);
+			return wait_refuse(w, "the daemon said ready but gave no report of run %s", w->run_id);
+		}
+		if (!rid || !streq(rid, w->run_id) || !verdict || !streq(verdict, "ready")) {
+			const char *what = !rid || !streq(rid, w->run_id) ? "of another run" : "not ready";
+			json_decref(report);
+			return wait_refuse(w, "the daemon said ready for run %s but its report is %s", w->run_id, what);
+		}
+	} else if (report && !streq(json_string_value(json_object_get(report, "run_id")) ?: "", w->run_id)) {
+		json_decref(report);
+		report = NULL; /* blocked either way; print only what belongs to this run */
+	}
+	wait_print_report(report ? report : doc, state, NULL, out);
+	rc = wait_write_reports(a, report, rc);
+	json_decref(report);
+	return rc;
 }
 
 static int wait_poll(struct wait *w, const struct cli_args *a)
@@ -336,8 +488,8 @@ static int wait_poll(struct wait *w, const struct cli_args *a)
 	while (util_now_ms() < w->deadline) {
 		unsigned retry_after = 0;
 		long st;
-		json_t *doc, *report = NULL;
-		int rc = -1;
+		json_t *doc;
+		int rc;
 
 		if (!w->have_token)
 			wait_load_token(w);
@@ -347,30 +499,29 @@ static int wait_poll(struct wait *w, const struct cli_args *a)
 		}
 		st = wait_request(w, "GET", "/v1/ready", NULL, &retry_after);
 		doc = wait_body_json(w);
-		switch (st) {
-		case 200: rc = EXIT_READY; break;
-		case 412: rc = EXIT_BLOCKED; break;
-		case 500: rc = EXIT_ERROR; break;
-		case 401: w->have_token = false; break;
-		default: break;
-		}
-		if (rc >= 0) {
-			const char *verdict = json_string_value(json_object_get(doc, "state")) ?: "error";
-			_cleanup_free_ char *error = error_message(doc) ? xstrdup(error_message(doc)) : NULL;
-			if (wait_request(w, "GET", "/v1/report", NULL, NULL) == 200)
-				report = wait_body_json(w);
-			/* a report on stdout (--format json without --output) keeps stdout for itself */
-			wait_print_report(report ? report : doc, verdict, error, cli_report_on_stdout(a) ? stderr : stdout);
-			rc = wait_write_reports(a, report, rc);
-			json_decref(report);
+		if (st == 200 || st == 412 || st == 500) {
+			rc = wait_verdict(w, a, st, doc);
 			json_decref(doc);
 			return rc;
 		}
-		if (st) {
-			snprintf(w->problem_buf, sizeof w->problem_buf, "GET /v1/ready: HTTP %ld: %s", st,
-				 json_string_value(json_object_get(doc, "message")) ?: error_message(doc) ?: "no message");
-			w->last_problem = w->problem_buf;
+		if (st == 401)
+			w->have_token = false;
+		if (st == 503 && json_is_string(json_object_get(doc, "run_id"))) {
+			/* a run in progress: if it is not ours, ours is over and its answer is lost */
+			const char *bad = wait_check_run(w, doc);
+			if (bad) {
+				rc = wait_refuse(w, "the daemon is busy with another run (waiting for run %s)", w->run_id);
+				json_decref(doc);
+				return rc;
+			}
+		} else if (st == 503 && w->run_id[0] && json_is_object(doc) && json_is_null(json_object_get(doc, "run_id"))) {
+			/* the daemon forgot our run: it restarted */
+			json_decref(doc);
+			return wait_refuse(w, "the daemon no longer knows run %s (it restarted)", w->run_id);
 		}
+		if (st)
+			wait_problem(w, "GET /v1/ready: HTTP %ld: %s", st,
+				     json_string_value(json_object_get(doc, "message")) ?: error_message(doc) ?: "no message");
 		json_decref(doc);
 		/* Retry-After paces us while the run goes on; a daemon not up yet is tried every 250 ms */
 		wait_pause(w, st == 503 ? (retry_after ? retry_after * 1000ULL : 1000ULL) : 250);
@@ -409,6 +560,13 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 		cli_args_free(&a);
 		return EXIT_USAGE;
 	}
+	/* the token is the daemon's key: it leaves this machine only when the user says so */
+	if (a.url && !util_url_is_local(a.url) && !a.allow_remote) {
+		fprintf(stderr, "capgate wait: --url '%s' is not on this machine; the token would be sent there "
+				"(add --allow-remote if that is meant)\n", a.url);
+		cli_args_free(&a);
+		return EXIT_USAGE;
+	}
 	/* the runtime directory may be configured for the daemon; read the same config */
 	r = cli_load_config(&a, &cfg);
 	if (r) {
@@ -416,6 +574,7 @@ int cmd_wait(const struct cli_verb *verb, int argc, char **argv)
 		return r;
 	}
 	w.url_flag = a.url;
+	w.allow_remote = a.allow_remote;
 	w.runtime_dir = token_runtime_dir(a.runtime_dir, json_string_value(config_get(&cfg, "daemon.runtime_dir")));
 	w.deadline = util_now_ms() + timeout_ms;
 	curl_global_init(CURL_GLOBAL_DEFAULT);

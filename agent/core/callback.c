@@ -29,6 +29,9 @@ static int read_secret(const char *path, char **out)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
+	/* a key others can read is no key: 0600 (or stricter), ours or root's */
+	if (st.st_mode & 077 || (st.st_uid != geteuid() && st.st_uid != 0))
+		return -EPERM;
 	r = safefs_read_fd(fd, 4096, &buf, &len);
 	if (r < 0)
 		return r;
@@ -39,6 +42,25 @@ static int read_secret(const char *path, char **out)
 	*out = xstrndup(buf, len);
 	explicit_bzero(buf, len);
 	return 0;
+}
+
+char *callback_url_for_log(const char *url)
+{
+	const char *h = strstr(url ? url : "", "://"), *end, *at;
+
+	if (!h)
+		return util_escape(url);
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (!at)
+		return util_escape(url);
+	/* the last '@' of the authority ends the user part */
+	for (const char *p = at; p < end; p++)
+		if (*p == '@')
+			at = p;
+	_cleanup_free_ char *joined = xasprintf("%.*s***%s", (int)(h - url), url, at);
+	return util_escape(joined);
 }
 
 int callback_opts_from_config(const struct cg_config *cfg, const char *url, struct callback_opts *o, char **err)
@@ -53,8 +75,16 @@ int callback_opts_from_config(const struct cg_config *cfg, const char *url, stru
 		o->url = NULL;
 		return 0;
 	}
+	o->url_log = callback_url_for_log(o->url);
 	if (!startswith(o->url, "http://") && !startswith(o->url, "https://")) {
-		*err = xasprintf("callback URL '%s': only http:// and https:// are supported", o->url);
+		*err = xasprintf("callback URL '%s': only http:// and https:// are supported", o->url_log);
+		callback_opts_free(o);
+		return -EINVAL;
+	}
+	/* the report leaves this machine only encrypted and authenticated */
+	if (startswith(o->url, "http://") && !util_url_is_local(o->url)) {
+		*err = xasprintf("callback URL '%s': plain http:// is allowed only to loopback; use https://", o->url_log);
+		callback_opts_free(o);
 		return -EINVAL;
 	}
 	o->ca_file = json_string_value(config_get(cfg, "callback.ca_file"));
@@ -68,9 +98,18 @@ int callback_opts_from_config(const struct cg_config *cfg, const char *url, stru
 		r = read_secret(json_string_value(v), &o->secret);
 		if (r < 0) {
 			*err = xasprintf("callback secret file '%s': %s", json_string_value(v),
-					 r == -EBADMSG ? "empty or not text" : strerror(-r));
+					 r == -EBADMSG ? "empty or not text"
+					 : r == -EPERM ? "readable by others, or not ours or root's: it must be mode 0600"
+						       : strerror(-r));
+			callback_opts_free(o);
 			return r;
 		}
+	}
+	if (!o->secret && !json_is_true(config_get(cfg, "callback.unsigned"))) {
+		*err = xasprintf("callback URL '%s': no secret (callback.secret_file or $CAPGATE_CALLBACK_SECRET); "
+				 "an unsigned report needs callback.unsigned: true", o->url_log);
+		callback_opts_free(o);
+		return -ENOKEY;
 	}
 	return 0;
 }
@@ -81,16 +120,26 @@ void callback_opts_free(struct callback_opts *o)
 		explicit_bzero(o->secret, strlen(o->secret));
 		free(o->secret);
 	}
+	free(o->url_log);
 	*o = (struct callback_opts){0};
 }
 
-int callback_sign(const char *secret, const char *body, size_t len, char out[72])
+int callback_sign(const char *secret, const char *run_id, long long timestamp, const char *body, size_t len,
+		  char out[72])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
 	static const char hex[] = "0123456789abcdef";
+	_cleanup_free_ char *msg = NULL;
+	int n;
 
-	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)body, len, mac, &maclen) || maclen != 32)
+	n = asprintf(&msg, "%s.%lld.", run_id ? run_id : "", timestamp);
+	if (n < 0)
+		return -ENOMEM;
+	msg = xrealloc(msg, (size_t)n + len + 1);
+	memcpy(msg + n, body, len);
+	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)msg, (size_t)n + len, mac, &maclen) ||
+	    maclen != 32)
 		return -EIO;
 	memcpy(out, "sha256=", 7);
 	for (unsigned i = 0; i < maclen; i++) {
@@ -126,6 +175,7 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 	unsigned long long pause_ms = o->backoff_ms;
 	CURL *c;
 	int r = -EIO;
+	_cleanup_free_ char *ulog = callback_url_for_log(o->url);
 
 	c = curl_easy_init();
 	if (!c)
@@ -134,18 +184,22 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 	hdrs = curl_slist_append(hdrs, "User-Agent: capgate/" CAPGATE_VERSION);
 	if (o->secret) {
 		char line[100];
-		if (callback_sign(o->secret, body, len, sig) < 0) {
+		long long ts = (long long)time(NULL);
+		if (callback_sign(o->secret, o->run_id, ts, body, len, sig) < 0) {
 			curl_slist_free_all(hdrs);
 			curl_easy_cleanup(c);
 			return -EIO;
 		}
 		snprintf(line, sizeof line, "X-Capgate-Signature: %s", sig);
 		hdrs = curl_slist_append(hdrs, line);
+		snprintf(line, sizeof line, "X-Capgate-Timestamp: %lld", ts);
+		hdrs = curl_slist_append(hdrs, line);
 	} else
 		journal_log(LOG_WARNING, JEV_CALLBACK_FAILED, &jf,
-			    "callback '%s': no secret configured (callback.secret_file): the report is sent unsigned", o->url);
-	if (o->run_id) {
-		_cleanup_free_ char *line = xasprintf("X-Capgate-Run: %s", o->run_id);
+			    "callback '%s': callback.unsigned is set: the report is sent unsigned", ulog);
+	{
+		/* always sent (empty without a run id): it is part of what is signed */
+		_cleanup_free_ char *line = xasprintf("X-Capgate-Run: %s", o->run_id ? o->run_id : "");
 		hdrs = curl_slist_append(hdrs, line);
 	}
 
@@ -175,15 +229,15 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		if (cc == CURLE_OK && status >= 200 && status < 300) {
 			journal_log(LOG_INFO, JEV_CALLBACK_SENT, &jf, "callback '%s': report delivered (HTTP %ld, attempt %u)",
-				    o->url, status, attempt);
+				    ulog, status, attempt);
 			r = 0;
 			break;
 		}
 		if (cc != CURLE_OK)
-			journal_log(LOG_WARNING, JEV_CALLBACK_FAILED, &jf, "callback '%s': attempt %u/%u: %s", o->url, attempt,
+			journal_log(LOG_WARNING, JEV_CALLBACK_FAILED, &jf, "callback '%s': attempt %u/%u: %s", ulog, attempt,
 				    o->attempts, errbuf[0] ? errbuf : curl_easy_strerror(cc));
 		else
-			journal_log(LOG_WARNING, JEV_CALLBACK_FAILED, &jf, "callback '%s': attempt %u/%u: HTTP %ld", o->url,
+			journal_log(LOG_WARNING, JEV_CALLBACK_FAILED, &jf, "callback '%s': attempt %u/%u: HTTP %ld", ulog,
 				    attempt, o->attempts, status);
 		if (!transient(cc, status)) {
 			r = cc == CURLE_OK ? -EPROTO : -EIO;
@@ -203,7 +257,7 @@ int callback_post(const struct callback_opts *o, const char *body, size_t len)
 		pause_ms = pause_ms * 2 > CALLBACK_MAX_BACKOFF_MS ? CALLBACK_MAX_BACKOFF_MS : pause_ms * 2;
 	}
 	if (r < 0)
-		journal_log(LOG_ERR, JEV_CALLBACK_FAILED, &jf, "callback '%s': giving up; the report was not delivered", o->url);
+		journal_log(LOG_ERR, JEV_CALLBACK_FAILED, &jf, "callback '%s': giving up; the report was not delivered", ulog);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
 	return r;

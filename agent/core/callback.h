@@ -7,6 +7,7 @@
 
 struct callback_opts {
 	const char *url;
+	char *url_log;                 /* the URL with any user:password@ replaced: what logs show */
 	char *secret;                  /* HMAC key; NULL: unsigned (a warning is logged) */
 	const char *ca_file;           /* extra CA bundle for TLS verification, or NULL */
 	unsigned attempts;             /* total tries, at least 1 */
@@ -17,12 +18,19 @@ struct callback_opts {
 };
 
 /* Fill O from config callback.* (URL overrides callback.url when given). The secret comes from
- * $CAPGATE_CALLBACK_SECRET or callback.secret_file. Returns 0 with o->url NULL when no callback
- * is configured, or -errno with *ERR set (unreadable secret file). */
+ * $CAPGATE_CALLBACK_SECRET or callback.secret_file (a regular file of mode 0600 or stricter,
+ * owned by us or root). Refused (-errno with *ERR set): no secret unless callback.unsigned is
+ * true, plain http:// to a host that is not loopback, an unreadable or too open secret file.
+ * Returns 0 with o->url NULL when no callback is configured. */
 int callback_opts_from_config(const struct cg_config *cfg, const char *url, struct callback_opts *o, char **err);
 void callback_opts_free(struct callback_opts *o);
-/* "sha256=<hex>" of HMAC-SHA256(SECRET, BODY). OUT holds 7 + 64 + 1 bytes. */
-int callback_sign(const char *secret, const char *body, size_t len, char out[72]);
+/* "sha256=<hex>" of HMAC-SHA256(SECRET, RUN_ID "." TIMESTAMP "." BODY): the run and the time are
+ * signed with the body, so a report cannot be replayed as another run's or later (the receiver
+ * checks X-Capgate-Timestamp is recent). RUN_ID may be NULL (""). OUT holds 7 + 64 + 1 bytes. */
+int callback_sign(const char *secret, const char *run_id, long long timestamp, const char *body, size_t len,
+		  char out[72]);
+/* URL with a user:password@ part replaced by "***@" (malloc'd): for logs and messages. */
+char *callback_url_for_log(const char *url);
 /* POST BODY (JSON). Retries on connection errors, timeouts, 408, 429 and 5xx; gives up on other
  * answers. Returns 0 when the receiver answered 2xx, else -errno (-EPROTO: refused). Logs. */
 int callback_post(const struct callback_opts *o, const char *body, size_t len);

@@ -70,6 +70,8 @@ static const struct key {
 	{"daemon.max_connections", K_UINT},
 	{"daemon.timeout", K_DURATION},
 	{"daemon.stop_timeout", K_DURATION},
+	{"daemon.max_per_client", K_UINT},     /* connections one client may hold */
+	{"daemon.run_timeout", K_DURATION},    /* a run still going after this is stopped */
 	/* the signed report POST (agent/callback.c) */
 	{"callback", K_OBJECT},
 	{"callback.url", K_STRING},
@@ -78,6 +80,7 @@ static const struct key {
 	{"callback.attempts", K_UINT},
 	{"callback.backoff", K_DURATION},
 	{"callback.timeout", K_DURATION},
+	{"callback.unsigned", K_BOOL},         /* allow a callback without a secret (off: refused) */
 };
 
 /* ---- key positions: Jansson keeps none, so a light scan of the (already valid) text finds

@@ -192,19 +192,50 @@ static void handle_ready(const struct api *api, struct api_response *rs)
 	free(error);
 }
 
+/* The latest run's report only: while it runs, 503; when it ended without one, 500 with its error. */
 static void handle_report(const struct api *api, struct api_response *rs)
 {
 	enum runner_state st;
 	char run_id[33];
 	json_t *report;
+	char *error;
 
-	runner_snapshot(api->runner, &st, run_id, &report, NULL);
-	if (!report) {
+	runner_snapshot(api->runner, &st, run_id, &report, &error);
+	if (st == RUNNER_IDLE) {
 		api_error(rs, 404, "no report yet: no run has completed");
-		return;
+	} else if (st == RUNNER_RUNNING) {
+		json_decref(report);
+		report = NULL;
+		rs->status = 503;
+		rs->retry_after = 1;
+		rs->body = json_pack("{s:s, s:s, s:s}", "state", "running", "run_id", run_id, "message",
+				     "the run is in progress; its report comes when it ends");
+	} else if (!report) {
+		api_error(rs, 500, "run %s produced no report: %s", run_id, error ? error : "the run could not complete");
+		json_object_set_new(rs->body, "run_id", json_string(run_id));
+		json_object_set_new(rs->body, "state", json_string(runner_state_name(st)));
+	} else {
+		rs->status = 200;
+		rs->body = report;
+		report = NULL;
 	}
-	rs->status = 200;
-	rs->body = report;
+	json_decref(report);
+	free(error);
+}
+
+/* DELETE /v1/runs/ID: cancel the latest run while it runs. */
+static void handle_cancel(const struct api *api, const char *id, struct api_response *rs)
+{
+	int r = runner_cancel(api->runner, id);
+
+	if (r == -ENOENT)
+		api_error(rs, 404, "no run with that id is the latest run");
+	else if (r == -EALREADY)
+		api_error(rs, 409, "the run is over; nothing to cancel");
+	else {
+		rs->status = 202;
+		rs->body = json_pack("{s:s, s:s}", "run_id", id, "state", "cancelling");
+	}
 }
 
 static void handle_runs(const struct api *api, const struct api_request *rq, struct api_response *rs)
@@ -221,7 +252,9 @@ static void handle_runs(const struct api *api, const struct api_request *rq, str
 	}
 	r = runner_start(api->runner, &req, run_id, &err);
 	run_request_free(&req);
-	if (r == -EBUSY)
+	if (r == -EBUSY && err)
+		api_error(rs, 409, "%s", err);
+	else if (r == -EBUSY)
 		api_error(rs, 409, "a run is in progress; wait for it (GET /v1/ready) before starting another");
 	else if (r == -EINVAL)
 		api_error(rs, 400, "%s", err ? err : "bad selection");
@@ -260,6 +293,21 @@ void api_handle(const struct api *api, const struct api_request *rq, struct api_
 	const struct route *rt = NULL;
 
 	*rs = (struct api_response){0};
+	if (rq->path && startswith(rq->path, "/v1/runs/") && rq->path[9]) {
+		const char *id = rq->path + 9;
+		if (!rq->method || !streq(rq->method, "DELETE")) {
+			api_error(rs, 405, "'/v1/runs/ID' takes DELETE");
+			rs->allow = "DELETE";
+			return;
+		}
+		if (!token_check_header(api->token, rq->authorization)) {
+			api_error(rs, 401, rq->authorization ? "wrong bearer token" : "missing 'Authorization: Bearer TOKEN' (the token is in the runtime directory)");
+			rs->authenticate = true;
+			return;
+		}
+		handle_cancel(api, id, rs);
+		return;
+	}
 	for (size_t i = 0; i < ELEMENTSOF(routes); i++)
 		if (rq->path && streq(routes[i].path, rq->path))
 			rt = &routes[i];

@@ -28,6 +28,7 @@ struct api_response {
 	unsigned retry_after;     /* seconds; 0: no Retry-After header */
 	const char *allow;        /* for 405: the Allow header */
 	bool authenticate;        /* for 401: send WWW-Authenticate: Bearer */
+	bool close;               /* close the connection after the answer (framing errors) */
 };
 
 void api_handle(const struct api *api, const struct api_request *rq, struct api_response *rs);

@@ -5,30 +5,79 @@
  * Internal interface (only `capgate daemon` starts it, with exec):
  *   capgate-daemon --fd N --runtime-dir DIR --capgate PATH --root DIR [--config FILE]...
  *     [--profile-name NAME]... [--run-at-start] [--remediate] [--signal] [--max-connections N]
- *     [--timeout-s N] [--stop-timeout-ms N] [--unix-path PATH] --address TEXT */
+ *     [--timeout-s N] [--stop-timeout-ms N] [--unix-path PATH] [--max-per-client N]
+ *     [--run-timeout-ms N] --address TEXT
+ *
+ * Connection hygiene: every connection is tracked; each client (peer address, or uid on a unix
+ * socket) may hold --max-per-client of them and all together --max-connections. Past either, the
+ * oldest connection without a complete request (else the oldest) of that client, or of all, is
+ * shut down, so a fresh client always gets in. Each request must arrive whole within --timeout-s
+ * of its connection's start (bytes do not extend it). */
 #include "daemon.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 
 #include "api.h"
 #include "journal.h"
 #include "token.h"
 
+#define SERVER_ABORT_LOG_INTERVAL_MS 60000ULL
+#define SERVER_CONN_SLACK 16 /* MHD accepts this many beyond our limit, so we can evict */
+
+/* One accepted connection (MHD's socket context). */
+struct tracked {
+	struct tracked *prev, *next;
+	struct MHD_Connection *con;
+	int fd;
+	char key[64];              /* the client: peer address, or uid on a unix socket */
+	unsigned long long start;  /* when its current request began (accept, or the last answer) */
+	bool requested;            /* a whole request header arrived: an active client */
+	bool evicted;
+};
+
 struct server {
 	struct runner runner;
 	struct api api;
 	char token[TOKEN_HEX + 1];
+	/* connections: touched by MHD's thread (notify) and the reaper (deadline), under conn_lock */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t conn_cond;
+	struct tracked *conns;
+	unsigned nconns, max_conn, max_per_client;
+	unsigned long long deadline_ms;
+	bool stopping;
+	/* aborted/evicted connections and MHD's complaints: counted, logged once per interval */
+	atomic_ulong aborted, evicted, mhd_msgs;
+	unsigned long long last_abort_log;
+	char last_mhd[160];
 };
 
 struct conn {
 	struct strbuf body;
 	bool too_big;
 };
+
+/* What a fatal signal's handler removes (paths made before any can arrive). */
+static const char *fatal_paths[4];
+
+static void server_fatal(int sig)
+{
+	for (size_t i = 0; i < ELEMENTSOF(fatal_paths); i++)
+		if (fatal_paths[i])
+			unlink(fatal_paths[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 static void server_on_state(struct runner *rn, enum runner_state st, const char *run_id, void *ud)
 {
@@ -80,9 +129,190 @@ static enum MHD_Result send_response(struct MHD_Connection *con, struct api_resp
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	if (rs->authenticate)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"capgate\"");
+	if (rs->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(con, rs->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+struct framing {
+	unsigned content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *fr = cls;
+
+	(void)kind, (void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		fr->content_length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		fr->transfer_encoding++;
+	return MHD_YES;
+}
+
+/* Counted events (aborted, evicted connections, MHD's messages) go to the log at most once per
+ * interval, as one line with the counts: a flood cannot push verdict lines out of the journal. */
+static void server_note(struct server *d)
+{
+	unsigned long long now = util_now_ms();
+	unsigned long ab, ev, ms;
+	char last[sizeof d->last_mhd];
+
+	pthread_mutex_lock(&d->conn_lock);
+	if (d->last_abort_log && now - d->last_abort_log < SERVER_ABORT_LOG_INTERVAL_MS) {
+		pthread_mutex_unlock(&d->conn_lock);
+		return;
+	}
+	d->last_abort_log = now;
+	memcpy(last, d->last_mhd, sizeof last);
+	pthread_mutex_unlock(&d->conn_lock);
+	ab = atomic_exchange(&d->aborted, 0);
+	ev = atomic_exchange(&d->evicted, 0);
+	ms = atomic_exchange(&d->mhd_msgs, 0);
+	if (ab || ev || ms)
+		journal_log(LOG_WARNING, JEV_API, NULL,
+			    "connections: %lu aborted, %lu shut down by the limits, %lu server messages%s%s (next summary in %llu s at the earliest)",
+			    ab, ev, ms, last[0] ? "; last: " : "", last, SERVER_ABORT_LOG_INTERVAL_MS / 1000);
+}
+
+static void server_mark_requested(struct server *d, struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked *t = ci ? ci->socket_context : NULL;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&d->conn_lock);
+	t->requested = true;
+	pthread_mutex_unlock(&d->conn_lock);
+}
+
+/* Shut down the oldest connection of KEY (all when NULL) other than SELF, preferring one that has
+ * not sent a whole request. Called with conn_lock held. */
+static void server_evict(struct server *d, const char *key, const struct tracked *self)
+{
+	struct tracked *victim = NULL;
+
+	for (int pass = 0; pass < 2 && !victim; pass++)
+		for (struct tracked *t = d->conns; t; t = t->next) {
+			if (t == self || t->evicted || (key && !streq(t->key, key)) || (pass == 0 && t->requested))
+				continue;
+			if (!victim || t->start < victim->start)
+				victim = t;
+		}
+	if (victim) {
+		victim->evicted = true;
+		shutdown(victim->fd, SHUT_RDWR); /* MHD sees the end and closes it; the fd is still open */
+		atomic_fetch_add(&d->evicted, 1);
+	}
+}
+
+static void client_key(struct MHD_Connection *con, int fd, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof host);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
+	else {
+		struct ucred uc;
+		socklen_t len = sizeof uc;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
+			snprintf(out, size, "uid:%u", (unsigned)uc.uid);
+			return;
+		}
+	}
+	snprintf(out, size, "ip:%s", host);
+}
+
+static void server_on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+				 enum MHD_ConnectionNotificationCode code)
+{
+	struct server *d = cls;
+	struct tracked *t = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+		unsigned same = 0;
+		t = xcalloc(1, sizeof *t);
+		t->con = con;
+		t->fd = ci ? ci->connect_fd : -1;
+		t->start = util_now_ms();
+		client_key(con, t->fd, t->key, sizeof t->key);
+		*socket_context = t;
+		pthread_mutex_lock(&d->conn_lock);
+		t->next = d->conns;
+		if (d->conns)
+			d->conns->prev = t;
+		d->conns = t;
+		d->nconns++;
+		for (struct tracked *o = d->conns; o; o = o->next)
+			same += !o->evicted && streq(o->key, t->key);
+		if (same > d->max_per_client)
+			server_evict(d, t->key, t);
+		else if (d->nconns > d->max_conn)
+			server_evict(d, NULL, t);
+		pthread_cond_signal(&d->conn_cond);
+		pthread_mutex_unlock(&d->conn_lock);
+		return;
+	}
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED && t) {
+		/* MHD tells us before it closes the socket: the reaper cannot touch a reused fd */
+		pthread_mutex_lock(&d->conn_lock);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			d->conns = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		d->nconns--;
+		pthread_mutex_unlock(&d->conn_lock);
+		free(t);
+		*socket_context = NULL;
+	}
+}
+
+/* The absolute deadline: a connection whose request has not been answered within deadline_ms of
+ * its start is shut down, however slowly it keeps sending. Sleeps while there are no connections. */
+static void *server_reaper(void *arg)
+{
+	struct server *d = arg;
+
+	pthread_mutex_lock(&d->conn_lock);
+	while (!d->stopping) {
+		unsigned long long now = util_now_ms(), next = 0;
+		for (struct tracked *t = d->conns; t; t = t->next) {
+			if (t->evicted)
+				continue;
+			if (now - t->start >= d->deadline_ms) {
+				t->evicted = true;
+				shutdown(t->fd, SHUT_RDWR);
+				atomic_fetch_add(&d->aborted, 1);
+			} else if (!next || t->start + d->deadline_ms < next)
+				next = t->start + d->deadline_ms;
+		}
+		if (!next)
+			pthread_cond_wait(&d->conn_cond, &d->conn_lock);
+		else {
+			struct timespec ts;
+			unsigned long long wait = next - now + 10;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += (time_t)(wait / 1000);
+			ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&d->conn_cond, &d->conn_lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&d->conn_lock);
+	return NULL;
 }
 
 static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
@@ -97,8 +327,23 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *con, 
 	(void)version;
 	if (!cc) {
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		struct framing fr = {0};
 		cc = xcalloc(1, sizeof *cc);
 		*con_cls = cc;
+		server_mark_requested(d, con);
+		/* request smuggling's raw material: refused, and the connection closed */
+		MHD_get_connection_values(con, MHD_HEADER_KIND, count_framing, &fr);
+		if (fr.content_length > 1 || (fr.content_length && fr.transfer_encoding) || fr.transfer_encoding > 1) {
+			cc->too_big = true;
+			api_error(&rs, 400, "ambiguous framing: %s",
+				  fr.content_length > 1 ? "more than one Content-Length"
+				  : fr.transfer_encoding > 1 ? "more than one Transfer-Encoding"
+							     : "Content-Length with Transfer-Encoding");
+			rs.close = true;
+			ret = send_response(con, &rs);
+			api_response_free(&rs);
+			return ret;
+		}
 		/* refuse a declared oversized body before reading it */
 		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY) {
 			cc->too_big = true;
@@ -134,9 +379,22 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *con, 
 
 static void server_on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct server *d = cls;
 	struct conn *cc = *con_cls;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked *t = ci ? ci->socket_context : NULL;
 
-	(void)cls, (void)con, (void)toe;
+	if (t) {
+		/* the next request on a kept-alive connection gets its own deadline */
+		pthread_mutex_lock(&d->conn_lock);
+		t->start = util_now_ms();
+		t->requested = false;
+		pthread_mutex_unlock(&d->conn_lock);
+	}
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		atomic_fetch_add(&d->aborted, 1);
+		server_note(d);
+	}
 	if (cc) {
 		strbuf_free(&cc->body);
 		free(cc);
@@ -149,11 +407,17 @@ static void server_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *msg = NULL;
 
-	(void)cls;
+	struct server *d = cls;
+
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return;
 	msg[strcspn(msg, "\n")] = '\0';
-	journal_log(LOG_WARNING, JEV_API, NULL, "http: %s", msg);
+	/* one line per interval, not one per event: counted, the last kept */
+	pthread_mutex_lock(&d->conn_lock);
+	snprintf(d->last_mhd, sizeof d->last_mhd, "%s", msg);
+	pthread_mutex_unlock(&d->conn_lock);
+	atomic_fetch_add(&d->mhd_msgs, 1);
+	server_note(d);
 }
 
 
@@ -205,16 +469,19 @@ int daemon_server_main(int argc, char **argv)
 		{"signal", no_argument, NULL, 'S'}, {"max-connections", required_argument, NULL, 'm'},
 		{"timeout-s", required_argument, NULL, 't'}, {"stop-timeout-ms", required_argument, NULL, 'T'},
 		{"unix-path", required_argument, NULL, 'u'}, {"address", required_argument, NULL, 'a'},
+		{"max-per-client", required_argument, NULL, 'P'}, {"run-timeout-ms", required_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	struct server d = {0};
 	struct MHD_Daemon *mhd;
 	const char *runtime_dir = NULL, *capgate = NULL, *root = NULL, *unix_path = NULL, *address = "?";
 	struct strv configs = {0}, profiles = {0};
-	unsigned max_conn = DAEMON_MAX_CONNECTIONS, timeout_s = DAEMON_CONN_TIMEOUT_S;
+	unsigned max_conn = DAEMON_MAX_CONNECTIONS, timeout_s = DAEMON_CONN_TIMEOUT_S, per_client = DAEMON_MAX_PER_CLIENT;
+	unsigned long long run_timeout_ms = 0;
+	pthread_t reaper;
 	unsigned long long stop_ms = DAEMON_STOP_TIMEOUT_MS;
 	bool run_at_start = false, remediate = false, signal_on = false;
-	_cleanup_free_ char *token_path = NULL, *url_path = NULL;
+	_cleanup_free_ char *token_path = NULL, *url_path = NULL, *pid_path = NULL;
 	sigset_t set;
 	int c, fd = -1, sig, r;
 
@@ -235,6 +502,8 @@ int daemon_server_main(int argc, char **argv)
 		case 'T': stop_ms = strtoull(optarg, NULL, 10); break;
 		case 'u': unix_path = optarg; break;
 		case 'a': address = optarg; break;
+		case 'P': per_client = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'L': run_timeout_ms = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "capgate-daemon: internal program; start it with 'capgate daemon'\n");
 			return EXIT_USAGE_DAEMON;
@@ -247,6 +516,11 @@ int daemon_server_main(int argc, char **argv)
 	journal_init(false);
 	token_path = xasprintf("%s/token", runtime_dir);
 	url_path = xasprintf("%s/url", runtime_dir);
+	fatal_paths[0] = token_path;
+	fatal_paths[1] = url_path;
+	pid_path = xasprintf("%s/pid", runtime_dir);
+	fatal_paths[2] = pid_path;
+	fatal_paths[3] = unix_path;
 	r = token_read(runtime_dir, d.token);
 	if (r < 0) {
 		fprintf(stderr, "capgate-daemon: cannot read the token in '%s': %s\n", runtime_dir, strerror(-r));
@@ -254,12 +528,16 @@ int daemon_server_main(int argc, char **argv)
 	}
 
 	/* signals are taken synchronously by this thread; the others never see them */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	daemon_stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a crash removes the files too; only SIGKILL cannot, and the pid file covers it */
+	{
+		static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP};
+		struct sigaction sa = {.sa_handler = server_fatal, .sa_flags = SA_RESETHAND};
+		for (size_t i = 0; i < ELEMENTSOF(fatal); i++)
+			sigaction(fatal[i], &sa, NULL);
+	}
 
 	runner_init(&d.runner, capgate);
 	strv_push(&d.runner.base_args, "--root");
@@ -271,6 +549,19 @@ int daemon_server_main(int argc, char **argv)
 	d.runner.profiles = profiles;
 	profiles = (struct strv){0};
 	d.runner.signal = signal_on;
+	d.runner.lock_dir = runtime_dir;
+	d.runner.root = root;
+	d.runner.run_timeout_ms = run_timeout_ms;
+	pthread_mutex_init(&d.conn_lock, NULL);
+	pthread_cond_init(&d.conn_cond, NULL);
+	d.max_conn = max_conn ? max_conn : 1;
+	d.max_per_client = per_client ? per_client : 1;
+	d.deadline_ms = (timeout_s ? timeout_s : 1) * 1000ULL;
+	if (pthread_create(&reaper, NULL, server_reaper, &d) != 0) {
+		fprintf(stderr, "capgate daemon: cannot start a thread\n");
+		token_remove_files(runtime_dir);
+		return EXIT_ERROR_DAEMON;
+	}
 	d.runner.on_state = server_on_state;
 	d.runner.ud = &d;
 	d.api = (struct api){.runner = &d.runner, .token = d.token, .remediate_default = remediate};
@@ -279,15 +570,17 @@ int daemon_server_main(int argc, char **argv)
 			       server_on_request, &d,
 			       MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, &d,
 			       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-			       MHD_OPTION_CONNECTION_LIMIT, max_conn ? max_conn : 1,
+			       MHD_OPTION_CONNECTION_LIMIT, d.max_conn + SERVER_CONN_SLACK,
+			       MHD_OPTION_NOTIFY_CONNECTION, server_on_connection, &d,
 			       MHD_OPTION_CONNECTION_TIMEOUT, timeout_s ? timeout_s : 1,
 			       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)DAEMON_CONN_MEMORY,
 			       MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, &d,
 			       MHD_OPTION_END);
 	if (!mhd) {
 		fprintf(stderr, "capgate daemon: cannot start the HTTP server on '%s'\n", address);
-		unlink(token_path);
-		unlink(url_path);
+		token_remove_files(runtime_dir);
+		if (unix_path)
+			unlink(unix_path);
 		runner_done(&d.runner);
 		strv_free(&configs);
 		return EXIT_ERROR_DAEMON;
@@ -312,11 +605,15 @@ int daemon_server_main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	journal_log(LOG_INFO, JEV_DAEMON_STOP, NULL, "stopping on signal %s", sigabbrev_np(sig));
 	MHD_stop_daemon(mhd);
+	pthread_mutex_lock(&d.conn_lock);
+	d.stopping = true;
+	pthread_cond_signal(&d.conn_cond);
+	pthread_mutex_unlock(&d.conn_lock);
+	pthread_join(reaper, NULL);
 	r = runner_stop(&d.runner, stop_ms);
 	if (r < 0)
 		journal_log(LOG_ERR, JEV_DAEMON_STOP, NULL, "the run did not stop in time; exiting anyway");
-	unlink(token_path);
-	unlink(url_path);
+	token_remove_files(runtime_dir);
 	if (unix_path)
 		unlink(unix_path);
 	token_wipe(d.token, sizeof d.token);

@@ -2,17 +2,20 @@
 #include "runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <systemd/sd-id128.h>
 
 #include "journal.h"
+#include "rootlock.h"
 #include "severity.h"
 
 #define RUNNER_MAX_REPORT (256u << 20)
 #define RUNNER_MAX_STDERR (64u << 10)
+#define RUNNER_KILL_GRACE_MS 5000ULL /* after SIGTERM (cancel), SIGKILL this much later */
 
 extern char **environ;
 
@@ -38,7 +41,7 @@ void run_request_free(struct run_request *req)
 
 void runner_init(struct runner *rn, const char *capgate)
 {
-	*rn = (struct runner){.capgate = capgate, .req.fail_on = -1};
+	*rn = (struct runner){.capgate = capgate, .req.fail_on = -1, .lock_fd = -1};
 	pthread_mutex_init(&rn->lock, NULL);
 	pthread_cond_init(&rn->idle_cond, NULL);
 }
@@ -90,6 +93,15 @@ static bool runner_cancelled(struct runner *rn)
 	return c;
 }
 
+static bool runner_was_cancelled(struct runner *rn)
+{
+	bool c;
+	pthread_mutex_lock(&rn->lock);
+	c = rn->cancelled;
+	pthread_mutex_unlock(&rn->lock);
+	return c;
+}
+
 /* Read FD to its end into SB, at most MAX bytes; -EFBIG beyond. */
 static int read_all(int fd, struct strbuf *sb, size_t max)
 {
@@ -108,59 +120,102 @@ static int read_all(int fd, struct strbuf *sb, size_t max)
 	}
 }
 
+static int runner_reap(struct runner *rn, pid_t pid);
+
 /* Spawn ARGV with stdin from IN_FD (or /dev/null), stdout to a pipe (returned in *OUT_FD) and
- * stderr to a memfd (*ERR_FD), and record the child for runner_stop. Returns the pid or -errno. */
+ * stderr to a memfd (*ERR_FD), and record the child for runner_stop. The child leads its own
+ * process group (a stop or cancel reaches everything it started), dies with the thread that
+ * started it (PR_SET_PDEATHSIG: a killed daemon leaves no orphan run), and keeps the per-root lock
+ * open across exec (CAPGATE_ROOTLOCK_FD), so whatever outlives us still holds it. Returns the pid
+ * or -errno. */
 static pid_t runner_spawn(struct runner *rn, char **argv, int in_fd, int *out_fd, int *err_fd)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, deflt;
-	int out[2], efd, r;
-	pid_t pid;
+	struct strv env = {0};
+	int out[2], ep[2], efd, r = 0, keep, child_errno = 0;
+	pid_t pid = -1, parent = getpid();
+	ssize_t n;
 
 	if (pipe2(out, O_CLOEXEC) < 0)
 		return -errno;
-	efd = memfd_create("capgate-run-stderr", MFD_CLOEXEC);
-	if (efd < 0) {
+	if (pipe2(ep, O_CLOEXEC) < 0) {
 		r = -errno;
 		close(out[0]);
 		close(out[1]);
 		return r;
 	}
-	posix_spawn_file_actions_init(&fa);
-	if (in_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
-	else
-		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, efd, STDERR_FILENO);
-	/* the daemon blocks its stop signals and ignores SIGPIPE; a run must not inherit either */
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigemptyset(&deflt);
-	sigaddset(&deflt, SIGTERM);
-	sigaddset(&deflt, SIGINT);
-	sigaddset(&deflt, SIGHUP);
-	sigaddset(&deflt, SIGPIPE);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &deflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
+	efd = memfd_create("capgate-run-stderr", MFD_CLOEXEC);
+	if (efd < 0) {
+		r = -errno;
+		close(out[0]);
+		close(out[1]);
+		close(ep[0]);
+		close(ep[1]);
+		return r;
+	}
 	pthread_mutex_lock(&rn->lock);
-	if (rn->cancel)
-		r = ECANCELED;
-	else
-		r = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
-	if (r == 0)
-		rn->child = pid;
+	keep = rn->lock_fd;
+	for (char **e = environ; e && *e; e++)
+		if (!startswith(*e, "CAPGATE_ROOTLOCK_FD="))
+			strv_push(&env, *e);
+	if (keep >= 0) {
+		_cleanup_free_ char *v = xasprintf("CAPGATE_ROOTLOCK_FD=%d", keep);
+		strv_push(&env, v);
+	}
+	if (rn->cancel || rn->cancelled)
+		r = -ECANCELED;
+	else {
+		pid = fork();
+		if (pid == 0) {
+			/* the child: only async-signal-safe calls until exec */
+			struct sigaction dfl = {.sa_handler = SIG_DFL};
+			sigset_t none;
+			int nul;
+			setpgid(0, 0);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(127); /* the daemon died before the line above */
+			nul = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (nul < 0 || dup2(nul, STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
+			    dup2(efd, STDERR_FILENO) < 0)
+				goto fail;
+			if (keep >= 0 && fcntl(keep, F_SETFD, 0) < 0)
+				goto fail;
+			/* the daemon blocks its stop signals and ignores SIGPIPE; a run must not inherit either */
+			for (int sig = 1; sig < NSIG; sig++)
+				if (sig != SIGKILL && sig != SIGSTOP)
+					sigaction(sig, &dfl, NULL);
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			execve(argv[0], argv, env.v);
+		fail:
+			child_errno = errno;
+			n = write(ep[1], &child_errno, sizeof child_errno);
+			(void)n;
+			_exit(127);
+		}
+		if (pid < 0)
+			r = -errno;
+		else
+			rn->child = pid;
+	}
 	pthread_mutex_unlock(&rn->lock);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	strv_free(&env);
 	close(out[1]);
-	if (r != 0) {
+	close(ep[1]);
+	if (r == 0) {
+		/* exec closes the error pipe; anything read from it is why exec failed */
+		while ((n = read(ep[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR)
+			;
+		if (n == (ssize_t)sizeof child_errno) {
+			runner_reap(rn, pid);
+			r = -child_errno;
+		}
+	}
+	close(ep[0]);
+	if (r < 0) {
 		close(out[0]);
 		close(efd);
-		return -r;
+		return r;
 	}
 	*out_fd = out[0];
 	*err_fd = efd;
@@ -227,6 +282,50 @@ static void log_findings(const char *run_id, json_t *report)
 	}
 }
 
+/* Read the run's stdout to its end (at most RUNNER_MAX_REPORT) while minding the time limit and a
+ * cancel: past the limit the process group gets SIGKILL (*TIMED_OUT); a cancelled run gets
+ * SIGKILL RUNNER_KILL_GRACE_MS after its SIGTERM. */
+static int runner_collect(struct runner *rn, pid_t pid, int fd, struct strbuf *sb, bool *timed_out)
+{
+	unsigned long long start = util_now_ms(), cancel_at = 0;
+	char buf[65536];
+
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		unsigned long long now = util_now_ms();
+		bool cancelled;
+		int pr;
+
+		pthread_mutex_lock(&rn->lock);
+		cancelled = rn->cancelled;
+		pthread_mutex_unlock(&rn->lock);
+		if (cancelled && !cancel_at)
+			cancel_at = now;
+		if ((rn->run_timeout_ms && now - start >= rn->run_timeout_ms) ||
+		    (cancel_at && now - cancel_at >= RUNNER_KILL_GRACE_MS)) {
+			kill(-pid, SIGKILL);
+			if (!cancel_at)
+				*timed_out = true;
+			return 0; /* a group member that kept the pipe open must not hold us */
+		}
+		pr = poll(&p, 1, 200);
+		if (pr < 0 && errno != EINTR)
+			return -errno;
+		if (pr <= 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (sb->len + (size_t)n > RUNNER_MAX_REPORT)
+			return -EFBIG;
+		strbuf_append(sb, buf, (size_t)n);
+	}
+}
+
 /* Run the pipeline process; sets *DOC (the report) or *ERROR. */
 static enum runner_state runner_execute(struct runner *rn, const char *run_id, json_t **doc, char **error)
 {
@@ -234,7 +333,7 @@ static enum runner_state runner_execute(struct runner *rn, const char *run_id, j
 	struct strbuf out = {0};
 	_cleanup_free_ char *first_err = NULL;
 	int ofd = -1, efd = -1, status, r;
-	bool remediate;
+	bool remediate, timed_out = false, cancelled;
 	pid_t pid;
 
 	pthread_mutex_lock(&rn->lock);
@@ -245,18 +344,31 @@ static enum runner_state runner_execute(struct runner *rn, const char *run_id, j
 	pid = runner_spawn(rn, argv.v, -1, &ofd, &efd);
 	strv_free(&argv);
 	if (pid < 0) {
-		*error = pid == -ECANCELED ? xstrdup("the run was stopped before it started")
+		*error = pid == -ECANCELED ? (runner_was_cancelled(rn) ? xasprintf("the run was cancelled (DELETE /v1/runs/%s)", run_id)
+								      : xstrdup("the run was stopped before it started"))
 					   : xasprintf("cannot start '%s': %s", rn->capgate, strerror((int)-pid));
 		return RUNNER_ERROR;
 	}
-	r = read_all(ofd, &out, RUNNER_MAX_REPORT);
+	r = runner_collect(rn, pid, ofd, &out, &timed_out);
 	if (r < 0)
-		kill(pid, SIGKILL); /* a report that large is not one */
+		kill(-pid, SIGKILL); /* a report that large is not one */
 	close(ofd);
 	status = runner_reap(rn, pid);
 	first_err = relay_stderr(efd, run_id);
 	close(efd);
 
+	pthread_mutex_lock(&rn->lock);
+	cancelled = rn->cancelled;
+	pthread_mutex_unlock(&rn->lock);
+	if (timed_out || cancelled) {
+		strbuf_free(&out);
+		if (timed_out)
+			*error = xasprintf("the run exceeded its time limit of %llu s (daemon.run_timeout) and was stopped",
+					   rn->run_timeout_ms / 1000);
+		else
+			*error = xasprintf("the run was cancelled (DELETE /v1/runs/%s)", run_id);
+		return RUNNER_ERROR;
+	}
 	if (WIFSIGNALED(status)) {
 		strbuf_free(&out);
 		*error = runner_cancelled(rn) ? xstrdup("the run was stopped before it completed")
@@ -281,6 +393,8 @@ static enum runner_state runner_execute(struct runner *rn, const char *run_id, j
 				   first_err ? ": " : "", first_err ? first_err : "");
 		return RUNNER_ERROR;
 	}
+	/* the report names its run: capgate.report/v1 gains a top-level run_id (a compatible addition) */
+	json_object_set_new(*doc, "run_id", json_string(run_id));
 	const char *v = json_string_value(json_object_get(*doc, "verdict"));
 	if (streq(v, "ready") && WEXITSTATUS(status) == 0)
 		return RUNNER_READY;
@@ -367,12 +481,11 @@ static void *runner_worker(void *arg)
 			journal_log(LOG_ERR, JEV_RUN_DONE, &jf, "run %s: error: %s", run_id, error);
 	}
 
+	/* the latest run's report or none: an older run's verdict is never served as this one's */
 	pthread_mutex_lock(&rn->lock);
 	rn->state = st;
-	if (doc) {
-		json_decref(rn->report);
-		rn->report = json_incref(doc);
-	}
+	json_decref(rn->report);
+	rn->report = doc ? json_incref(doc) : NULL;
 	free(rn->error);
 	rn->error = error;
 	pthread_mutex_unlock(&rn->lock);
@@ -386,6 +499,8 @@ static void *runner_worker(void *arg)
 
 	pthread_mutex_lock(&rn->lock);
 	rn->busy = false;
+	rootlock_release(rn->lock_fd);
+	rn->lock_fd = -1;
 	run_request_free(&rn->req);
 	pthread_cond_broadcast(&rn->idle_cond);
 	pthread_mutex_unlock(&rn->lock);
@@ -416,7 +531,29 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 		pthread_join(rn->thread, NULL); /* the last worker has finished: busy is false */
 		rn->thread_joinable = false;
 	}
+	if (rn->lock_dir && rn->root) {
+		/* one run per image on this host, across our restarts and against `capgate fix` */
+		pid_t holder = 0;
+		r = rootlock_acquire(rn->lock_dir, rn->root, &holder);
+		if (r < 0) {
+			pthread_mutex_unlock(&rn->lock);
+			if (r == -EBUSY) {
+				*err = holder > 0 ? xasprintf("the image root '%s' is held by another capgate process (pid %d)",
+							       rn->root, (int)holder)
+						  : xasprintf("the image root '%s' is held by another capgate process", rn->root);
+				return -EBUSY;
+			}
+			*err = xasprintf("cannot lock the image root '%s': %s", rn->root, strerror(-r));
+			return r;
+		}
+		rn->lock_fd = r;
+	}
 	sd_id128_to_string(id, rn->run_id);
+	json_decref(rn->report);
+	rn->report = NULL;
+	free(rn->error);
+	rn->error = NULL;
+	rn->cancelled = false;
 	memcpy(run_id, rn->run_id, 33);
 	run_request_free(&rn->req);
 	rn->req = *req;
@@ -440,6 +577,8 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 	r = pthread_create(&rn->thread, NULL, runner_worker, rn);
 	if (r != 0) {
 		rn->busy = false;
+		rootlock_release(rn->lock_fd);
+		rn->lock_fd = -1;
 		rn->state = RUNNER_ERROR;
 		free(rn->error);
 		rn->error = xasprintf("cannot start the worker: %s", strerror(r));
@@ -452,6 +591,28 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 	rn->thread_joinable = true;
 	pthread_mutex_unlock(&rn->lock);
 	return 0;
+}
+
+int runner_cancel(struct runner *rn, const char *run_id)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&rn->lock);
+	if (!rn->run_id[0] || !streq(rn->run_id, run_id))
+		r = -ENOENT;
+	else if (rn->state != RUNNER_RUNNING)
+		r = -EALREADY;
+	else {
+		rn->cancelled = true;
+		if (rn->child > 0)
+			kill(-rn->child, SIGTERM);
+	}
+	pthread_mutex_unlock(&rn->lock);
+	if (r == 0) {
+		struct journal_fields jf = {.run = run_id};
+		journal_log(LOG_NOTICE, JEV_RUN_DONE, &jf, "run %s: cancel requested", run_id);
+	}
+	return r;
 }
 
 void runner_snapshot(struct runner *rn, enum runner_state *st, char run_id[33], json_t **report, char **error)
@@ -491,10 +652,10 @@ int runner_stop(struct runner *rn, unsigned long long timeout_ms)
 	rn->cancel = true;
 	/* the run's process gets SIGTERM, then SIGKILL when it outlives the timeout */
 	if (rn->child > 0)
-		kill(rn->child, SIGTERM);
+		kill(-rn->child, SIGTERM);
 	r = wait_idle(rn, timeout_ms);
 	if (r < 0 && rn->child > 0) {
-		kill(rn->child, SIGKILL);
+		kill(-rn->child, SIGKILL);
 		r = wait_idle(rn, 2000);
 	}
 	if (!rn->busy && rn->thread_joinable) {
@@ -507,6 +668,7 @@ int runner_stop(struct runner *rn, unsigned long long timeout_ms)
 
 void runner_done(struct runner *rn)
 {
+	rootlock_release(rn->lock_fd);
 	json_decref(rn->report);
 	free(rn->error);
 	run_request_free(&rn->req);

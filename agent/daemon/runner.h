@@ -30,6 +30,9 @@ struct runner {
 	struct strv base_args;   /* given to every run: --root DIR, --config FILE */
 	struct strv profiles;    /* known profile names; empty: the run itself judges */
 	bool signal;             /* after each run, `capgate signal` POSTs the report (callback.*) */
+	const char *lock_dir;    /* where the per-root lock lives (the runtime dir); NULL: no lock */
+	const char *root;        /* the image root the runs judge (for the lock) */
+	unsigned long long run_timeout_ms; /* a run still going after this is stopped; 0: no limit */
 	runner_state_fn on_state;
 	void *ud;
 
@@ -42,10 +45,12 @@ struct runner {
 	pthread_t thread;
 	pid_t child;             /* the process of the run or signal, 0 when none */
 	char run_id[33];
-	json_t *report;          /* last complete report, or NULL */
-	char *error;             /* why the last run is in error */
+	json_t *report;          /* the report of the latest run (run_id), or NULL: never an older run's */
+	char *error;             /* why the latest run is in error */
 	struct run_request req;  /* the request being worked on */
 	bool cancel;             /* set on shutdown */
+	bool cancelled;          /* the run was cancelled by DELETE /v1/runs/ID */
+	int lock_fd;             /* the per-root lock while a run holds it, else -1 */
 };
 
 void runner_init(struct runner *rn, const char *capgate);
@@ -54,9 +59,14 @@ void runner_init(struct runner *rn, const char *capgate);
 int runner_stop(struct runner *rn, unsigned long long timeout_ms);
 void runner_done(struct runner *rn);
 
-/* Start a run; takes ownership of REQ's contents. -EBUSY while one is in progress, -EINVAL with
- * *ERR set when it names an unknown profile. RUN_ID receives the new id. */
+/* Start a run; takes ownership of REQ's contents. -EBUSY while one is in progress (*ERR says
+ * when another process holds the image root's lock), -EINVAL with *ERR set when it names an
+ * unknown profile. RUN_ID receives the new id. */
 int runner_start(struct runner *rn, struct run_request *req, char run_id[33], char **err);
+
+/* Cancel run RUN_ID (DELETE /v1/runs/ID): its process group gets SIGTERM, then SIGKILL. -ENOENT
+ * when RUN_ID is not the latest run, -EALREADY when it is over. */
+int runner_cancel(struct runner *rn, const char *run_id);
 
 /* A consistent snapshot for the API: the state, the id, the last report (new reference or NULL)
  * and the error message (malloc'd or NULL). */

@@ -241,6 +241,7 @@ struct worker {
 	size_t kept[SO_COUNT], omitted[SO_COUNT];
 	struct secretscan_error *e;
 	size_t ne;
+	unsigned long long dedup_steps; /* work of the overlap pass (secretscan.dedup_steps) */
 	unsigned long long files, bytes, hit_files, skipped_format;
 	/* matches of the current block */
 	struct match { unsigned id; unsigned long long from, to; } *m;
@@ -445,6 +446,21 @@ static bool kept_overlaps(const struct kept *a, const struct kept *b)
 	return a->line == b->line && a->sto && b->sto && a->sfrom < b->sto && b->sfrom < a->sto;
 }
 
+/* qsort has no context argument: the array being ordered, set around the call (one worker
+ * thread sorts at a time per call; _Thread_local keeps workers apart). */
+static _Thread_local const struct kept *kept_sort_base;
+
+static int kept_span_cmp(const void *a, const void *b)
+{
+	const struct kept *x = &kept_sort_base[*(const size_t *)a], *y = &kept_sort_base[*(const size_t *)b];
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->sfrom != y->sfrom)
+		return x->sfrom < y->sfrom ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 /* Second pass over a file that hit: exact lines and judgment, in newline-cut blocks. */
 static void locate_file(struct worker *w, struct job *j, int fd, const struct secret_mask *mask)
 {
@@ -504,22 +520,53 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 
 	for (size_t i = 0; i < kn; i++)
 		gcp_sa |= streq(secret_rules[kv[i].rule].id, "gcp-service-account-key");
+	/* one value, several rules (api_key=AIza...): the more specific (earlier) rule wins. Every
+	 * overlapping pair is found by one sweep over the spans sorted by (line, start): a secret-dense
+	 * file costs n log n, not the n² of comparing every finding with every other (60k lines of
+	 * secrets took 1.75 s, 120k 8.3 s). */
+	bool *lost = kn ? xcalloc(kn, sizeof *lost) : NULL;
+	size_t *order = kn ? xreallocarray(NULL, kn, sizeof *order) : NULL;
+	for (size_t i = 0; i < kn; i++)
+		order[i] = i;
+	if (kn > 1) {
+		kept_sort_base = kv;
+		qsort(order, kn, sizeof *order, kept_span_cmp);
+		kept_sort_base = NULL;
+	}
+	for (size_t a = 0; a < kn; a++) {
+		const struct kept *x = &kv[order[a]];
+		w->dedup_steps++;
+		if (!x->sto)
+			continue;
+		/* spans that start before x ends (same line) overlap x: sorted by start, they follow it */
+		for (size_t b = a + 1; b < kn; b++) {
+			const struct kept *y = &kv[order[b]];
+			w->dedup_steps++;
+			if (y->line != x->line || y->sfrom >= x->sto)
+				break;
+			if (!kept_overlaps(x, y))
+				continue;
+			size_t xi = order[a], yi = order[b];
+			/* of the pair, the later rule (or the later finding of the same rule) loses */
+			if (kv[xi].rule < kv[yi].rule || (kv[xi].rule == kv[yi].rule && xi < yi))
+				lost[yi] = true;
+			else
+				lost[xi] = true;
+		}
+	}
 	for (size_t i = 0; i < kn; i++) {
 		const struct kept *k = &kv[i];
 		const struct secret_rule *r = &secret_rules[k->rule];
-		bool dup = false;
+		bool dup = lost[i];
 		/* the key inside a service-account file is reported with the file (cloud) */
 		if (gcp_sa && r->owner == SO_PRIVATE_KEYS)
 			dup = true;
-		/* one value, several rules (api_key=AIza...): the more specific (earlier) rule wins */
-		for (size_t p = 0; p < kn && !dup; p++)
-			// cppcheck-suppress arrayIndexThenCheck ; p < kn is the bound, "p < i" orders equals
-			if (p != i && kept_overlaps(k, &kv[p]) && (kv[p].rule < k->rule || (kv[p].rule == k->rule && p < i)))
-				dup = true;
 		if (!dup)
 			add_finding(w, r->owner, j->path, k->line, k->c.rule ? k->c.rule : r->id, k->c.secret,
 				    k->c.secret_len, k->c.message ? k->c.message : r->message);
 	}
+	free(lost);
+	free(order);
 	for (size_t i = 0; i < kn; i++) {
 		free(kv[i].c.message);
 		if (kv[i].c.owned)
@@ -814,6 +861,7 @@ int secretscan_run(const struct safefs *fs, const struct secretscan_opts *o, str
 			memcpy(out->e + out->ne, w->e, w->ne * sizeof *w->e);
 		out->ne += w->ne;
 		out->files += w->files;
+		out->dedup_steps += w->dedup_steps;
 		out->bytes += w->bytes;
 		out->hit_files += w->hit_files;
 		out->skipped_format += w->skipped_format;

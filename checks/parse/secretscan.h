@@ -49,6 +49,7 @@ struct secretscan {
 	int rc; /* the walk itself failed (-errno), 0 otherwise */
 	/* statistics */
 	unsigned long long files, bytes, hit_files, skipped_format, skipped_large, largest_skipped;
+	unsigned long long dedup_steps; /* steps of the overlap pass: linear in the findings (a test bounds it) */
 	char *largest_skipped_path;
 	unsigned long long duration_ms;
 };

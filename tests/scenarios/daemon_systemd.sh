@@ -45,7 +45,7 @@ stop_daemon "$daemon_pid"
 # --- SIGTERM mid-run: the worker is busy (a callback to a dead receiver, long backoff); the daemon
 # cancels it and exits 0 promptly, with STOPPING=1 and the token removed
 : >"$scratch/notify.log"
-gen_config "$scratch/slow.json" ', "callback": {"url": "http://127.0.0.1:1/hook", "attempts": 10, "backoff": "5s"}'
+gen_config "$scratch/slow.json" ', "callback": {"url": "http://127.0.0.1:1/hook", "unsigned": true, "attempts": 10, "backoff": "5s"}'
 start_daemon "$scratch/rt-term" --root "$scratch/dirty" --config "$scratch/slow.json"
 api "$scratch/rt-term" POST /v1/runs '{}' >/dev/null
 wait_line "$scratch/rt-term.log" "attempt 1/10" || true

@@ -78,7 +78,8 @@ w = sys.argv[1]
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers['Content-Length']))
-        want = 'sha256=' + hmac.new(b'test-secret', body, hashlib.sha256).hexdigest()
+        signed = ('%s.%s.' % (self.headers.get('X-Capgate-Run', ''), self.headers.get('X-Capgate-Timestamp', ''))).encode() + body
+        want = 'sha256=' + hmac.new(b'test-secret', signed, hashlib.sha256).hexdigest()
         ok = self.headers.get('X-Capgate-Signature') == want and json.loads(body)['schema'] == 'capgate.report/v1'
         open(w + '/signal.txt', 'w').write('good' if ok else 'bad')
         self.send_response(200); self.end_headers()

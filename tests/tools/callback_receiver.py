@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""A callback receiver for tests: checks X-Capgate-Signature (HMAC-SHA256 of the body with the
-shared secret), answers the first FAIL_FIRST POSTs with FAIL_CODE, then 200, and appends one JSON
+"""A callback receiver for tests: checks X-Capgate-Signature (HMAC-SHA256 over
+"RUN.TIMESTAMP.BODY" with the shared secret, RUN and TIMESTAMP from X-Capgate-Run and
+X-Capgate-Timestamp, the timestamp within 5 minutes), answers the first FAIL_FIRST POSTs with FAIL_CODE, then 200, and appends one JSON
 line per request to LOG. With CERT and KEY it serves HTTPS.
 Usage: callback_receiver.py PORTFILE LOG SECRET FAIL_FIRST FAIL_CODE [CERT KEY]"""
-import hashlib, hmac, http.server, json, ssl, sys
+import hashlib, hmac, http.server, json, ssl, sys, time
 
 portfile, log, secret, fail_first, fail_code = sys.argv[1:6]
 fail_first, fail_code = int(fail_first), int(fail_code)
@@ -15,9 +16,12 @@ class H(http.server.BaseHTTPRequestHandler):
         global seen
         seen += 1
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        want = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        run = self.headers.get("X-Capgate-Run", "")
+        ts = self.headers.get("X-Capgate-Timestamp", "")
+        signed = ("%s.%s." % (run, ts)).encode() + body
+        want = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
         got = self.headers.get("X-Capgate-Signature", "")
-        valid = hmac.compare_digest(want, got)
+        valid = hmac.compare_digest(want, got) and ts.isdigit() and abs(time.time() - int(ts)) < 300
         code = fail_code if seen <= fail_first else (200 if valid else 401)
         try:
             verdict = json.loads(body).get("verdict")
