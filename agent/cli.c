@@ -27,6 +27,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_TRIGGER] = {"trigger", 0, NULL, "start a run first (waits for a run in progress to end)"},
 	[OPT_SIGNAL] = {"signal", 0, "URL", "POST the final report to URL, signed (X-Capgate-Signature)"},
 	[OPT_RUN_ID] = {"run-id", 0, "ID", "the run the report belongs to (sent as X-Capgate-Run)"},
+	[OPT_CROSS_MOUNTS] = {"cross-mounts", 0, NULL, "also change files on mounts under the root that are not the image (bind mounts, tmpfs, host directories)"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -118,6 +119,7 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_TRIGGER: a->trigger = true; break;
 		case OPT_SIGNAL: a->signal = optarg; break;
 		case OPT_RUN_ID: a->run_id = optarg; break;
+		case OPT_CROSS_MOUNTS: a->cross_mounts = true; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {

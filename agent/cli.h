@@ -30,6 +30,7 @@ enum cli_opt {
 	OPT_TRIGGER,
 	OPT_SIGNAL,
 	OPT_RUN_ID,
+	OPT_CROSS_MOUNTS,
 	OPT_COUNT,
 };
 
@@ -58,7 +59,7 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
-	bool dry_run, force, remediate; /* fix, run */
+	bool dry_run, force, remediate, cross_mounts; /* fix, run */
 	const char *phase, *manifest;
 	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
 	bool trigger;
