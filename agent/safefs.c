@@ -123,6 +123,25 @@ int safefs_check_mount(const struct safefs *fs, int fd)
 	return m && m->image ? 0 : -SAFEFS_EMOUNT;
 }
 
+int safefs_check_mount_path(const struct safefs *fs, const char *path)
+{
+	const char *name;
+	_cleanup_close_ int dfd = -1, fd = -1;
+	int r;
+
+	if (fs->cross_mounts)
+		return 0;
+	if (path && streq(path, "/"))
+		return 0;
+	dfd = safefs_open_parent(fs, path, &name);
+	if (dfd < 0)
+		return 0;
+	if ((r = safefs_check_mount(fs, dfd)) < 0)
+		return r;
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? 0 : safefs_check_mount(fs, fd);
+}
+
 void safefs_note_mounts(const struct safefs *fs, const char *verb, FILE *out)
 {
 	for (size_t i = 0; i < fs->mounts.n; i++) {

@@ -49,6 +49,9 @@ void safefs_note_mounts(const struct safefs *fs, const char *verb, FILE *out);
 /* 0 when FD is on the image (the root's mount or one of its own partitions) or --cross-mounts is
  * on; -SAFEFS_EMOUNT otherwise. */
 int safefs_check_mount(const struct safefs *fs, int fd);
+/* The same for PATH: its parent directory and the entry itself (a mount point) must be on the
+ * image. 0 also when PATH cannot be resolved (the change itself says why later). */
+int safefs_check_mount_path(const struct safefs *fs, const char *path);
 
 /* Read a whole regular file of at most MAX bytes (-EFBIG beyond). *BUF is NUL-terminated. */
 int safefs_read_file(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);

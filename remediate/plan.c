@@ -120,6 +120,13 @@ judge:
 		it->reason = xstrdup("excluded by remediate.exclude in config");
 		return it;
 	}
+	/* a bind mount, tmpfs or host directory under the root is not the image (DESIGN.md) */
+	int m = safefs_check_mount_path(&p->ctx->fs, path);
+	if (m < 0) {
+		it->state = REM_REFUSED;
+		it->reason = xstrdup(safefs_strerror(m));
+		return it;
+	}
 	/* remember the inode: apply refuses anything swapped in since (a FIFO, a symlink) */
 	if (safefs_lstat(&p->ctx->fs, path, &it->st) == 0)
 		it->have_st = true;
