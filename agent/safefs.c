@@ -57,7 +57,7 @@ const char *safefs_strerror(int err)
 	case SAFEFS_EMOUNT: return "on a mount that is not the image (a bind mount, tmpfs or host directory; "
 				   "--cross-mounts allows it)";
 	case SAFEFS_EIMMUTABLE: return "immutable or append-only (chattr +i/+a): 'chattr -i -a' it first";
-	case SAFEFS_ETMPDIR: return "a directory sits at the temp name '.NAME.capgate-tmp' beside it: remove it first";
+	case SAFEFS_ETMPDIR: return "a directory sits at the temp name (.NAME.capgate-tmp) beside the file: remove it first";
 	case SAFEFS_EXATTR: return "an extended attribute (SELinux label, ACL, capability) could not be kept on the "
 				   "new file: not rewritten";
 	default: return strerror(err);

@@ -737,6 +737,11 @@ static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item 
 		it->have_meta = it->have_sha = false;
 		return 0;
 	}
+	if (r == -SAFEFS_ETMPDIR && !it->reason) {
+		/* name the obstacle: the temp name beside the file */
+		const char *slash = strrchr(it->path, '/');
+		it->reason = xasprintf("'%.*s/.%s.capgate-tmp' is in the way", (int)(slash - it->path), it->path, slash + 1);
+	}
 	if (r < 0) {
 		_cleanup_free_ char *detail = it->reason;
 		it->reason = detail ? xasprintf("%s: %s", detail, item_why(it, r)) : xstrdup(item_why(it, r));
