@@ -8,7 +8,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include "gen_checks.h"
+#include "firstboot.h"
 #include "sudoedit.h"
 
 #define SHADOW_MAX (16 << 20)
@@ -275,7 +275,7 @@ static void plan_build_user(struct rem_planner *p, const struct cg_finding *f)
 static void plan_host_keys(struct rem_planner *p, const struct cg_finding *f)
 {
 	_cleanup_free_ char *regen = NULL, *where = NULL;
-	int e = gen_access_hostkey_regenerator(p->ctx, &regen, &where);
+	int e = firstboot_hostkey_regenerator(&p->ctx->fs, &regen, &where);
 
 	if (e < 0)
 		rem_plan_refuse(p, "remove-file", f->path,

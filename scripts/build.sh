@@ -4,5 +4,5 @@ set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$src/build}
 [ $# -gt 0 ] && shift
-cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPGATE_WERROR=ON "$@" >/dev/null
 cmake --build "$dir" -j"$(nproc)"

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Embed checks/data/{debian,ubuntu}.csv (distro-info-data) into checks/distroinfo_data.c.
+# Embed checks/data/{debian,ubuntu}.csv (distro-info-data) into checks/data/distroinfo_data.c.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-out="$src/checks/distroinfo_data.c"
+out="$src/checks/data/distroinfo_data.c"
 emit() { # name file
 	printf 'const char %s[] =\n' "$1"
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$/\\n"/' "$2"

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "fixture.h"
+#include "firstboot.h"
 #include "gen_checks.h"
 #include "scan.h"
 
@@ -120,7 +121,7 @@ END_TEST
 static char *regenerator(struct cg_ctx *ctx)
 {
 	char *regen = NULL;
-	ck_assert_int_eq(gen_access_hostkey_regenerator(ctx, &regen, NULL), 0);
+	ck_assert_int_eq(firstboot_hostkey_regenerator(&ctx->fs, &regen, NULL), 0);
 	return regen;
 }
 
@@ -152,7 +153,7 @@ START_TEST(host_key_regenerators)
 	/* a file the answer depends on that cannot be read: an error naming it, not "none" */
 	fx_symlink(&fx, "waagent.conf", "/etc/waagent.conf");
 	char *regen = NULL, *where = NULL;
-	ck_assert_int_eq(gen_access_hostkey_regenerator(&ctx, &regen, &where), -ELOOP);
+	ck_assert_int_eq(firstboot_hostkey_regenerator(&ctx.fs, &regen, &where), -ELOOP);
 	ck_assert_ptr_null(regen);
 	ck_assert_str_eq(where, "/etc/waagent.conf");
 	free(where);

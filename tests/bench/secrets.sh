@@ -132,8 +132,8 @@ int main(void)
 	return 0;
 }
 C
-cc -D_GNU_SOURCE -I"$src/agent" -I"$src/checks" -o "$bin/patterns" "$bin/patterns.c" \
-	"$src/checks/secretrules.c" "$src/checks/secretkeys.c" "$src/agent/util.c" "$src/agent/redact.c" -lcrypto
+cc -D_GNU_SOURCE -I"$src/agent/base" -I"$src/checks/parse" -o "$bin/patterns" "$bin/patterns.c" \
+	"$src/checks/parse/secretrules.c" "$src/checks/parse/secretkeys.c" "$src/agent/base/util.c" "$src/agent/base/redact.c" -lcrypto
 "$bin/patterns" >"$bin/patterns.txt"
 command -v rg >/dev/null || apt-get install -y -q ripgrep >&2
 capgate="$build/capgate"
@@ -177,7 +177,7 @@ bench_tree() {
 	cut -d' ' -f1-3 /proc/loadavg
 }
 
-echo "patterns: $(wc -l <"$bin/patterns.txt") (from checks/secretrules.c); rg flags: --no-config -uuu --no-unicode -f"
+echo "patterns: $(wc -l <"$bin/patterns.txt") (from checks/parse/secretrules.c); rg flags: --no-config -uuu --no-unicode -f"
 echo "capgate: $("$capgate" version 2>/dev/null | head -n1); workers = nproc = $(nproc)"
 bench_tree "big tree ($big)" "$big"
 bench_tree "stock rootfs ($rootfs)" "$rootfs"

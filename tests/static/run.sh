@@ -19,7 +19,7 @@ echo "== cppcheck ($(echo "$files" | wc -l) files)"
 start=$(date +%s)
 cppcheck --enable=warning,portability,performance --std=c11 --library=posix \
 	--library="$src/tests/static/capgate.cfg" --inline-suppr --error-exitcode=1 --quiet \
-	-D_GNU_SOURCE -D__GNUC__ -DCAPGATE_VERSION='"0"' -I agent -I checks -I remediate \
+	-D_GNU_SOURCE -D__GNUC__ -DCAPGATE_VERSION='"0"' $(find agent checks remediate -type d -printf "-I %p ") \
 	--suppress=missingIncludeSystem --suppress=readdirCalled --suppress=resourceLeak -j"$jobs" $files
 echo "cppcheck: clean in $(($(date +%s) - start)) s"
 

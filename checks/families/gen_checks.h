@@ -7,10 +7,6 @@
 int gen_access_ssh_host_keys(struct cg_ctx *ctx, struct cg_result *r);
 int gen_access_build_user(struct cg_ctx *ctx, struct cg_result *r);
 int gen_access_root_password(struct cg_ctx *ctx, struct cg_result *r);
-/* What regenerates SSH host keys at first boot in this image: *REGEN (malloc'd), NULL when
- * nothing does. A file on the way that cannot be read (anything but absent) gives -errno,
- * *REGEN NULL and *ERR_PATH (malloc'd, when not NULL) naming it. */
-int gen_access_hostkey_regenerator(struct cg_ctx *ctx, char **regen, char **err_path);
 /* Build users: config remediate.build_users (default packer, vagrant), the user in waagent's
  * ovf-env.xml, users granted by /etc/sudoers.d/90-cloud-init-users and /etc/sudoers.d/waagent.
  * A file among those that cannot be read (anything but absent) is an error on R. */
