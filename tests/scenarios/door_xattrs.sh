@@ -48,6 +48,25 @@ for mode in openat2 fallback; do
 	getfacl -p "$img/etc/shadow" 2>/dev/null | grep -q '^user:nobody:r--' && ok "$mode: /etc/shadow's ACL entry is there" ||
 		not_ok "$mode: /etc/shadow lost its ACL"
 	[ "$(stat -c %a "$img/etc/shadow")" = 640 ] && ok "$mode: /etc/shadow mode 0640 kept" || not_ok "$mode: shadow mode $(stat -c %a "$img/etc/shadow")"
+	# a label that cannot be set (fsetxattr fails: tests/faults) fails the rewrite, with the reason;
+	# the file stays as it was, never rewritten without its label
+	shim=$(dirname "$CAPGATE_BIN")/tests/faults/libcapgate_faults.so
+	if [ -f "$shim" ]; then
+		printf 'root:$6$salt$hash:19000:0:99999:7:::\n' >"$img/etc/shadow"
+		setfattr -n security.selinux -v "$(label etc/shadow)" "$img/etc/shadow"
+		ino=$(stat -c %i "$img/etc/shadow")
+		set +e
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD=$shim \
+			CAPGATE_FAULTS="xattr:EOPNOTSUPP:path=$img/etc/*" "$CAPGATE_BIN" fix --root "$img" --only gen.root-password \
+			>"$scratch/out" 2>"$scratch/err"
+		rc=$?
+		set -e
+		[ "$rc" = 3 ] && ok "$mode: a label that cannot be kept fails the fix (exit 3)" || not_ok "$mode: exit $rc"
+		contains "$scratch/out" "could not be kept on the new file: not rewritten" "$mode: the reason is said"
+		[ "$(stat -c %i "$img/etc/shadow")" = "$ino" ] && grep -q '^root:\$6\$' "$img/etc/shadow" &&
+			[ -z "$(ls -a "$img/etc" | grep capgate-tmp)" ] && ok "$mode: /etc/shadow untouched, no temp file left" ||
+			not_ok "$mode: /etc/shadow was rewritten without its label"
+	fi
 	umount "$img"
 	rmdir "$img"
 done
