@@ -1215,10 +1215,11 @@ int safefs_sync(const struct safefs *fs)
 
 int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)
 {
-	_cleanup_free_ char *p = xstrdup(path);
+	_cleanup_free_ char *p = NULL;
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
+	p = xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
