@@ -64,6 +64,8 @@ START_TEST(second_taker_is_told_the_holder)
 	/* released and taken again */
 	ck_assert_int_eq(rootlock_acquire(&l, root_fd, run, 0, NULL, NULL, NULL), 0);
 	rootlock_release(&l);
+	/* no lock file outlives its fix */
+	ck_assert_int_eq(access(want, F_OK), -1);
 }
 END_TEST
 

@@ -46,39 +46,47 @@ int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	l->path = xasprintf("%s/fix-%llx-%llx.lock", dir, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-	fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int r = fd < 0 ? -errno : -EINVAL;
-		if (fd >= 0)
-			close(fd);
-		free(l->path);
-		l->path = NULL;
-		return r;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		pid_t h;
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
-			int r = -errno;
-			close(fd);
+	for (;;) {
+		struct stat pst;
+		fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			int r = fd < 0 ? -errno : -EINVAL;
+			if (fd >= 0)
+				close(fd);
 			free(l->path);
 			l->path = NULL;
 			return r;
 		}
-		h = read_holder(fd);
-		if (holder)
-			*holder = h;
-		if (timeout_ms == 0 || (deadline && util_now_ms() >= deadline)) {
-			close(fd);
-			free(l->path);
-			l->path = NULL;
-			return -EWOULDBLOCK;
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			pid_t h;
+			if (errno == EINTR)
+				continue;
+			if (errno != EWOULDBLOCK) {
+				int r = -errno;
+				close(fd);
+				free(l->path);
+				l->path = NULL;
+				return r;
+			}
+			h = read_holder(fd);
+			if (holder)
+				*holder = h;
+			if (timeout_ms == 0 || (deadline && util_now_ms() >= deadline)) {
+				close(fd);
+				free(l->path);
+				l->path = NULL;
+				return -EWOULDBLOCK;
+			}
+			if (!told && waiting)
+				waiting(h, userdata);
+			told = true;
+			nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
 		}
-		if (!told && waiting)
-			waiting(h, userdata);
-		told = true;
-		nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+		/* the holder before us removes the file when it is done: a lock on a removed file is
+		 * no lock, so take the one at the path again */
+		if (stat(l->path, &pst) == 0 && pst.st_dev == st.st_dev && pst.st_ino == st.st_ino)
+			break;
+		close(fd);
 	}
 	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
@@ -91,11 +99,9 @@ int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long 
 void rootlock_release(struct rootlock *l)
 {
 	if (l->fd >= 0) {
-		/* the file stays: unlinking it would let a waiter lock an orphaned inode while a third
-		 * process creates and locks a new one */
-		if (ftruncate(l->fd, 0) < 0) {
-			/* only the holder's pid is lost */
-		}
+		/* removed while still held, so no runtime file outlives its fix; a waiter holding the
+		 * old file sees it is gone and takes the path again */
+		unlink(l->path);
 		close(l->fd);
 	}
 	free(l->path);

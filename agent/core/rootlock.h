@@ -1,5 +1,6 @@
 /* One fix per root (DESIGN.md, "One fix at a time per root"): an flock(2) on a file in the runtime
- * directory named after the root's device and inode, holding the holder's pid. */
+ * directory named after the root's device and inode, holding the holder's pid; removed by the holder
+ * on release, so no file outlives its fix. */
 #pragma once
 #include <stdbool.h>
 #include <sys/types.h>
