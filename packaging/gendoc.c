@@ -1,5 +1,7 @@
-/* capgate-gendoc: writes capgate(8), capgate.json(5) and the bash completion from the verb, option,
- * format, profile, config-key and check tables at build time, so the docs cannot drift from the code. */
+/* capgate-gendoc: writes capgate(8), capgate.json(5), the bash completion and docs/checks.md from the
+ * verb, option, format, profile, config-key and check tables at build time, so the docs cannot drift
+ * from the code (tests/scenarios/docs_generated.sh compares the committed docs/checks.md). */
+#include <ctype.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -9,7 +11,7 @@
 #include "scan.h"
 
 /* Prose for config keys; a key of the schema table without a row here is still documented (by its
- * type), and the docs test names the keys that lack prose. */
+ * type), and the docs test names the keys that lack prose (tests/scenarios/docs_generated.sh). */
 static const struct {
 	const char *path, *text;
 } key_text[] = {
@@ -18,7 +20,7 @@ static const struct {
 	{"scan", "what the scan walks and how much it keeps"},
 	{"scan.exclude", "globs over paths inside the image that no check reads"},
 	{"scan.max_file_size", "files larger than this are not read for content (default 64M)"},
-	{"scan.one_file_system", "do not descend into other mounted file systems (default true)"},
+	{"scan.one_file_system", "do not descend into other mounted file systems (default false)"},
 	{"scan.max_findings", "findings kept per check; beyond it only a count (default 1000)"},
 	{"scan.workers", "threads for content scanning (default: the number of CPUs)"},
 	{"checks", "per-check settings; the key is a check id or a glob such as \"secrets.*\"; an exact id wins over a glob"},
@@ -30,6 +32,46 @@ static const struct {
 	{"profiles.*.only", "globs over check ids the profile runs"},
 	{"profiles.*.skip", "globs over check ids the profile leaves out"},
 	{"profiles.*.fail_on", "the fail threshold while this profile is in use"},
+	{"checks.*", "the settings of the checks this id or glob names (it must name at least one)"},
+	{"profiles.*", "one profile: only, skip, fail_on"},
+	{"ssh", "the ssh.* checks"},
+	{"ssh.permit_root_login", "PermitRootLogin values ssh.permit-root-login accepts (default [\"no\"])"},
+	{"ssh.use_sshd_t", "live: overlay what sshd -T reports on the parsed configuration (default true)"},
+	{"accounts", "the acct.* checks"},
+	{"accounts.allowed_users", "regular accounts acct.leftover-users lets stay"},
+	{"hardening", "the system hardening families"},
+	{"hardening.allow_services", "unit name globs svc.unneeded-daemons accepts"},
+	{"hardening.allow_listen", "\"port/proto\" globs svc.listening-sockets accepts besides 22/tcp, 68/udp, 546/udp"},
+	{"hardening.allow_packages", "package names the package checks exempt"},
+	{"hardening.allow_ip_forwarding", "true for routers and container hosts: net.ip-forwarding passes (default false)"},
+	{"hardening.disable_modules", "more modules kernel.unused-modules wants disabled (never udf or vfat)"},
+	{"base_image", "os.base-image: where the image came from, asked of Azure IMDS"},
+	{"base_image.query", "auto (live, on Azure VMs only; the default), always or never"},
+	{"base_image.imds_url", "the instance metadata service (default http://169.254.169.254)"},
+	{"base_image.timeout", "the whole IMDS request (default 2s)"},
+	{"base_image.allow", "globs over publisher:offer:sku:version or gallery image ids the image may come from"},
+	{"base_image.max_age_days", "the base image version's date may be at most this old"},
+	{"remediate", "capgate fix, capgate run --remediate and the daemon's runs"},
+	{"remediate.enabled", "capgate run fixes without --remediate (default false)"},
+	{"remediate.build_users", "the build's users whose access goes in the last phase (default packer, vagrant); never root"},
+	{"remediate.allow", "check ids (globs) whose guarded fix may run"},
+	{"remediate.skip", "check ids (globs) never fixed"},
+	{"remediate.exclude", "paths inside the image (globs) no action touches"},
+	{"daemon", "capgate daemon"},
+	{"daemon.listen", "127.0.0.1:PORT, [::1]:PORT or unix:/PATH (default 127.0.0.1:7463)"},
+	{"daemon.runtime_dir", "where the token and the address are written (default /run/capgate)"},
+	{"daemon.run_at_start", "start a run as soon as the daemon listens (default false)"},
+	{"daemon.remediate", "the default of remediate in POST /v1/runs (default false)"},
+	{"daemon.max_connections", "concurrent HTTP connections (default 1000)"},
+	{"daemon.timeout", "idle time after which a connection is closed (default 10s)"},
+	{"daemon.stop_timeout", "on SIGTERM, how long a run gets before SIGKILL (default 10s)"},
+	{"callback", "the signed report POST after each run, and capgate signal"},
+	{"callback.url", "the http:// or https:// URL the final report is POSTed to"},
+	{"callback.secret_file", "the file holding the HMAC secret (CAPGATE_CALLBACK_SECRET wins over it)"},
+	{"callback.ca_file", "a CA bundle to verify the receiver's certificate"},
+	{"callback.attempts", "deliveries tried before giving up (default 5)"},
+	{"callback.backoff", "pause before the first retry, doubling up to 60 s (default 1s)"},
+	{"callback.timeout", "one delivery attempt (default 10s)"},
 };
 
 static const char *gendoc_key_text(const char *path)
@@ -178,7 +220,7 @@ static void gendoc_key_row(const char *path, const char *type, void *ud)
 	fputs("\\fR (", out);
 	roff_put(out, type);
 	fputs(")\n", out);
-	roff_put(out, text ? text : "see capgate(8)");
+	roff_put(out, text ? text : "(no description yet)");
 	fputc('\n', out);
 }
 
@@ -310,6 +352,108 @@ static void gendoc_bash(FILE *out)
 	fputs("    esac\n}\ncomplete -F _capgate capgate\n", out);
 }
 
+/* Markdown text: characters that would start emphasis, code, a link, an HTML tag or a table cell
+ * are escaped; an underscore inside a word (allow_packages) starts nothing and stays as it is. */
+static void md_put(FILE *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		bool in_word = p > s && isalnum((unsigned char)p[-1]) && isalnum((unsigned char)p[1]);
+		if (strchr("\\`*<>[]|", *p) || (*p == '_' && !in_word))
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+}
+
+static void md_refs(FILE *out, const char *const *refs)
+{
+	for (size_t i = 0; refs && refs[i]; i++) {
+		fputs(i ? ", " : "", out);
+		md_put(out, refs[i]);
+	}
+}
+
+static void md_profiles(FILE *out, const struct cg_check *c)
+{
+	size_t n = 0, all = 0;
+	for (const struct cg_profile *p = scan_profiles; p->name; p++, all++)
+		n += scan_profile_selects(p, c->id);
+	if (n == all) {
+		fputs("all", out);
+		return;
+	}
+	n = 0;
+	for (const struct cg_profile *p = scan_profiles; p->name; p++)
+		if (scan_profile_selects(p, c->id))
+			fprintf(out, "%s%s", n++ ? ", " : "", p->name);
+}
+
+static const char *md_runs(unsigned modes)
+{
+	return modes == CG_ANYWHERE ? "live, offline" : modes & CG_LIVE ? "live only" : "offline only";
+}
+
+/* docs/checks.md: the catalog, family by family, each check's row and then its description. */
+static void gendoc_checks_md(FILE *out)
+{
+	size_t nfam = 0;
+
+	for (const struct cg_family *const *f = registry_families; *f; f++)
+		nfam++;
+	fputs("<!-- generated by capgate-gendoc from the check tables (checks/); do not edit. After changing a\n"
+	      "     check, regenerate: build/packaging/capgate-gendoc checks-md docs/checks.md -->\n"
+	      "# Check catalog\n\n", out);
+	fprintf(out, "%zu checks in %zu families. The binary prints the same catalog: `capgate checks` (or\n"
+		     "`--format json`), and `capgate explain ID` describes one check.\n\n", registry_count(), nfam);
+	fputs("- **severity** is the default; `checks.ID.severity` in the [configuration](configuration.md)\n"
+	      "  changes it. A failing check at or above `--fail-on` (default `medium`) blocks the image.\n"
+	      "- **runs**: *live* is inside the build VM (judging `/`), *offline* is against an image tree\n"
+	      "  (`--root DIR`). A check asked to run where it cannot is reported as `skip` with the reason.\n"
+	      "- **profiles**: the built-in profiles that select the check (*all* is every one of them).\n"
+	      "- **fix**: the remediation action `capgate fix` plans for a finding (see\n"
+	      "  [remediation](remediation.md)); *report only* when there is none.\n\n"
+	      "## Profiles\n\n| profile | selects |\n| --- | --- |\n", out);
+	for (const struct cg_profile *p = scan_profiles; p->name; p++) {
+		fprintf(out, "| `%s` | ", p->name);
+		md_put(out, p->description);
+		fputs(" |\n", out);
+	}
+	fputs("\n## Families\n\n| family | checks | what |\n| --- | ---: | --- |\n", out);
+	for (const struct cg_family *const *f = registry_families; *f; f++) {
+		fprintf(out, "| [`%s`](#%s) | %zu | ", (*f)->name, (*f)->name, (*f)->n);
+		md_put(out, (*f)->title);
+		fputs(" |\n", out);
+	}
+	for (const struct cg_family *const *f = registry_families; *f; f++) {
+		fprintf(out, "\n## %s\n\n", (*f)->name);
+		md_put(out, (*f)->title);
+		fputs("\n\n| id | severity | runs | profiles | fix | title |\n| --- | --- | --- | --- | --- | --- |\n", out);
+		for (size_t i = 0; i < (*f)->n; i++) {
+			const struct cg_check *c = &(*f)->checks[i];
+			fprintf(out, "| `%s` | %s | %s | ", c->id, severity_name(c->severity), md_runs(c->modes));
+			md_profiles(out, c);
+			fputs(" | ", out);
+			if (c->remediation)
+				fprintf(out, "`%s`", c->remediation);
+			else
+				fputs("report only", out);
+			fputs(" | ", out);
+			md_put(out, c->title);
+			fputs(" |\n", out);
+		}
+		for (size_t i = 0; i < (*f)->n; i++) {
+			const struct cg_check *c = &(*f)->checks[i];
+			fprintf(out, "\n### `%s`\n\n", c->id);
+			md_put(out, c->description && *c->description ? c->description : c->title);
+			fputs("\n", out);
+			if (c->refs && c->refs[0]) {
+				fputs("\nReferences: ", out);
+				md_refs(out, c->refs);
+				fputs(".\n", out);
+			}
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -319,11 +463,12 @@ int main(int argc, char **argv)
 		{"man8", gendoc_man8},
 		{"man5", gendoc_man5},
 		{"bash-completion", gendoc_bash},
+		{"checks-md", gendoc_checks_md},
 	};
 	FILE *out;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: capgate-gendoc man8|man5|bash-completion OUTPUT\n");
+		fprintf(stderr, "usage: capgate-gendoc man8|man5|bash-completion|checks-md OUTPUT\n");
 		return 2;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(outputs); i++) {

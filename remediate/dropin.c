@@ -119,7 +119,7 @@ static bool read_before_dropin(const struct sshcfg_opt *o, unsigned include_line
 	if (streq(o->file, "/etc/ssh/sshd_config"))
 		return o->line < include_line;
 	if (startswith(o->file, dir) && !strchr(o->file + strlen(dir), '/'))
-		return strcmp(o->file + strlen(dir), SSHD_DROPIN + strlen(dir)) < 0;
+		return strcmp(o->file + strlen(dir), &SSHD_DROPIN[strlen(dir)]) < 0;
 	return false;
 }
 

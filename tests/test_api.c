@@ -359,6 +359,13 @@ START_TEST(token_compare)
 	ck_assert(!token_check_header(NULL, auth));
 	_cleanup_free_ char *longer = xasprintf("Bearer %s0", token);
 	ck_assert(!token_check_header(token, longer));
+	/* RFC 7235 2.1: credentials = auth-scheme [ 1*SP token68 ]: any number of spaces, nothing else */
+	_cleanup_free_ char *spaces = xasprintf("Bearer     %s", token);
+	ck_assert(token_check_header(token, spaces));
+	_cleanup_free_ char *tab = xasprintf("Bearer\t%s", token);
+	ck_assert(!token_check_header(token, tab));
+	_cleanup_free_ char *none = xasprintf("Bearer%s", token);
+	ck_assert(!token_check_header(token, none));
 }
 END_TEST
 

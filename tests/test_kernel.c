@@ -47,7 +47,6 @@ END_TEST
 START_TEST(sysctl_live)
 {
 	/* live means the root is this machine: the check also reads /proc/sys, and says so */
-	_cleanup_free_ char *v = NULL;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
 	char buf[8] = "";
 	if (!f)

@@ -70,6 +70,51 @@ START_TEST(selection_rules)
 }
 END_TEST
 
+/* scan_profile_selects (what docs/checks.md lists per check) says exactly what a scan under each
+ * built-in profile runs, check by check. */
+START_TEST(profile_selects_as_the_scan_runs)
+{
+	for (const struct cg_profile *p = scan_profiles; p->name; p++) {
+		struct cg_config cfg;
+		struct cg_ctx ctx;
+		struct cg_report rep;
+		struct cg_selection sel = {.profile = p->name, .fail_on = -1};
+		char *err = NULL;
+		size_t selected = 0;
+
+		config_init(&cfg);
+		ck_assert_int_eq(config_settle(&cfg, &err), 0);
+		ck_assert_int_eq(ctx_init(&ctx, root, &cfg), 0);
+		scan_run(&ctx, &sel, &rep);
+		for (const struct cg_family *const *f = registry_families; *f; f++)
+			for (size_t i = 0; i < (*f)->n; i++) {
+				const char *id = (*f)->checks[i].id;
+				bool ran = tu_result(&rep, id) != NULL;
+				ck_assert_msg(ran == scan_profile_selects(p, id), "profile %s, check %s: scan %s it", p->name,
+					      id, ran ? "ran" : "did not run");
+				selected += ran;
+			}
+		ck_assert_uint_gt(selected, 0);
+		scan_report_free(&rep);
+		ctx_done(&ctx);
+		config_free(&cfg);
+	}
+	/* the rules the profiles are documented by */
+	const struct cg_profile *baseline = &scan_profiles[0], *azure = &scan_profiles[1], *full = &scan_profiles[3];
+	ck_assert_str_eq(baseline->name, "baseline");
+	ck_assert_str_eq(azure->name, "azure");
+	ck_assert_str_eq(full->name, "full");
+	ck_assert(scan_profile_selects(baseline, "gen.machine-id"));
+	ck_assert(!scan_profile_selects(baseline, "audit.auditd"));
+	ck_assert(!scan_profile_selects(baseline, "fw.azure-endpoints"));
+	ck_assert(scan_profile_selects(azure, "fw.azure-endpoints"));
+	ck_assert(!scan_profile_selects(azure, "kernel.unused-modules"));
+	for (const struct cg_family *const *f = registry_families; *f; f++)
+		for (size_t i = 0; i < (*f)->n; i++)
+			ck_assert(scan_profile_selects(full, (*f)->checks[i].id));
+}
+END_TEST
+
 START_TEST(verdict_and_fail_on)
 {
 	struct tu_scan t;
@@ -117,6 +162,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, selection_rules);
+	tcase_add_test(tc, profile_selects_as_the_scan_runs);
 	tcase_add_test(tc, verdict_and_fail_on);
 	tcase_add_test(tc, redaction_shows_an_eighth_at_most);
 	suite_add_tcase(s, tc);

@@ -635,7 +635,8 @@ START_TEST(judgement_helpers)
 	ck_assert(!secret_value_is_credential("elevated-privileges", 19));
 	ck_assert(secret_entropy("aaaa", 4) < 0.01);
 	ck_assert(secret_entropy("abcd", 4) > 1.99 && secret_entropy("abcd", 4) < 2.01);
-	secret_cut_value(" = 'a b c' # x", " = 'a b c' # x" + 14, &v, &n);
+	static const char line[] = " = 'a b c' # x";
+	secret_cut_value(line, line + 14, &v, &n);
 	ck_assert_uint_eq(n, 5);
 	ck_assert(strncmp(v, "a b c", 5) == 0);
 	ck_assert(secret_path_is_vendored("/srv/app/node_modules/x/index.js"));

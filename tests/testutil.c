@@ -195,7 +195,6 @@ static char *drain(int fd)
 
 int tu_run(const char *const *argv, char **out, char **err)
 {
-	_cleanup_free_ char *ofile = NULL, *efile = NULL;
 	int ofd, efd, status;
 	pid_t pid;
 

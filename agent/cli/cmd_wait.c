@@ -114,7 +114,9 @@ static long wait_request(struct wait *w, const char *method, const char *path, c
 		if (retry_after && curl_easy_getinfo(w->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK)
 			*retry_after = ra > 0 && ra < 3600 ? (unsigned)ra : 0;
 	} else {
-		snprintf(w->problem_buf, sizeof w->problem_buf, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		/* a diagnostic: when the url and curl's message do not fit, their head is enough */
+		if (snprintf(w->problem_buf, sizeof w->problem_buf, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc)) < 0)
+			w->problem_buf[0] = '\0';
 		w->last_problem = w->problem_buf;
 	}
 	if (auth)

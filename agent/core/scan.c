@@ -61,6 +61,21 @@ static bool patterns_match(const struct strv *pats, const char *id)
 	return false;
 }
 
+bool scan_profile_selects(const struct cg_profile *p, const char *id)
+{
+	struct strv only = {0}, skip = {0};
+	bool r;
+
+	if (p->only)
+		strv_split_commas(&only, p->only);
+	if (p->skip)
+		strv_split_commas(&skip, p->skip);
+	r = (!only.n || patterns_match(&only, id)) && !patterns_match(&skip, id);
+	strv_free(&only);
+	strv_free(&skip);
+	return r;
+}
+
 static bool pattern_known(const char *pat)
 {
 	for (const struct cg_family *const *f = registry_families; *f; f++)

@@ -36,6 +36,8 @@ struct cg_profile {
 	const char *skip;
 };
 extern const struct cg_profile scan_profiles[];
+/* Whether built-in profile P selects check ID (no --only/--skip, no config): for the catalog docs. */
+bool scan_profile_selects(const struct cg_profile *p, const char *id);
 
 /* Check that every --only/--skip pattern (an id, a glob, or a family name) matches some check;
  * -EINVAL with *ERR set otherwise. */

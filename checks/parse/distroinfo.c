@@ -53,8 +53,9 @@ int distroinfo_find(const char *id, const char *version_id, const char *codename
 	while (p && *++p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *f[10];
-		size_t fl[10], n = split_csv(p, len, f, fl);
+		/* zeroed: gcc -O3 cannot see that split_csv sets every field below N */
+		const char *f[10] = {0};
+		size_t fl[10] = {0}, n = split_csv(p, len, f, fl);
 		struct distroinfo_release r = {0};
 
 		p = nl;

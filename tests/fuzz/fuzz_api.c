@@ -41,8 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(rs.status >= 100 && rs.status <= 599);
 	FUZZ_ASSERT(json_is_object(rs.body));
 	if (rs.status >= 200 && rs.status < 300 && strcmp(f[1], "/v1/health") != 0) {
-		/* the auth scheme is case-insensitive (RFC 7235 2.1); the token is not */
-		if (!f[2] || strncasecmp(f[2], "Bearer ", 7) != 0 || strcmp(f[2] + 7, FUZZ_TOKEN) != 0) {
+		/* the auth scheme is case-insensitive and 1*SP separates it from the token (RFC 7235 2.1);
+		 * the token is not case-insensitive */
+		const char *given = f[2] && strncasecmp(f[2], "Bearer ", 7) == 0 ? f[2] + 7 : NULL;
+		while (given && *given == ' ')
+			given++;
+		if (!given || strcmp(given, FUZZ_TOKEN) != 0) {
 			fprintf(stderr, "'%s %s' answered %u without the token (Authorization '%s')\n", f[0], f[1],
 				rs.status, f[2] ? f[2] : "(none)");
 			abort();
