@@ -583,6 +583,19 @@ static void plan_refuse_why(struct rem_planner *p, const struct cg_finding *f)
 }
 
 
+/* acct.leftover-users: a build user's account goes in the deprovision step, after the last
+ * phase; capgate itself deletes no account (see plan_refuse_why) */
+static void plan_remove_user(struct rem_planner *p, const struct cg_finding *f)
+{
+	if (f->rule && streq(f->rule, "build-user") && f->evidence) {
+		_cleanup_free_ char *why = xasprintf("the build user's account: the deprovision step after 'capgate fix "
+						     "--phase last' removes it (waagent -deprovision+user, or userdel "
+						     "-r %s); the final check judges it", f->evidence);
+		rem_plan_deprovision(p, "remove-user", f->path, f->evidence, why);
+	} else
+		plan_refuse_why(p, f);
+}
+
 /* ---- secrets.tokens (guarded): blank the lines that hold a token, keep the file ---- */
 
 static void plan_blank_line(struct rem_planner *p, const struct cg_finding *f)
@@ -658,7 +671,7 @@ const struct rem_action rem_actions[] = {
 	{"blank-secret-line", "empty the lines that hold a token (guarded), every other byte kept", plan_blank_line, apply_blank_line},
 	{"fix-perms", "tighten a file's or directory's mode (never loosen, owner kept); +t for shared dirs", plan_fix_perms, apply_fix_perms},
 	{"remove-sudoers-rule", "drop grants to names nobody has; NOPASSWD grants stay a person's decision", plan_sudoers_rule, NULL},
-	{"remove-user", "refused with the reason (the last step's job)", plan_refuse_why, NULL},
+	{"remove-user", "never applied: a build user's account is the deprovision step's, any other the build's", plan_remove_user, NULL},
 	{"purge-package", "refused with the reason (the package manager's job)", plan_refuse_why, NULL},
 	{"set-nologin", "refused with the reason (site policy)", plan_refuse_why, NULL},
 	{"login-defs", "refused with the reason (site policy)", plan_refuse_why, NULL},
@@ -670,6 +683,9 @@ const struct rem_action rem_actions[] = {
 	{"journald-dropin", "Storage=persistent in journald.conf.d", dropin_plan_journald, dropin_apply},
 	{"sshd-dropin", "set sshd keywords in /etc/ssh/sshd_config.d/00-capgate.conf", dropin_plan_sshd, dropin_apply},
 	{"sysctl-dropin", "set sysctl keys in /etc/sysctl.d/99-zz-capgate.conf", dropin_plan_sysctl, dropin_apply},
+	{"grub-console", "write /etc/default/grub.d/99-capgate-azure.cfg with console=ttyS0 (live: then update-grub)", azure_plan_grub, azure_apply_grub},
+	{"waagent-set", "set waagent.conf keys by an atomic edit, every other line, owner and mode kept", azure_plan_waagent, azure_apply_waagent},
+	{"cloud-init-azure", "datasource_list: [ Azure ] in the last cloud.cfg.d drop-in; remove cloud-init.disabled", azure_plan_cloud_init, azure_apply_cloud_init},
 	{"disable-unit", "live: DisableUnitFiles over D-Bus; offline: the symlinks systemctl --root disable removes", plan_disable, units_disable},
 	{"mask-unit", "live: MaskUnitFiles and StopUnit; offline: link /etc/systemd/system/UNIT to /dev/null", plan_mask, units_mask},
 	{"stop-unit", "live: StopUnit over D-Bus; offline: nothing runs", plan_stop, units_stop},

@@ -24,7 +24,7 @@ static const struct {
 	{"ssh.max-auth-tries", "MaxAuthTries 4"},
 	{"ssh.log-level", "LogLevel VERBOSE"},
 	{"ssh.x11-forwarding", "X11Forwarding no"},
-	{"ssh.idle-timeouts", "ClientAliveInterval 300;ClientAliveCountMax 3;LoginGraceTime 60"},
+	{"ssh.idle-timeouts", "ClientAliveInterval 180;ClientAliveCountMax 3;LoginGraceTime 60"},
 	{"kernel.aslr", "kernel.randomize_va_space = 2"},
 	{"kernel.core-dumps", "fs.suid_dumpable = 0"},
 	{"kernel.info-leaks", "kernel.kptr_restrict = 1;kernel.dmesg_restrict = 1;kernel.yama.ptrace_scope = 1;"

@@ -24,6 +24,7 @@ static const struct {
 /* Guarded fixes (CHECKS.md "guarded"): applied only when remediate.allow names the check, or --force. */
 static const char *const guarded_checks[] = {
 	"gen.swap-files", "secrets.tokens", "ssh.password-authentication", "net.ip-forwarding",
+	"secrets.orphaned-homes",
 };
 
 int remediate_phase_parse(const char *s, unsigned *mask)
@@ -148,6 +149,35 @@ void rem_plan_refuse(struct rem_planner *p, const char *action, const char *path
 	it->state = REM_REFUSED;
 }
 
+void rem_plan_deprovision(struct rem_planner *p, const char *action, const char *path, const char *arg, const char *why)
+{
+	struct rem_item *it = rem_plan_add(p, action, path, arg);
+
+	free(it->reason);
+	it->reason = xstrdup(why);
+	it->state = REM_REFUSED;
+	it->phase = REM_PHASE_LAST;
+	it->deprovision = true;
+}
+
+bool remediate_item_deprovisions(const struct rem_item *it, const char *check_id, const struct cg_finding *f)
+{
+	return it->deprovision && streq(it->check_id, check_id) && streq(it->path, f->path) &&
+	       (!it->arg || (f->evidence && streq(it->arg, f->evidence)));
+}
+
+/* waagent -deprovision+user reads the user to delete from its ovf-env.xml, then empties its own
+ * directory: removing the file earlier would leave the build user in the image. */
+#define WAAGENT_OVF "/var/lib/waagent/ovf-env.xml"
+
+static bool waagent_reads(struct cg_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return streq(path, WAAGENT_OVF) &&
+	       (safefs_lstat(&ctx->fs, "/usr/sbin/waagent", &st) == 0 || safefs_lstat(&ctx->fs, "/usr/bin/waagent", &st) == 0);
+}
+
 static int item_cmp(const void *a, const void *b)
 {
 	const struct rem_item *x = a, *y = b;
@@ -188,7 +218,11 @@ int remediate_plan(struct cg_ctx *ctx, const struct cg_report *rep, const struct
 			if (!a) {
 				_cleanup_free_ char *id = xstrndup(rid, colon ? (size_t)(colon - rid) : strlen(rid));
 				rem_plan_refuse(&p, id, f->path, "no action '%s' in this build", id);
-			} else if (a->plan)
+			} else if (waagent_reads(ctx, f->path))
+				rem_plan_deprovision(&p, a->id, f->path, NULL,
+						     "kept for waagent -deprovision+user, which reads the user to delete "
+						     "from it and then empties /var/lib/waagent; the final check judges it");
+			else if (a->plan)
 				a->plan(&p, f);
 			else
 				rem_plan_add(&p, a->id, f->path, NULL);

@@ -36,6 +36,8 @@ struct rem_item {
 	enum rem_state state;
 	char *reason;         /* why refused, failed or not selected */
 	bool selected;        /* its phase is being applied */
+	bool deprovision;     /* left to the deprovision step after the last phase (waagent
+			       * -deprovision+user, userdel); never applied by capgate */
 	/* the entry before the change, for the manifest (never its content) */
 	bool have_meta, have_sha;
 	long long size;
@@ -106,6 +108,14 @@ const struct rem_action *remediate_action_find(const char *id, size_t len);
 struct rem_item *rem_plan_add(struct rem_planner *p, const char *action, const char *path, const char *arg);
 /* Add an item that will not be applied, with the reason. */
 void rem_plan_refuse(struct rem_planner *p, const char *action, const char *path, const char *fmt, ...) _printf_(4, 5);
+/* Add a last-phase item that the deprovision step does, not capgate (the build user's account,
+ * the ovf-env.xml that waagent reads it from): the gate and `fix --phase last` in a live VM do
+ * not block on it, the final check judges it. */
+void rem_plan_deprovision(struct rem_planner *p, const char *action, const char *path, const char *arg,
+			  const char *why);
+/* Whether item IT is the deprovision step's answer to finding F: the same check, path and (when
+ * the item names one) account. */
+bool remediate_item_deprovisions(const struct rem_item *it, const char *check_id, const struct cg_finding *f);
 
 /* units.c */
 int units_disable(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
@@ -118,3 +128,10 @@ void dropin_plan_modprobe(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_limits(struct rem_planner *p, const struct cg_finding *f);
 void dropin_plan_journald(struct rem_planner *p, const struct cg_finding *f);
 int dropin_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+/* azure.c */
+void azure_plan_grub(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_grub(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+void azure_plan_waagent(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_waagent(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
+void azure_plan_cloud_init(struct rem_planner *p, const struct cg_finding *f);
+int azure_apply_cloud_init(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);

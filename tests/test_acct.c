@@ -74,11 +74,22 @@ START_TEST(leftover_users_and_allowlist)
 	struct tu_scan t;
 
 	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\nazureuser:x:1000:1000::/home/a:/bin/bash\n"
-				     "packer:x:1001:1001::/home/p:/bin/bash\n", 0644);
+				     "packer:x:1001:1001::/home/p:/bin/bash\nalice:x:1002:1002::/home/al:/bin/bash\n", 0644);
 	scan_full(&t, "{\"accounts\": {\"allowed_users\": [\"azureuser\"]}}", "acct.leftover-users");
 	const struct cg_result *r = tu_result(&t.rep, "acct.leftover-users");
-	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_uint_eq(r->nfindings, 2);
+	/* packer is a build user (the default list): the deprovision step's, and said so */
+	ck_assert_str_eq(r->findings[0].rule, "build-user");
+	ck_assert_str_eq(r->findings[0].evidence, "packer");
+	ck_assert_ptr_nonnull(strstr(r->findings[0].message, "deprovision step"));
+	ck_assert_str_eq(r->findings[1].rule, "alice");
+	tu_scan_free(&t);
+	/* the config's build-user list replaces the default: now alice is one and packer is not */
+	scan_full(&t, "{\"accounts\": {\"allowed_users\": [\"azureuser\"]}, \"remediate\": {\"build_users\": [\"alice\"]}}",
+		  "acct.leftover-users");
+	r = tu_result(&t.rep, "acct.leftover-users");
 	ck_assert_str_eq(r->findings[0].rule, "packer");
+	ck_assert_str_eq(r->findings[1].rule, "build-user");
 	tu_scan_free(&t);
 }
 END_TEST
@@ -94,14 +105,22 @@ START_TEST(sudoers_rules)
 	tu_write(root, "etc/sudoers.d/waagent", "azureuser ALL=(ALL) ALL\n%wheel ALL=(ALL) ALL\n", 0440);
 	tu_write(root, "etc/sudoers.d/deploy", "Defaults:root !authenticate\n"
 					       "daemon ALL=(root) NOPASSWD: /usr/bin/apt-get\n", 0440);
+	/* the build user's grant is gen.build-user-access's (removed last); shared with another
+	 * user, it is this check's too. root exists, packer is a build user by default */
+	tu_write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n"
+				     "packer:x:1000:1000::/home/packer:/bin/bash\n", 0644);
+	tu_write(root, "etc/sudoers.d/90-cloud-init-users", "packer ALL=(ALL) NOPASSWD:ALL\n", 0440);
+	tu_write(root, "etc/sudoers.d/builders", "packer, daemon ALL=(ALL) NOPASSWD:ALL\n", 0440);
 	r = one(&t, "acct.sudoers-nopasswd");
 	ck_assert_int_eq(r->status, CG_FAIL);
-	ck_assert_uint_eq(r->nfindings, 4);
-	ck_assert_str_eq(r->findings[0].rule, "no-authenticate");
-	ck_assert_str_eq(r->findings[1].rule, "nopasswd"); /* specific command, not ALL */
-	ck_assert_str_eq(r->findings[2].rule, "missing-user");
-	ck_assert_str_eq(r->findings[2].evidence, "azureuser");
-	ck_assert_str_eq(r->findings[3].evidence, "%wheel");
+	ck_assert_uint_eq(r->nfindings, 5);
+	ck_assert_str_eq(r->findings[0].path, "/etc/sudoers.d/builders");
+	ck_assert_str_eq(r->findings[0].rule, "nopasswd-all");
+	ck_assert_str_eq(r->findings[1].rule, "no-authenticate");
+	ck_assert_str_eq(r->findings[2].rule, "nopasswd"); /* specific command, not ALL */
+	ck_assert_str_eq(r->findings[3].rule, "missing-user");
+	ck_assert_str_eq(r->findings[3].evidence, "azureuser");
+	ck_assert_str_eq(r->findings[4].evidence, "%wheel");
 	tu_scan_free(&t);
 	tu_rm_rf(root);
 	tu_write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\n", 0644);

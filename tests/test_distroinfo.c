@@ -5,10 +5,8 @@
 
 static char *read_src(const char *rel)
 {
-	/* __FILE__ is absolute under CMake: the data sits next to the sources */
-	_cleanup_free_ char *dir = xstrdup(__FILE__);
-	*strrchr(dir, '/') = 0;
-	_cleanup_free_ char *p = xasprintf("%s/../%s", dir, rel);
+	/* the source tree from the build (not __FILE__: packagers' -ffile-prefix-map rewrites it) */
+	_cleanup_free_ char *p = xasprintf("%s/%s", CAPGATE_SOURCE_DIR, rel);
 	FILE *f = fopen(p, "re");
 	struct strbuf sb = {0};
 	char buf[4096];

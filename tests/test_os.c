@@ -32,6 +32,23 @@ START_TEST(release_support)
 	tu_write(root, "usr/lib/os-release", "ID=ubuntu\nVERSION_ID=\"24.04\"\nVERSION_CODENAME=noble\n", 0644);
 	HS_STATUS(root, "os.release-eol", NULL, CG_PASS);
 	HS_STATUS(root, "os.release-extended-support", NULL, strcmp(today, "2029-05-31") > 0 ? CG_FAIL : CG_PASS);
+	/* Debian 12: regular support ended 2026-07-11, LTS until 2028-06-30. Extended support is a
+	 * low warning: the verdict stays ready under the default fail_on (medium) */
+	tu_write(root, "usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n", 0644);
+	{
+		struct tu_scan t;
+		int after_eol = strcmp(today, "2026-07-11"), after_lts = strcmp(today, "2028-06-30");
+		tu_scan_with(&t, root, NULL, NULL, "os.release-extended-support");
+		const struct cg_result *r = tu_result(&t.rep, "os.release-extended-support");
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->check->severity, CG_SEV_LOW);
+		if (after_eol > 0 && after_lts < 0)
+			ck_assert_int_eq(r->status, CG_FAIL);
+		else if (after_eol < 0 || after_lts > 0) /* the boundary days are the data's to define */
+			ck_assert_int_eq(r->status, CG_PASS);
+		ck_assert_int_eq(t.rep.verdict, CG_READY);
+		tu_scan_free(&t);
+	}
 	tu_write(root, "usr/lib/os-release", "ID=debian\nVERSION_ID=\"99\"\nVERSION_CODENAME=nonesuch\n", 0644);
 	HS_STATUS(root, "os.release-eol", NULL, CG_FAIL); /* unknown to the data: said so */
 	tu_write(root, "usr/lib/os-release", "ID=fedora\nVERSION_ID=40\n", 0644);
@@ -44,6 +61,8 @@ START_TEST(provenance)
 	const char *status = "Package: curl\nStatus: install ok installed\nVersion: 7.88.1-10+deb12u5\n\n"
 			     "Package: mytool\nStatus: install ok installed\nVersion: 1.0\n\n"
 			     "Package: patched\nStatus: install ok installed\nVersion: 2.0-1+local1\n\n"
+			     /* capgate itself, installed from the build's .deb: known, not foreign */
+			     "Package: capgate\nStatus: install ok installed\nVersion: 0.1.0\n\n"
 			     "Package: linux-image-6.1.0-28-cloud-amd64\nStatus: install ok installed\nVersion: 6.1.119-1\nArchitecture: amd64\n\n";
 	tu_write(root, "var/lib/dpkg/status", status, 0644);
 	HS_STATUS(root, "os.foreign-packages", NULL, CG_SKIP); /* no lists */
@@ -53,7 +72,7 @@ START_TEST(provenance)
 	struct tu_scan t;
 	const struct cg_result *r = hs_scan(&t, root, "os.foreign-packages", NULL);
 	ck_assert_uint_eq(r->nfindings, 2);
-	ck_assert(hs_has_rule(r, "mytool") && hs_has_rule(r, "patched"));
+	ck_assert(hs_has_rule(r, "mytool") && hs_has_rule(r, "patched") && !hs_has_rule(r, "capgate"));
 	tu_scan_free(&t);
 	HS_STATUS(root, "os.foreign-packages", "{\"hardening\": {\"allow_packages\": [\"mytool\", \"patch*\"]}}", CG_PASS);
 

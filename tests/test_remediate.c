@@ -554,6 +554,88 @@ START_TEST(sshd_dropin_refused_when_it_cannot_win)
 }
 END_TEST
 
+/* ---- the build user's account and waagent's ovf-env.xml: the deprovision step's ---- */
+
+/* A fix of the accounts and agent state with PHASES, in a live VM (LIVE: the fixture root stands
+ * for "/") or offline. Only checks whose fixes act through safefs on the fixture are selected. */
+static void run_access(struct run *r, unsigned phases, bool live)
+{
+	struct cg_selection sel = {.fail_on = -1};
+	struct pipeline_opts o = {.remediate = true, .phases = phases};
+
+	ck_assert_int_eq(ctx_init(&r->ctx, fx.root, NULL), 0);
+	if (live)
+		r->ctx.mode = CG_MODE_LIVE;
+	strv_push(&sel.only, "acct.leftover-users");
+	strv_push(&sel.only, "gen.build-user-access");
+	strv_push(&sel.only, "gen.agent-state");
+	r->rc = pipeline_run(&r->ctx, &sel, &o, &r->rep);
+	strv_free(&sel.only);
+}
+
+static bool has_reason(const struct cg_result *r, const char *part)
+{
+	return r->skip_reason && strstr(r->skip_reason, part);
+}
+
+START_TEST(build_user_account_is_the_deprovision_steps)
+{
+	_cleanup_free_ char *ovf = fx_path(&fx, "/var/lib/waagent/ovf-env.xml");
+	_cleanup_free_ char *keys = fx_path(&fx, "/home/packer/.ssh/authorized_keys");
+	struct run r = {0};
+
+	/* alice is no build user: she blocks at the gate whatever happens to packer */
+	run_access(&r, REM_PHASES_RUN, false);
+	ck_assert_int_eq(result_of(&r.rep, "acct.leftover-users")->status, CG_FAIL);
+	ck_assert_int_eq(r.rep.verdict, CG_BLOCKED);
+	run_done(&r);
+
+	/* waagent installed; only the build user left */
+	fx_put(&fx, "/usr/sbin/waagent", "#!/usr/bin/python3\n", 0755);
+	fx_put(&fx, "/var/lib/waagent/ovf-env.xml", "<ns1:UserName>packer</ns1:UserName>\n", 0600);
+	fx_put(&fx, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\npacker:x:1000:1000::/home/packer:/bin/bash\n", 0644);
+	/* the gate (run, wait): the account and the ovf-env.xml naming it are judged last */
+	run_access(&r, REM_PHASES_RUN, false);
+	const struct cg_result *lu = result_of(&r.rep, "acct.leftover-users");
+	ck_assert_int_eq(lu->status, CG_SKIP);
+	ck_assert_msg(has_reason(lu, "deprovision step"), "%s", lu->skip_reason);
+	ck_assert_uint_eq(lu->nfindings, 1);
+	ck_assert_str_eq(lu->findings[0].rule, "build-user");
+	ck_assert_int_eq(result_of(&r.rep, "gen.agent-state")->status, CG_SKIP);
+	ck_assert_str_eq(result_for(&r.rep, "/var/lib/waagent/ovf-env.xml"), "skipped");
+	ck_assert_int_eq(access(ovf, F_OK), 0);
+	ck_assert_int_eq(r.rep.verdict, CG_READY);
+	run_done(&r);
+
+	/* offline, every phase (fix --root on a disk): no deprovision step follows, the account blocks */
+	run_access(&r, REM_PHASES_ALL, false);
+	ck_assert_int_eq(result_of(&r.rep, "acct.leftover-users")->status, CG_FAIL);
+	ck_assert_int_eq(r.rep.verdict, CG_BLOCKED);
+	run_done(&r);
+
+	/* live, fix --phase last: the keys and sudoers lines go, the account and ovf-env.xml stay for
+	 * waagent, and the verdict is ready */
+	fx_put(&fx, "/home/packer/.ssh/authorized_keys", "ssh-ed25519 AAAAC3Nza packer@build\n", 0600);
+	run_access(&r, REM_PHASES_ALL, true);
+	ck_assert_int_ne(access(keys, F_OK), 0);
+	lu = result_of(&r.rep, "acct.leftover-users");
+	ck_assert_int_eq(lu->status, CG_SKIP);
+	ck_assert_msg(has_reason(lu, "left to the deprovision step"), "%s", lu->skip_reason);
+	ck_assert_int_eq(result_of(&r.rep, "gen.build-user-access")->status, CG_PASS);
+	ck_assert_int_eq(access(ovf, F_OK), 0);
+	ck_assert_int_eq(r.rep.verdict, CG_READY);
+	run_done(&r);
+
+	/* without waagent in the image nothing reads ovf-env.xml later: the gate removes it */
+	_cleanup_free_ char *wa = fx_path(&fx, "/usr/sbin/waagent");
+	ck_assert_int_eq(unlink(wa), 0);
+	run_access(&r, REM_PHASES_RUN, false);
+	ck_assert_int_ne(access(ovf, F_OK), 0);
+	ck_assert_int_eq(result_of(&r.rep, "gen.agent-state")->status, CG_PASS);
+	run_done(&r);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -566,6 +648,7 @@ int main(void)
 		host_keys_need_a_regenerator_or_force,
 		dropins_from_table_rule_and_argument,
 		sshd_dropin_refused_when_it_cannot_win,
+		build_user_account_is_the_deprovision_steps,
 	};
 
 	return fx_run("remediate", setup, teardown, tests, ELEMENTSOF(tests));

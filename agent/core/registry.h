@@ -1,5 +1,6 @@
 /* The check model: a check is a row of a const table; a family is one table in checks/. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "result.h"
@@ -31,6 +32,9 @@ struct cg_family {
 	const char *title;
 	const struct cg_check *checks;
 	size_t n;
+	/* For families only some images want (azure): whether this image evidently wants it. A
+	 * profile that lists the family in `when_evident` selects it only then; NULL: always. */
+	bool (*evident)(struct cg_ctx *ctx);
 };
 
 #define CG_REFS(...) ((const char *const[]){__VA_ARGS__, NULL})

@@ -17,13 +17,16 @@
 #define AZURE_ONLY "agent.provisioning,agent.azure-monitor,fw.azure-endpoints,os.base-image"
 #define L2_ONLY "audit.*"
 
+/* baseline runs azure.* only on an image evidently made for Azure (waagent installed, or Azure in
+ * cloud-init's datasource_list: family_azure.evident); azure and full always; cis-l1 never. */
 const struct cg_profile scan_profiles[] = {
-	{"baseline", "what every golden image should pass (the default)", NULL, CIS_ONLY "," AZURE_ONLY "," L2_ONLY},
-	{"azure", "baseline plus the Azure provisioning agent, wireserver/IMDS reachability and base image; "
-		  "never disables udf or vfat", NULL, CIS_ONLY "," L2_ONLY},
-	{"cis-l1", "baseline plus the CIS Level 1 server items", NULL, AZURE_ONLY "," L2_ONLY},
-	{"full", "every check in the catalog (CIS Level 2 auditd included)", NULL, NULL},
-	{NULL, NULL, NULL, NULL},
+	{"baseline", "what every golden image should pass (the default); azure.* when the image is evidently for Azure",
+	 NULL, CIS_ONLY "," AZURE_ONLY "," L2_ONLY, "azure"},
+	{"azure", "baseline plus the Azure provisioning agent, wireserver/IMDS reachability, base image and "
+		  "provisioning readiness (azure.*); never disables udf or vfat", NULL, CIS_ONLY "," L2_ONLY, NULL},
+	{"cis-l1", "baseline plus the CIS Level 1 server items", NULL, AZURE_ONLY ",azure.*," L2_ONLY, NULL},
+	{"full", "every check in the catalog (CIS Level 2 auditd included)", NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL},
 };
 
 static const struct cg_profile *profile_builtin(const char *name)
@@ -121,6 +124,7 @@ int scan_validate_selection(const struct cg_config *cfg, const struct cg_selecti
 
 struct pick {
 	struct strv p_only, p_skip;
+	struct strv gated; /* families of the profile's when_evident that this image does not want */
 	const struct cg_selection *sel;
 	const struct cg_config *cfg;
 };
@@ -137,6 +141,8 @@ static bool selected(const struct pick *pk, const struct cg_check *c)
 			return true;
 	if (pk->p_only.n && !patterns_match(&pk->p_only, c->id))
 		return false;
+	if (patterns_match(&pk->gated, c->id))
+		return false;
 	if (patterns_match(&pk->p_skip, c->id))
 		return false;
 	if (pk->sel->only.n && !patterns_match(&pk->sel->only, c->id))
@@ -146,7 +152,7 @@ static bool selected(const struct pick *pk, const struct cg_check *c)
 	return true;
 }
 
-static void profile_lists(struct pick *pk, const char *name)
+static void profile_lists(struct pick *pk, struct cg_ctx *ctx, const char *name)
 {
 	const struct cg_profile *bp = profile_builtin(name);
 	json_t *custom = pk->cfg ? json_object_get(config_get(pk->cfg, "profiles"), name) : NULL;
@@ -157,6 +163,15 @@ static void profile_lists(struct pick *pk, const char *name)
 		strv_split_commas(&pk->p_only, bp->only);
 	if (bp && bp->skip)
 		strv_split_commas(&pk->p_skip, bp->skip);
+	if (bp && bp->when_evident) {
+		struct strv fams = {0};
+		strv_split_commas(&fams, bp->when_evident);
+		for (const struct cg_family *const *f = registry_families; *f; f++)
+			for (size_t k = 0; k < fams.n; k++)
+				if (streq(fams.v[k], (*f)->name) && (*f)->evident && !(*f)->evident(ctx))
+					strv_push(&pk->gated, (*f)->name);
+		strv_free(&fams);
+	}
 	json_array_foreach(json_object_get(custom, "only"), i, it)
 		strv_push(&pk->p_only, json_string_value(it));
 	json_array_foreach(json_object_get(custom, "skip"), i, it)
@@ -179,8 +194,8 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 		severity_from_string(json_string_value(pfail), &rep->fail_on);
 	if (sel->fail_on >= 0)
 		rep->fail_on = (enum cg_severity)sel->fail_on;
-	profile_lists(&pk, pname);
 	ctx_memo_clear(ctx); /* a rescan must not reuse what the previous scan computed */
+	profile_lists(&pk, ctx, pname);
 
 	rep->results = xcalloc(registry_count(), sizeof *rep->results);
 	for (const struct cg_family *const *f = registry_families; *f; f++) {
@@ -212,6 +227,7 @@ int scan_run(struct cg_ctx *ctx, const struct cg_selection *sel, struct cg_repor
 	ctx_memo_clear(ctx);
 	strv_free(&pk.p_only);
 	strv_free(&pk.p_skip);
+	strv_free(&pk.gated);
 	rep->duration_ms = util_now_ms() - t0;
 	scan_settle_verdict(rep);
 	return 0;

@@ -34,6 +34,7 @@ struct cg_profile {
 	const char *description;
 	const char *only; /* comma-separated globs; NULL: every check */
 	const char *skip;
+	const char *when_evident; /* comma-separated families selected only when their evident() says so */
 };
 extern const struct cg_profile scan_profiles[];
 /* Whether built-in profile P selects check ID (no --only/--skip, no config): for the catalog docs. */

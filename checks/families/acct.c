@@ -7,6 +7,7 @@
 #include "acctdb.h"
 #include "ctx.h"
 #include "families.h"
+#include "gen_checks.h"
 #include "imgdir.h"
 #include "imgfile.h"
 #include "logindefs.h"
@@ -207,21 +208,43 @@ static bool allowed_user(struct cg_ctx *ctx, const char *name)
 	return false;
 }
 
+static bool strv_has(const struct strv *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (streq(l->v[i], s))
+			return true;
+	return false;
+}
+
+/* A build user (gen.build-user-access's list: the Packer SSH user, remediate.build_users,
+ * waagent's provisioned admin) is judged in the last phase: the build is logged in as it until
+ * the deprovision step (waagent -deprovision+user, userdel) removes it. Its rule says so, and
+ * remediation leaves it to that step; any other regular account is a plain leftover. */
 static int acct_leftover_users(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct acctview v = {0};
+	struct strv build = {0};
 	int e = view_load(ctx, r, &v);
 
+	if (e == 0)
+		gen_access_build_users(ctx, r, &build);
 	for (size_t i = 0; e == 0 && i < v.db.passwd.n; i++) {
 		const struct user *u = &v.db.passwd.v[i];
 		if ((long)u->uid < v.uid_min || (long)u->uid > v.uid_max || allowed_user(ctx, u->name))
 			continue;
-		result_add_finding(r, "/etc/passwd", u->line, u->name, u->name,
-				   "regular account '%s' (uid %u, shell %s, home %s) is baked into the image; safe: "
-				   "remove build and provisioning users (userdel -r %s) or list it in "
-				   "accounts.allowed_users", u->name, (unsigned)u->uid, *u->shell ? u->shell : "/bin/sh",
-				   u->home, u->name);
+		if (strv_has(&build, u->name))
+			result_add_finding(r, "/etc/passwd", u->line, "build-user", u->name,
+					   "build user '%s' (uid %u) is baked into the image; the deprovision step "
+					   "removes it last (waagent -deprovision+user, or userdel -r %s)", u->name,
+					   (unsigned)u->uid, u->name);
+		else
+			result_add_finding(r, "/etc/passwd", u->line, u->name, u->name,
+					   "regular account '%s' (uid %u, shell %s, home %s) is baked into the image: "
+					   "remove it in the build (userdel -r %s), name it in remediate.build_users for "
+					   "the deprovision step, or list it in accounts.allowed_users", u->name,
+					   (unsigned)u->uid, *u->shell ? u->shell : "/bin/sh", u->home, u->name);
 	}
+	strv_free(&build);
 	view_free(&v);
 	return e < 0 ? e : 0;
 }
@@ -244,14 +267,25 @@ static bool sudo_item_exists(const struct acctview *v, const struct sudoers *s, 
 	return users_find(&v->db.passwd, item) != NULL;
 }
 
+/* Whether every item of a sudoers user list is a build user by exact name. */
+static bool only_build_users(const struct strv *items, const struct strv *build)
+{
+	for (size_t i = 0; i < items->n; i++)
+		if (!strv_has(build, items->v[i]))
+			return false;
+	return items->n > 0;
+}
+
 static int acct_sudoers_nopasswd(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct acctview v = {0};
 	struct sudoers s = {0};
+	struct strv build = {0};
 	int e = view_load(ctx, r, &v);
 
 	if (e != 0)
 		goto out;
+	gen_access_build_users(ctx, r, &build);
 	e = sudoers_load(&ctx->fs, &s);
 	if (e == -ENOENT) {
 		result_skip(r, "no %s: sudo is not installed", SUDOERS_MAIN);
@@ -269,7 +303,8 @@ static int acct_sudoers_nopasswd(struct cg_ctx *ctx, struct cg_result *r)
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		const struct sudo_rule *ru = &s.v[i];
-		if (ru->kind == SUDO_USERSPEC && ru->nopasswd)
+		/* a grant to build users only is gen.build-user-access's finding, removed in the last phase */
+		if (ru->kind == SUDO_USERSPEC && ru->nopasswd && !only_build_users(&ru->users, &build))
 			result_add_finding(r, ru->file, ru->line, ru->nopasswd_all ? "nopasswd-all" : "nopasswd", ru->text,
 					   "NOPASSWD grant%s: '%s'; safe: require the password (drop NOPASSWD) or "
 					   "remove the build user's rule", ru->nopasswd_all ? " of every command" : "",
@@ -292,6 +327,7 @@ static int acct_sudoers_nopasswd(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_finding(r, s.diags[i].file, s.diags[i].line, "syntax", NULL,
 				   "%s; sudo stops at a sudoers error, fix the file", s.diags[i].msg);
 out:
+	strv_free(&build);
 	sudoers_free(&s);
 	view_free(&v);
 	return e < 0 ? e : 0;
@@ -901,8 +937,12 @@ static const struct cg_check acct_checks[] = {
 		.severity = CG_SEV_HIGH, .modes = CG_ANYWHERE, .remediation = "remove-user",
 		.refs = CG_REFS("ASB UnnecessaryAccountsAreRemoved", "Lynis AUTH-9234"),
 		.description = "Regular accounts (uid between login.defs UID_MIN and UID_MAX) not listed in "
-			       "accounts.allowed_users: packer, vagrant, the admin waagent created. Removal is "
-			       "guarded (userdel -r).",
+			       "accounts.allowed_users. Build users (packer, vagrant, waagent's provisioned admin, "
+			       "remediate.build_users) are judged last: capgate run and wait skip them, and so does "
+			       "capgate fix --phase last in a live VM, because the deprovision step that follows "
+			       "removes them (waagent -deprovision+user, or userdel -r); capgate-final checks that it "
+			       "did. capgate never deletes accounts: any other account is reported for the build to "
+			       "remove.",
 		.run = acct_leftover_users,
 	},
 	{
@@ -912,7 +952,8 @@ static const struct cg_check acct_checks[] = {
 				"SSG sudo_remove_no_authenticate"),
 		.description = "NOPASSWD rules and '!authenticate' defaults in /etc/sudoers and everything it "
 			       "includes (#include/@include, #includedir/@includedir with sudo's file-name rule), "
-			       "and rules naming users or groups that do not exist (a leftover sudoers.d/waagent).",
+			       "and rules naming users or groups that do not exist (a leftover sudoers.d/waagent). A "
+			       "NOPASSWD grant to build users only is gen.build-user-access's finding (removed last).",
 		.run = acct_sudoers_nopasswd,
 	},
 	{

@@ -16,3 +16,4 @@ extern const struct cg_family family_audit;
 extern const struct cg_family family_agent;
 extern const struct cg_family family_pkg;
 extern const struct cg_family family_os;
+extern const struct cg_family family_azure;

@@ -157,6 +157,12 @@ static const char *foreign_reason(const struct dpkg_pkg *pkg, const char *best)
 	return NULL;
 }
 
+/* capgate's own package: installed from a local .deb by the build (docs/packer.md), known here */
+static bool is_capgate(const struct dpkg_pkg *pkg)
+{
+	return streq(pkg->name, "capgate");
+}
+
 static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
 {
 	const struct provenance *p = provenance_get(ctx, r);
@@ -164,7 +170,7 @@ static int os_foreign_packages(struct cg_ctx *ctx, struct cg_result *r)
 	if (p->lists > 0)
 		for (size_t i = 0; i < p->db.n; i++) {
 			const struct dpkg_pkg *pkg = &p->db.v[i];
-			const char *why = dpkg_is_installed_state(pkg) ? foreign_reason(pkg, p->best[i]) : NULL;
+			const char *why = dpkg_is_installed_state(pkg) && !is_capgate(pkg) ? foreign_reason(pkg, p->best[i]) : NULL;
 			if (why && !hsys_cfg_list_match(ctx, "allow_packages", pkg->name))
 				result_add_finding(r, "/var/lib/dpkg/status", pkg->line, pkg->name, pkg->version,
 						   "'%s' %s %s", pkg->name, pkg->version ? pkg->version : "", why);
@@ -310,12 +316,14 @@ static const struct cg_check os_checks[] = {
 	{
 		.id = "os.release-extended-support",
 		.title = "the release is in regular support",
-		.severity = CG_SEV_MEDIUM,
+		/* a warning: the release still gets security updates (os.release-eol blocks past them) */
+		.severity = CG_SEV_LOW,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("distro-info-data"),
 		.remediation = NULL,
 		.description = "Fails when the release is past its regular end of life and lives on LTS (Debian) or ESM "
-			       "(Ubuntu) only.",
+			       "(Ubuntu) only: a low warning, since the release still has security support; past "
+			       "that, os.release-eol blocks.",
 		.run = os_release_extended_support,
 	},
 	{
@@ -337,7 +345,8 @@ static const struct cg_check os_checks[] = {
 		.refs = CG_REFS("Lynis PKGS-7345"),
 		.remediation = NULL,
 		.description = "Installed packages that no downloaded package list offers, or that are newer than any "
-			       "list offers: local .debs, removed repositories. hardening.allow_packages exempts names.",
+			       "list offers: local .debs, removed repositories. capgate's own package is known; "
+			       "hardening.allow_packages exempts other names.",
 		.run = os_foreign_packages,
 	},
 	{

@@ -29,6 +29,7 @@ const struct cg_family *const registry_families[] = {
 	&family_agent,
 	&family_pkg,
 	&family_os,
+	&family_azure,
 	NULL,
 };
 

@@ -37,6 +37,12 @@ static const struct strv *scope_of(const struct cg_ctx *ctx, enum secret_owner o
 	return cc && cc->paths.n ? &cc->paths : NULL;
 }
 
+static const struct strv *scope_of_orphans(const struct cg_ctx *ctx)
+{
+	const struct cg_check_config *cc = ctx->cfg ? config_for_check(ctx->cfg, "secrets.orphaned-homes") : NULL;
+	return cc && cc->paths.n ? &cc->paths : NULL;
+}
+
 /* ---- the shared content scan ---- */
 
 static void content_free(void *p)
@@ -60,6 +66,7 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 	struct safefs_walk_ops tap_ops;
 	struct perm_tap *tap = NULL;
 	bool everywhere = false;
+	struct strv all = {0};
 	int r;
 
 	if (s) {
@@ -78,8 +85,22 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 			everywhere = true;
 		else
 			for (size_t k = 0; k < sc->n; k++)
-				strv_push(&o.starts, sc->v[k]);
+				strv_push(&all, sc->v[k]);
 	}
+	/* one walk per directory: scopes the checks share or nest are walked once (a file walked
+	 * twice would be reported twice) */
+	for (size_t k = 0; k < all.n; k++) {
+		bool covered = false;
+		for (size_t m = 0; m < all.n && !covered; m++) {
+			struct strv one = {.v = &all.v[m], .n = 1};
+			if (m != k && secretscan_in_scope(&one, all.v[k]) &&
+			    (!streq(all.v[m], all.v[k]) || m < k))
+				covered = true;
+		}
+		if (!covered)
+			strv_push(&o.starts, all.v[k]);
+	}
+	strv_free(&all);
 	if (everywhere) {
 		strv_free(&o.starts);
 		strv_push(&o.starts, "/");
@@ -192,6 +213,8 @@ static const struct path_rule path_rules[] = {
 	 KEYS("refresh_token", "private_key", "client_secret"), "gcloud legacy credentials"},
 	{SO_CLOUD, true, ".config/gcloud/legacy_credentials/*/.boto", "gcloud-adc", J_KEYS,
 	 KEYS("gs_oauth2_refresh_token", "gs_secret_access_key", "aws_secret_access_key"), "gcloud legacy boto file"},
+	{SO_CLOUD, true, ".s3cfg", "s3cmd-credentials", J_KEYS,
+	 KEYS("secret_key", "access_token"), "s3cmd credentials"},
 	{SO_CLOUD, true, ".boto", "boto-credentials", J_KEYS,
 	 KEYS("gs_oauth2_refresh_token", "gs_secret_access_key", "aws_secret_access_key"), "boto credentials"},
 
@@ -207,6 +230,12 @@ static const struct path_rule path_rules[] = {
 	{SO_TOOL, true, ".pypirc", "pypirc-password", J_KEYS, KEYS("password"), "PyPI upload password"},
 	{SO_TOOL, true, ".config/pip/pip.conf", "pip-index-password", J_URLS, NULL, "pip index URL with a password"},
 	{SO_TOOL, true, ".docker/config.json", "docker-auth", J_DOCKER, NULL, "Docker registry credential"},
+	{SO_TOOL, true, ".dockercfg", "docker-auth", J_DOCKER, NULL, "Docker registry credential (legacy .dockercfg)"},
+	{SO_TOOL, true, ".config/rclone/rclone.conf", "rclone-credentials", J_KEYS,
+	 KEYS("pass", "password", "password2", "secret_access_key", "client_secret", "token", "key"),
+	 "rclone remote credential (obscured passwords are reversible)"},
+	{SO_TOOL, true, ".vnc/passwd", "vnc-password", J_NONEMPTY, NULL,
+	 "VNC password file (DES with a published fixed key: reversible)"},
 	{SO_TOOL, true, ".kube/config", "kubeconfig-credential", J_KEYS,
 	 KEYS("token", "client-key-data", "password", "id-token", "refresh-token", "client-secret"), "kubeconfig credential"},
 	{SO_TOOL, false, "/etc/kubernetes/admin.conf", "kubeconfig-credential", J_KEYS,
@@ -429,6 +458,8 @@ static void judge_docker(struct cg_result *r, const char *path, const struct pat
 	if (!j)
 		return;
 	auths = json_object_get(j, "auths");
+	if (!auths && endswith(path, "/.dockercfg"))
+		auths = j; /* the legacy file is the auths object itself */
 	json_object_foreach(auths, reg, a) {
 		static const char *const fields[] = {"auth", "identitytoken", "registrytoken", "password"};
 		for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
@@ -626,30 +657,157 @@ static void expand(struct expand *x, const char *done, const char *rest)
 	closedir(d);
 }
 
-/* Every home in the image's passwd (service accounts too), plus /root when passwd lacks it. */
+/* Dotfiles a person's (or a build's) home holds and a package's state directory does not. */
+static const char *const home_marks[] = {
+	".bash_history", ".zsh_history", ".bashrc", ".profile", ".bash_logout", ".ssh", ".aws", ".azure", ".docker",
+	".kube", ".gitconfig", ".git-credentials", ".npmrc", ".pgpass", ".netrc", ".python_history", ".viminfo",
+	".lesshst", ".mysql_history", ".psql_history", ".config", ".cache", ".local", ".ansible", ".boto", ".s3cfg",
+};
+
+/* The marks in DIR, comma-separated, or NULL when it has none. */
+static char *home_marks_in(struct cg_ctx *ctx, struct cg_result *r, const char *dir)
+{
+	struct strbuf sb = {0};
+
+	for (size_t i = 0; i < ELEMENTSOF(home_marks); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, home_marks[i]);
+		struct stat st;
+		int e = safefs_lstat(&ctx->fs, p, &st);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+			result_add_error(r, p, e, "cannot stat");
+		if (e == 0 && !S_ISLNK(st.st_mode)) {
+			if (sb.len)
+				strbuf_puts(&sb, ", ");
+			strbuf_puts(&sb, home_marks[i]);
+		}
+	}
+	return sb.buf;
+}
+
+/* Directories right under PARENT (never through a link). */
+static void subdirs(struct cg_ctx *ctx, struct cg_result *r, const char *parent, struct strv *out)
+{
+	_cleanup_close_ int fd = safefs_open_dir(&ctx->fs, parent);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0) {
+		if (fd != -ENOENT && fd != -ENOTDIR)
+			result_add_error(r, parent, fd, "cannot open");
+		return;
+	}
+	d = util_fdopendir(&fd);
+	if (!d) {
+		result_add_error(r, parent, -errno, "cannot list");
+		return;
+	}
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		struct stat st;
+		int e;
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s", parent, de->d_name);
+		e = safefs_lstat(&ctx->fs, p, &st);
+		if (e < 0 && e != -ENOENT)
+			result_add_error(r, p, e, "cannot stat");
+		else if (e == 0 && S_ISDIR(st.st_mode))
+			strv_push(out, p);
+	}
+	if (errno) /* a listing cut short: homes may be missing */
+		result_add_error(r, parent, -errno, "cannot list");
+	closedir(d);
+}
+
+static bool strv_has(const struct strv *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (streq(l->v[i], s))
+			return true;
+	return false;
+}
+
+/* Homes whose account is gone: every directory under /home, and directories under /var/lib,
+ * /srv and /opt holding a home's dotfiles, that no passwd entry names (userdel without -r). */
+static void orphaned_homes(struct cg_ctx *ctx, struct cg_result *r, const struct strv *passwd_homes,
+			   struct strv *orphans, struct strv *marks)
+{
+	static const char *const parents[] = {"/home", "/var/lib", "/srv", "/opt"};
+
+	for (size_t i = 0; i < ELEMENTSOF(parents); i++) {
+		struct strv dirs = {0};
+		subdirs(ctx, r, parents[i], &dirs);
+		for (size_t k = 0; k < dirs.n; k++) {
+			char *m;
+			if (strv_has(passwd_homes, dirs.v[k]) || streq(dirs.v[k], "/home/lost+found"))
+				continue;
+			m = home_marks_in(ctx, r, dirs.v[k]);
+			/* under /home a directory is a home by place; elsewhere only by its dotfiles */
+			if (!m && i > 0)
+				continue;
+			strv_push(orphans, dirs.v[k]);
+			strv_push(marks, m ? m : "");
+			free(m);
+		}
+		strv_free(&dirs);
+	}
+}
+
+/* Every home: the image's passwd (service accounts too), /root, every directory under /home and
+ * the homes of removed users (orphaned_homes). */
 static size_t homes_of(struct cg_ctx *ctx, struct cg_result *r, struct strv *homes)
 {
 	const struct users *u;
 	_cleanup_free_ const char **hv = NULL;
+	struct strv orphans = {0}, marks = {0};
 	int e = 0;
 	size_t n;
-	bool root = false;
 
 	u = ctx_users(ctx, &e);
 	if (!u) {
 		if (e != -ENOENT)
 			result_add_error(r, "/etc/passwd", e, "cannot read");
-		strv_push(homes, "/root");
-		return homes->n;
+	} else {
+		n = users_homes(u, &hv);
+		for (size_t i = 0; i < n; i++)
+			strv_push(homes, hv[i]);
 	}
-	n = users_homes(u, &hv);
-	for (size_t i = 0; i < n; i++) {
-		root |= streq(hv[i], "/root");
-		strv_push(homes, hv[i]);
-	}
-	if (!root)
+	if (!strv_has(homes, "/root"))
 		strv_push(homes, "/root");
+	orphaned_homes(ctx, r, homes, &orphans, &marks);
+	for (size_t i = 0; i < orphans.n; i++)
+		strv_push(homes, orphans.v[i]);
+	strv_free(&orphans);
+	strv_free(&marks);
 	return homes->n;
+}
+
+static int secrets_orphaned_homes(struct cg_ctx *ctx, struct cg_result *r)
+{
+	const struct users *u;
+	_cleanup_free_ const char **hv = NULL;
+	struct strv homes = {0}, orphans = {0}, marks = {0};
+	int e = 0;
+
+	u = ctx_users(ctx, &e);
+	if (!u) {
+		/* without passwd every home would look orphaned: judge nothing rather than everything */
+		if (e != -ENOENT)
+			result_add_error(r, "/etc/passwd", e, "cannot read");
+		return 0;
+	}
+	for (size_t i = 0, n = users_homes(u, &hv); i < n; i++)
+		strv_push(&homes, hv[i]);
+	strv_push(&homes, "/root");
+	orphaned_homes(ctx, r, &homes, &orphans, &marks);
+	for (size_t i = 0; i < orphans.n; i++)
+		if (secretscan_in_scope(scope_of_orphans(ctx), orphans.v[i]))
+			result_add_finding(r, orphans.v[i], 0, "orphaned-home", NULL,
+					   "home of a removed account (no passwd entry names it)%s%s; no account can need "
+					   "it: remove the tree", marks.v[i][0] ? "; holds " : "", marks.v[i]);
+	strv_free(&homes);
+	strv_free(&orphans);
+	strv_free(&marks);
+	return 0;
 }
 
 static int path_rules_run(struct cg_ctx *ctx, struct cg_result *r, enum secret_owner ow)
@@ -737,7 +895,8 @@ static const struct cg_check secrets_checks[] = {
 		.remediation = "remove-file",
 		.description = ".git-credentials, .netrc, .pgpass, .my.cnf, .npmrc/.yarnrc.yml tokens, .pypirc, "
 			       "Docker config.json auths, kubeconfig tokens and client keys, gh hosts.yml, "
-			       "python-gitlab and hub tokens, in every home of the image's passwd. A file fires only "
+			       "python-gitlab and hub tokens, legacy .dockercfg, rclone.conf and .vnc/passwd, in every "
+			       "home (passwd homes, /root, /home/*, and homes of removed users). A file fires only "
 			       "when it really carries a credential (an .npmrc with only fund=false does not).",
 		.run = secrets_tool_credentials,
 	},
@@ -761,14 +920,31 @@ static const struct cg_check secrets_checks[] = {
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("gitleaks", "trufflehog", "detect-secrets", "secretlint"),
 		.remediation = "remove-file", /* guarded (remediate/plan.c); a blank-the-line action is not built yet */
-		.description = "Prefixed tokens (GitHub, GitLab, npm, PyPI, Docker Hub, Slack, Stripe, Google API, "
-			       "Azure AD client secret, AWS key id), context rules (AWS secret key, Azure storage key "
-			       "and SAS signature, password in a URL, password/secret assignments with real entropy) "
-			       "and JWTs in any file in scope, shell histories included. Example values, placeholders, "
-			       "template references, public keys, certificates, hashes and UUIDs are not findings. "
-			       "One Vectorscan streaming pass finds the files that hit; only those are read again "
-			       "to locate lines. ELF and compressed files are skipped by content sniffing.",
+		.description = "About 75 vendor token formats (GitHub, GitLab, npm, PyPI, Slack, Vault, OpenAI, Anthropic, "
+			       "Azure DevOps and identifiable keys, AWS session tokens ...; docs/secrets.md lists them) "
+			       "with checksums or structure validated where the format has them; context rules (AWS "
+			       "secret key, Azure storage key and SAS signature, password in a URL, JWT); old formats "
+			       "(Jenkins secrets, weak htpasswd hashes, Wi-Fi PSKs); credentials on command lines "
+			       "(curl -u, --password, mysql -p, sshpass, docker/az login -p, htpasswd -b, smbclient "
+			       "-U user%pass, PGPASSWORD=) in scripts, units, cron and histories; and a keyword-"
+			       "assignment engine that reads INI, YAML, JSON, TOML, XML, .properties, shell, systemd and "
+			       "source assignments by the line's syntax and scores the key's name. Placeholders, "
+			       "references, hashes, public keys and UUIDs are not findings. One Vectorscan pass finds "
+			       "the files that hit; only those are read again.",
 		.run = secrets_tokens,
+	},
+	{
+		.id = "secrets.orphaned-homes",
+		.title = "no homes of removed accounts",
+		.severity = CG_SEV_HIGH,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("userdel(8) without -r", "virt-sysprep (only /root and /home/*)"),
+		.remediation = "remove-tree", /* guarded (remediate/plan.c) */
+		.description = "A home directory no passwd entry names: every directory under /home, and directories "
+			       "under /var/lib, /srv and /opt that hold a home's dotfiles (.bash_history, .ssh, .aws, "
+			       ".profile ...). A build user removed with userdel (without -r) leaves one behind, with "
+			       "its histories and credentials; the secrets.* path rules look into these homes too.",
+		.run = secrets_orphaned_homes,
 	},
 };
 

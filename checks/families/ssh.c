@@ -371,7 +371,7 @@ static int ssh_idle_timeouts(struct cg_ctx *ctx, struct cg_result *r)
 	int e = ssh_load(ctx, r, &c);
 	if (e == 0) {
 		judge(r, &c, "clientaliveinterval", "ClientAliveInterval", positive, NULL,
-		      "a positive interval such as 300 (idle sessions are probed and dropped)");
+		      "a positive interval such as 180 (Azure: 30-235) (idle sessions are probed and dropped)");
 		judge(r, &c, "clientalivecountmax", "ClientAliveCountMax", count_positive, NULL,
 		      "1 to 3 (0 disables the idle disconnect)");
 		judge(r, &c, "logingracetime", "LoginGraceTime", grace_ok, NULL, "60 seconds or less, not 0 (unlimited)");

@@ -2,6 +2,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The check of the family a rule reports to (index into the family table). */
 enum secret_owner {
@@ -47,6 +48,38 @@ struct secret_rule {
 extern const struct secret_rule secret_rules[];
 extern const size_t secret_nrules;
 
+/* A set of rules (by index into secret_rules). */
+#define SECRET_MAX_RULES 256
+struct secret_mask {
+	uint64_t w[SECRET_MAX_RULES / 64];
+};
+
+static inline void secret_mask_set(struct secret_mask *m, size_t i)
+{
+	m->w[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static inline void secret_mask_clear(struct secret_mask *m, size_t i)
+{
+	m->w[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+static inline bool secret_mask_has(const struct secret_mask *m, size_t i)
+{
+	return (m->w[i / 64] >> (i % 64)) & 1;
+}
+
+static inline bool secret_mask_any(const struct secret_mask *m)
+{
+	for (size_t i = 0; i < SECRET_MAX_RULES / 64; i++)
+		if (m->w[i])
+			return true;
+	return false;
+}
+
+/* The index of the rule named ID, or -1. */
+int secret_rule_index(const char *id);
+
 /* Third-party trees (node_modules, site-packages, docs, tests, examples) where heuristic rules
  * meet documentation and code far more often than credentials (gitleaks' global allow-list). */
 bool secret_path_is_vendored(const char *path);
@@ -59,6 +92,25 @@ bool secret_is_placeholder(const char *s, size_t n);
 bool secret_value_is_credential(const char *s, size_t n);
 /* Cut the value out of "key = 'value'" style text starting at P (after the key). */
 void secret_cut_value(const char *p, const char *end, const char **v, size_t *n);
+
+/* GitHub and npm tokens: do the last 6 of the 36 characters after the prefix hold the base62
+ * CRC-32 of the first 30? */
+bool secret_base62_crc_ok(const char *body, size_t n);
+
+/* The keyword-assignment engine (secretassign.c). How much the name of KEY says "credential":
+ * 0 not at all (password_file, token_type, public_key), 1 weakly (auth, pass), 2 plainly
+ * (DB_PASSWORD, genericToken, some_api_token_123, client_secret). */
+int secret_key_score(const char *key, size_t n);
+/* Is V a literal credential under a key of SCORE (no placeholder, reference, hash or code)? */
+bool secret_assigned_value_ok(const char *v, size_t n, int score, bool password_key);
+bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand *c);
+/* Credentials on command lines (secretassign.c). */
+bool secret_judge_cli_user(const struct secret_rule *rule, struct secret_cand *c);
+bool secret_judge_cli_smb(const struct secret_rule *rule, struct secret_cand *c);
+bool secret_judge_cli_password_option(const struct secret_rule *rule, struct secret_cand *c);
+bool secret_judge_cli_short_p(const struct secret_rule *rule, struct secret_cand *c);
+bool secret_judge_cli_htpasswd(const struct secret_rule *rule, struct secret_cand *c);
+bool secret_judge_cli_env(const struct secret_rule *rule, struct secret_cand *c);
 
 /* Private-key confirmation (secretkeys.c). Read the PEM block (or PuTTY file) at C->abs_from
  * of C->fd and judge it with OpenSSL; always keeps the match, the message says how sure. */

@@ -26,9 +26,8 @@
 				   * ~15 ms of futex calls and context switches on a stock rootfs) */
 #define MAX_MATCHES_PER_BLOCK 4096
 #define MAX_WORKERS 64
-#define MAX_RULES 64
+#define MAX_RULES SECRET_MAX_RULES
 
-_Static_assert(sizeof(uint64_t) * 8 >= 48, "rule mask");
 
 /* ---- the compiled databases: a pure function of the rule table, built once per process ----
  * Compiling costs more than scanning a stock image: the detection database ~30 ms, a location
@@ -42,7 +41,7 @@ static struct {
 	int err;
 	pthread_mutex_t locate_mu;
 	hs_database_t *locate[MAX_RULES]; /* block, leftmost start of match; one per rule */
-	uint64_t locate_failed;
+	struct secret_mask locate_failed;
 } dbs = {.once = PTHREAD_ONCE_INIT, .locate_mu = PTHREAD_MUTEX_INITIALIZER};
 
 /* Rules FIRST..FIRST+N-1 in one database; each pattern reports under its rule index. */
@@ -170,12 +169,12 @@ static hs_database_t *dbs_locate(size_t rule)
 	hs_database_t *db;
 
 	pthread_mutex_lock(&dbs.locate_mu);
-	if (!dbs.locate[rule] && !(dbs.locate_failed & (UINT64_C(1) << rule))) {
+	if (!dbs.locate[rule] && !secret_mask_has(&dbs.locate_failed, rule)) {
 		dbs.locate[rule] = prebuilt_load((uint32_t)rule);
 		if (!dbs.locate[rule])
 			dbs.locate[rule] = compile(HS_MODE_BLOCK, HS_FLAG_SOM_LEFTMOST, rule, 1);
 		if (!dbs.locate[rule])
-			dbs.locate_failed |= UINT64_C(1) << rule;
+			secret_mask_set(&dbs.locate_failed, rule);
 	}
 	db = dbs.locate[rule];
 	pthread_mutex_unlock(&dbs.locate_mu);
@@ -213,7 +212,7 @@ struct worker {
 	struct engine *eng;
 	pthread_t tid;
 	hs_scratch_t *scratch;
-	uint64_t locate_fit; /* rules whose location database SCRATCH fits */
+	struct secret_mask locate_fit; /* rules whose location database SCRATCH fits */
 	hs_stream_t *stream;
 	char *buf;
 	/* per-worker results, merged at the end */
@@ -306,7 +305,7 @@ static void add_finding(struct worker *w, enum secret_owner ow, const char *path
 
 static int on_detect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ud)
 {
-	*(uint64_t *)ud |= UINT64_C(1) << id;
+	secret_mask_set(ud, id);
 	return 0;
 }
 
@@ -355,7 +354,7 @@ struct kept {
 };
 
 static void judge_block(struct worker *w, struct job *j, int fd, const char *blk, size_t blen,
-			unsigned long long babs, unsigned bline, unsigned long long done, uint64_t mask,
+			unsigned long long babs, unsigned bline, unsigned long long done, const struct secret_mask *mask,
 			struct kept **kv, size_t *kn)
 {
 	unsigned line = bline;
@@ -364,14 +363,14 @@ static void judge_block(struct worker *w, struct job *j, int fd, const char *blk
 	w->nm = 0;
 	for (size_t i = 0; i < secret_nrules && w->nm < MAX_MATCHES_PER_BLOCK; i++) {
 		hs_database_t *db;
-		if (!(mask & (UINT64_C(1) << i)) || !secret_rules[i].judge)
+		if (!secret_mask_has(mask, i) || !secret_rules[i].judge)
 			continue;
 		db = dbs_locate(i);
-		if (!db || (!(w->locate_fit & (UINT64_C(1) << i)) && hs_alloc_scratch(db, &w->scratch) != HS_SUCCESS)) {
+		if (!db || (!secret_mask_has(&w->locate_fit, i) && hs_alloc_scratch(db, &w->scratch) != HS_SUCCESS)) {
 			w->rc = -EIO;
 			return;
 		}
-		w->locate_fit |= UINT64_C(1) << i;
+		secret_mask_set(&w->locate_fit, i);
 		if (hs_scan(db, blk, (unsigned)blen, 0, w->scratch, on_locate, w) == HS_INVALID) {
 			w->rc = -EIO;
 			return;
@@ -384,7 +383,7 @@ static void judge_block(struct worker *w, struct job *j, int fd, const char *blk
 		const struct secret_rule *r = &secret_rules[m->id];
 		struct secret_cand c;
 
-		if (!(mask & (UINT64_C(1) << m->id)) || !r->judge)
+		if (!secret_mask_has(mask, m->id) || !r->judge)
 			continue;
 		/* same rule, same start: only the longest; a span inside the previous one: skip */
 		if (i > 0 && w->m[i - 1].id == m->id && w->m[i - 1].from == m->from)
@@ -427,7 +426,7 @@ static bool kept_overlaps(const struct kept *a, const struct kept *b)
 }
 
 /* Second pass over a file that hit: exact lines and judgment, in newline-cut blocks. */
-static void locate_file(struct worker *w, struct job *j, int fd, uint64_t mask)
+static void locate_file(struct worker *w, struct job *j, int fd, const struct secret_mask *mask)
 {
 	const struct secretscan_opts *o = w->eng->o;
 	char *buf = w->buf;
@@ -516,7 +515,7 @@ static void scan_job(struct worker *w, struct job *j)
 	struct safefs_entry e = {.dirfd = j->dir->fd, .name = j->name, .path = j->path, .st = &j->st};
 	_cleanup_close_ int fd = safefs_open_entry(&e);
 	unsigned long long total = 0;
-	uint64_t hits = 0;
+	struct secret_mask hits = {{0}};
 	bool first = true;
 
 	if (fd < 0) {
@@ -564,20 +563,20 @@ static void scan_job(struct worker *w, struct job *j)
 	hs_reset_stream(w->stream, 0, w->scratch, on_detect, &hits);
 	w->bytes += total;
 	/* drop rules whose companion did not hit, and helpers */
-	uint64_t raw = hits;
+	struct secret_mask raw = hits;
 	for (size_t i = 0; i < secret_nrules; i++) {
 		const struct secret_rule *r = &secret_rules[i];
-		if (r->owner == SO_HELPER || (r->requires >= 0 && !(raw & (UINT64_C(1) << r->requires))))
-			hits &= ~(UINT64_C(1) << i);
+		if (r->owner == SO_HELPER || (r->requires >= 0 && !secret_mask_has(&raw, (size_t)r->requires)))
+			secret_mask_clear(&hits, i);
 	}
-	if (hits && secret_path_is_vendored(j->path))
+	if (secret_mask_any(&hits) && secret_path_is_vendored(j->path))
 		for (size_t i = 0; i < secret_nrules; i++)
 			if (secret_rules[i].context)
-				hits &= ~(UINT64_C(1) << i);
-	if (!hits)
+				secret_mask_clear(&hits, i);
+	if (!secret_mask_any(&hits))
 		return;
 	w->hit_files++;
-	locate_file(w, j, fd, hits);
+	locate_file(w, j, fd, &hits);
 }
 
 static void *worker_main(void *ud)
@@ -834,13 +833,13 @@ void secretscan_free(struct secretscan *s)
 	*s = (struct secretscan){0};
 }
 
-int secretscan_detect_buffer(const char *buf, size_t len, size_t split, uint64_t *hits)
+int secretscan_detect_buffer(const char *buf, size_t len, size_t split, struct secret_mask *hits)
 {
 	hs_scratch_t *scratch = NULL;
 	hs_stream_t *st = NULL;
 	int r = dbs_get();
 
-	*hits = 0;
+	*hits = (struct secret_mask){{0}};
 	if (r < 0)
 		return r;
 	if (split > len)

@@ -62,8 +62,8 @@ void secretscan_free(struct secretscan *s);
 bool secretscan_in_scope(const struct strv *prefixes, const char *path);
 
 /* Detection over one buffer fed to the stream in two pieces split at SPLIT (for tests and the
- * fuzzer): bit i of *HITS is set when rule i matched. Returns 0 or -EIO. */
-int secretscan_detect_buffer(const char *buf, size_t len, size_t split, uint64_t *hits);
+ * fuzzer): rule i is in *HITS when it matched. Returns 0 or -EIO. */
+int secretscan_detect_buffer(const char *buf, size_t len, size_t split, struct secret_mask *hits);
 
 /* Every database serialized, in the layout the build-time blob (secretscan_prebuilt) has; for
  * checks/prebuild/secretdb_gen.c. *OUT is malloc'd. Returns 0 or -errno. */

@@ -1,11 +1,26 @@
-# An Azure image build gated by capgate (Packer 1.6+ HCL2; azure-arm is built into Debian's
-# packer 1.6.6 — newer Packer needs a required_plugins block for azure, see README).
+# An Azure image build gated by capgate (docs/packer.md).
 #
-# Order matters: capgate judges (and with --remediate cleans) the image while Packer's SSH
-# session is alive, the final check runs once more read-only, and waagent's deprovision comes
-# last because it deletes the SSH user Packer is logged in as.
-#
+#   packer init azure-capgate.pkr.hcl      # Packer >= 1.7: fetches the azure plugin
 #   packer build -var-file=azure.pkrvars.hcl -var capgate_deb=./capgate_0.1.0_amd64.deb azure-capgate.pkr.hcl
+#
+# Packer 1.6 (Debian 12's packer 1.6.6) has azure-arm built in and cannot parse the `packer`
+# block: delete the lines between "packer>=1.7: begin" and "packer>=1.7: end".
+#
+# The steps between "capgate flow: begin" and "capgate flow: end" are the tested flow: the VM
+# end-to-end test (tests/e2e) runs exactly these lines, and CI checks that every shipped template
+# carries them unchanged. Each step fails the build when it fails (`set -e`; Packer's
+# execute_command runs `sh FILE`, which ignores the options of the inline shebang).
+
+# packer>=1.7: begin
+packer {
+  required_plugins {
+    azure = {
+      source  = "github.com/hashicorp/azure"
+      version = ">= 2.0.0"
+    }
+  }
+}
+# packer>=1.7: end
 
 variable "subscription_id" { type = string }
 variable "tenant_id" { type = string }
@@ -26,10 +41,6 @@ variable "image_name" {
 variable "capgate_deb" {
   type        = string
   description = "the capgate .deb to install in the build VM"
-}
-variable "capgate_timeout" {
-  type    = string
-  default = "10m"
 }
 
 source "azure-arm" "debian" {
@@ -52,31 +63,54 @@ source "azure-arm" "debian" {
 build {
   sources = ["source.azure-arm.debian"]
 
-  # your own provisioning goes here
-
+  # install capgate and start its daemon first: it judges what your provisioning leaves behind
   provisioner "file" {
     source      = var.capgate_deb
     destination = "/tmp/capgate.deb"
   }
-
-  # the gate: start the daemon, run the checks with remediation, fail the build when blocked.
-  # `capgate wait` exits 0 ready, 1 blocked (findings printed into the Packer log), 3 error.
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     inline = [
-      "apt-get install -y /tmp/capgate.deb && rm -f /tmp/capgate.deb",
+      "set -e",
+      "apt-get install -y /tmp/capgate.deb",
+      "rm -f /tmp/capgate.deb",
       "systemctl start capgate.service",
-      "capgate wait --trigger --remediate --profile azure --timeout ${var.capgate_timeout}",
-      "systemctl disable --now capgate.service capgate.socket",
-      # read-only final judgement; its verdict stays in the image's journal (capgate-final)
-      "systemctl start capgate-final.service",
     ]
   }
 
-  # generalize: last, since it removes the user Packer is logged in as
+  # ... your own provisioning goes here ...
+
+  # capgate flow: begin
+  # The gate: remediate what has a safe fix, check again, and fail the build unless the image is
+  # ready. `capgate wait` exits 0 ready, 1 blocked (the findings are in this log), 3 error. What
+  # only the last step may fix (the build user's access, host keys) is judged there.
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
-    inline          = ["/usr/sbin/waagent -force -deprovision+user && export HISTSIZE=0 && sync"]
-    inline_shebang  = "/bin/sh -x"
+    inline = [
+      "set -e",
+      "capgate wait --trigger --remediate --timeout 15m",
+    ]
   }
+
+  # The last steps, in one script, because the build user Packer is logged in as is gone when it
+  # ends: turn the daemon off for good; fix what must go last (the build user's keys and sudoers
+  # lines, host keys); generalize (waagent deletes the provisioned user and its own state); judge
+  # what will be captured, read-only (capgate-final; a blocked image fails the build here, and its
+  # findings are printed); arm capgate-seal, which clears what the capture shutdown writes.
+  # The script lives in /dev/shm (never captured) and stays there: Packer cannot log in to clean up.
+  provisioner "shell" {
+    execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
+    remote_folder   = "/dev/shm"
+    skip_clean      = true
+    inline = [
+      "set -e",
+      "systemctl disable --now capgate.service capgate.socket",
+      "capgate fix --phase last",
+      "/usr/sbin/waagent -force -deprovision+user",
+      "systemctl start capgate-final.service || { journalctl -u capgate-final.service --no-pager -o cat -n 300; exit 1; }",
+      "systemctl start capgate-seal.service",
+      "sync",
+    ]
+  }
+  # capgate flow: end
 }

@@ -1,6 +1,8 @@
 # The image build capgate gates, run for real: Packer 1.6's qemu builder boots the cached Debian 12
-# disk under TCG with systemd as PID 1, installs the capgate .deb, starts capgate.service, plants a
-# build's leftovers, runs the gate, runs the final check, and shuts down so the disk is captured.
+# disk under TCG with systemd as PID 1 and logs in as the waagent-provisioned 'packer' user (as on
+# Azure), installs the capgate .deb, starts capgate.service, plants a build's leftovers, and then
+# runs capgate's shipped flow: run.sh puts the lines between "capgate flow: begin" and "capgate flow:
+# end" of packaging/packer/azure-capgate.pkr.hcl, unchanged, in place of the @CAPGATE_FLOW@ line.
 # Every forwarded port is on 127.0.0.1 (the builder's default binds all host addresses).
 
 variable "vmdir" {
@@ -14,26 +16,6 @@ variable "scenario" {
 }
 variable "output_dir" { type = string }
 variable "serial_log" { type = string }
-variable "start_command" {
-  type    = string
-  default = "systemctl start capgate.service && systemctl is-active capgate.service"
-}
-variable "config" {
-  type        = string
-  description = "capgate configuration for the image, installed as /etc/capgate/conf.d/50-e2e.json"
-}
-variable "gate_command" {
-  type    = string
-  # on failure the daemon's journal (what each action did) goes to the build log
-  default = "capgate wait --trigger --remediate --timeout 10m || { rc=$?; journalctl -u capgate.service --no-pager -n 60; exit $rc; }"
-}
-# after the gate: the daemon is stopped and stays off in the image; the last phase (build-user
-# access, host keys) is fixed only now; then capgate-final.service judges, read-only, what will be
-# captured
-variable "final_command" {
-  type    = string
-  default = "systemctl disable --now capgate.service capgate.socket && capgate fix --phase last && systemctl start capgate-final.service && systemctl start capgate-seal.service"
-}
 
 source "qemu" "debian" {
   iso_url          = "${var.vmdir}/disk.img"
@@ -57,16 +39,21 @@ source "qemu" "debian" {
     ["-cpu", "max"],
     ["-kernel", "${var.vmdir}/vmlinuz"],
     ["-initrd", "${var.vmdir}/initrd.img"],
-    ["-append", "root=/dev/vda rw console=ttyS0 net.ifnames=0"],
+    # the Azure agent is installed and enabled as on Azure, but must not run here (it would look
+    # for the wireserver): masked for this boot only, so the captured disk keeps it enabled
+    ["-append", "root=/dev/vda rw console=ttyS0 net.ifnames=0 systemd.mask=walinuxagent.service"],
     ["-serial", "file:${var.serial_log}"],
     ["-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22"],
   ]
   communicator         = "ssh"
   ssh_host             = "127.0.0.1"
-  ssh_username         = "root"
+  ssh_username         = "packer"
   ssh_private_key_file = "${var.vmdir}/id_ed25519"
   ssh_timeout          = "10m"
-  shutdown_command     = "systemctl poweroff"
+  # On Azure the builder powers the VM off through the API. Here Packer must ask over SSH, as the
+  # 'packer' user that waagent has deleted by then (no sudo): it leaves a mark that the root
+  # watcher the install step started turns into `systemctl poweroff`
+  shutdown_command     = "touch /dev/shm/capgate-e2e-poweroff"
   shutdown_timeout     = "3m"
   output_directory     = var.output_dir
   vm_name              = "disk.img"
@@ -79,37 +66,28 @@ build {
     source      = var.deb
     destination = "/tmp/capgate.deb"
   }
-  provisioner "file" {
-    source      = var.config
-    destination = "/tmp/capgate-e2e.json"
-  }
 
-  # install the package as a user would, and start the daemon
+  # install the package as the shipped template does, and start the daemon
   provisioner "shell" {
+    execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     inline = [
       "set -e",
       "systemctl is-system-running --wait || true",
       "test \"$(cat /proc/1/comm)\" = systemd",
-      "dpkg -i /tmp/capgate.deb",
+      "apt-get install -y /tmp/capgate.deb",
       "rm -f /tmp/capgate.deb",
-      "install -D -m 0644 /tmp/capgate-e2e.json /etc/capgate/conf.d/50-e2e.json && rm -f /tmp/capgate-e2e.json",
-      "capgate version",
-      "${var.start_command}",
+      "systemctl start capgate.service",
+      # the test's stand-in for the builder's power-off API call (see shutdown_command)
+      "systemd-run --quiet --unit=capgate-e2e-poweroff sh -c 'while [ ! -e /dev/shm/capgate-e2e-poweroff ]; do sleep 1; done; systemctl poweroff'",
     ]
   }
 
   # what a real build leaves behind (plant.sh); the blocked scenario adds one without a safe fix
   provisioner "shell" {
+    execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     environment_vars = ["SCENARIO=${var.scenario}"]
     script           = "${path.root}/plant.sh"
   }
 
-  # the gate: exits non-zero, and so fails this build, unless the image is ready
-  provisioner "shell" {
-    inline = ["${var.gate_command}"]
-  }
-
-  provisioner "shell" {
-    inline = ["${var.final_command}"]
-  }
+  # @CAPGATE_FLOW@
 }

@@ -20,21 +20,56 @@ tmp="$vm.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 root="$tmp/rootfs"
-# systemd as PID 1, a kernel whose initramfs has virtio and ext4, sshd for Packer, and capgate's
-# runtime libraries (the VM has no network to a mirror, so `dpkg -i` must find them present)
+# systemd as PID 1, a kernel whose initramfs has virtio and ext4, sshd and sudo for Packer, Debian's
+# waagent (its real `-deprovision+user` runs in the shipped flow), and capgate's runtime libraries
+# (the VM has no network to a mirror, so installing the .deb must find them present); AppArmor
+# and the security suite in the sources, as Debian's own cloud images have them
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0 \
+  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,sudo,waagent,apparmor,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0 \
   bookworm "$root" "$mirror" >&2
 
+rm -f "$root/etc/apt/sources.list"
+printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: %s\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+  "http://deb.debian.org/debian" "http://deb.debian.org/debian-security" > "$root/etc/apt/sources.list.d/debian.sources"
 echo capgate-vm > "$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 capgate-vm\n' > "$root/etc/hosts"
 echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' > "$root/etc/fstab"
 mkdir -p "$root/etc/systemd/network"
 printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n' > "$root/etc/systemd/network/10-dhcp.network"
-# the build's SSH key: Packer logs in as root with it (a build user's access is what capgate removes last)
+# What Azure's provisioning leaves in a build VM (waagent, research/deprovision.md): the admin user
+# Packer logs in as ('packer', azure-arm's default), its key, its NOPASSWD grant in
+# /etc/sudoers.d/waagent, and the ovf-env.xml that names it, which `waagent -deprovision+user` reads.
 ssh-keygen -q -t ed25519 -N '' -C capgate-e2e -f "$tmp/id_ed25519"
-install -d -m 700 "$root/root/.ssh"
-install -m 600 "$tmp/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
+chroot "$root" useradd -m -s /bin/bash packer
+install -d -m 700 "$root/home/packer/.ssh"
+install -m 600 "$tmp/id_ed25519.pub" "$root/home/packer/.ssh/authorized_keys"
+chroot "$root" chown -R packer:packer /home/packer/.ssh
+echo 'packer ALL=(ALL) NOPASSWD: ALL' > "$root/etc/sudoers.d/waagent"
+chmod 440 "$root/etc/sudoers.d/waagent"
+install -d -m 700 "$root/var/lib/waagent"
+cat > "$root/var/lib/waagent/ovf-env.xml" <<OVF
+<?xml version="1.0" encoding="utf-8"?>
+<ns0:Environment xmlns:ns0="http://schemas.dmtf.org/ovf/environment/1" xmlns:ns1="http://schemas.microsoft.com/windowsazure">
+  <ns1:ProvisioningSection>
+    <ns1:Version>1.0</ns1:Version>
+    <ns1:LinuxProvisioningConfigurationSet>
+      <ns1:ConfigurationSetType>LinuxProvisioningConfiguration</ns1:ConfigurationSetType>
+      <ns1:HostName>capgate-vm</ns1:HostName>
+      <ns1:UserName>packer</ns1:UserName>
+      <ns1:DisableSshPasswordAuthentication>true</ns1:DisableSshPasswordAuthentication>
+      <ns1:SSH><ns1:PublicKeys><ns1:PublicKey><ns1:Path>/home/packer/.ssh/authorized_keys</ns1:Path><ns1:Value>$(cat "$tmp/id_ed25519.pub")</ns1:Value></ns1:PublicKey></ns1:PublicKeys></ns1:SSH>
+    </ns1:LinuxProvisioningConfigurationSet>
+  </ns1:ProvisioningSection>
+  <ns1:PlatformSettingsSection>
+    <ns1:PlatformSettings>
+      <ns1:ProvisionGuestAgent>true</ns1:ProvisionGuestAgent>
+    </ns1:PlatformSettings>
+  </ns1:PlatformSettingsSection>
+</ns0:Environment>
+OVF
+chmod 600 "$root/var/lib/waagent/ovf-env.xml"
+# what waagent's provisioning writes into sshd_config for a key-only admin (conf_sshd)
+printf 'PasswordAuthentication no\nChallengeResponseAuthentication no\nClientAliveInterval 180\n' >> "$root/etc/ssh/sshd_config"
 systemctl --root="$root" enable systemd-networkd.service ssh.service >&2
 # units that only cost boot time under TCG (measured: e2scrub_reap 10 s) or touch the network
 systemctl --root="$root" mask e2scrub_reap.service e2scrub_all.timer apt-daily.timer \

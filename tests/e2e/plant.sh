@@ -9,20 +9,20 @@ mkdir -p /etc/systemd/system/ssh.service.d
 printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
 	> /etc/systemd/system/ssh.service.d/regenerate-host-keys.conf
 systemctl daemon-reload
-id builder >/dev/null 2>&1 || useradd -m -s /bin/bash builder
+# the build user is 'packer', the account Packer is logged in as (waagent provisioned it)
 # shell histories with a token typed on the command line
 printf 'export AWS_PROFILE=build\ncurl -H "Authorization: token ghp_xxx" https://example.invalid\n' > /root/.bash_history
-printf 'make image\nsudo reboot\n' > /home/builder/.bash_history
-chown builder:builder /home/builder/.bash_history
+printf 'make image\nsudo reboot\n' > /home/packer/.bash_history
+chown packer:packer /home/packer/.bash_history
 # build leftovers in /tmp and /var/tmp
 mkdir -p /tmp/build-cache /var/tmp/packer-build
 echo "build log" > /tmp/build-cache/build.log
 echo "#!/bin/sh" > /var/tmp/packer-build/setup.sh
 # cloud credentials of the build user (a safe fix: remove the file)
-install -d -m 700 -o builder -g builder /home/builder/.aws
+install -d -m 700 -o packer -g packer /home/packer/.aws
 printf '[default]\naws_access_key_id = AKIAQWERTYUIOPASDFGH1\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY\n' \
-	> /home/builder/.aws/credentials
-chown builder:builder /home/builder/.aws/credentials
+	> /home/packer/.aws/credentials
+chown packer:packer /home/packer/.aws/credentials
 if [ "${SCENARIO:-ready}" = blocked ]; then
 	# a swap file (with the pages of the build) that fstab names: no safe automatic fix
 	dd if=/dev/zero of=/swapfile bs=1M count=8 status=none

@@ -1,11 +1,11 @@
 #!/bin/sh
 # The real VM end-to-end test: build (once) the cached Debian 12 disk, build the capgate .deb from
-# BUILD, run the Packer template for each scenario, and judge the result:
+# BUILD, run the Packer template for each scenario with capgate's shipped flow (the "capgate flow"
+# lines of packaging/packer/azure-capgate.pkr.hcl, unchanged) and the default profile, and judge:
 #   ready   - packer succeeds; the captured disk, extracted without mounting (debugfs rdump), is
-#             judged `ready` by `capgate scan --root`
+#             judged `ready` by `capgate scan --root` with the default configuration
 #   blocked - packer fails at the gate, and its log names the check that blocked (gen.swap-files)
 # Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 when all pass, else 1.
-# CAPGATE_E2E_START / _GATE / _FINAL replace the template's commands (for trying other flows);
 # CAPGATE_E2E_KEEP=1 keeps the scratch folder (logs, serial console, captured disk).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +27,11 @@ work=$(mktemp -d /var/tmp/capgate-e2e.XXXXXX)
 [ -n "${CAPGATE_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; exit 1; }
 deb=$(ls "$work"/pkg/capgate_*.deb)
+# the template: the test's VM and setup, and the shipped flow spliced in byte for byte
+mkdir "$work/tpl"
+"$src/tests/packer/template.sh" flow "$src/packaging/packer/azure-capgate.pkr.hcl" >"$work/flow.hcl"
+"$src/tests/packer/template.sh" splice "$here/capgate.pkr.hcl" "$work/flow.hcl" >"$work/tpl/capgate.pkr.hcl"
+cp "$here/plant.sh" "$work/tpl/plant.sh"
 
 fail=0
 blocker=${CAPGATE_E2E_BLOCKER:-gen.swap-files}
@@ -38,12 +43,8 @@ for s in $scenarios; do
 	PACKER_CONFIG_DIR="$work/packer-config" PACKER_CACHE_DIR="$work/packer-cache" \
 	PACKER_LOG=1 PACKER_LOG_PATH="$work/packer-debug-$s.log" \
 	packer build -color=false -timestamp-ui -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
-		-var "config=$here/capgate-e2e.json" \
 		-var "output_dir=$work/out-$s" -var "serial_log=$work/serial-$s.log" \
-		${CAPGATE_E2E_START:+-var "start_command=$CAPGATE_E2E_START"} \
-		${CAPGATE_E2E_GATE:+-var "gate_command=$CAPGATE_E2E_GATE"} \
-		${CAPGATE_E2E_FINAL:+-var "final_command=$CAPGATE_E2E_FINAL"} \
-		"$here/capgate.pkr.hcl" >"$log" 2>&1
+		"$work/tpl/capgate.pkr.hcl" >"$log" 2>&1
 	rc=$?
 	set -e
 	t1=$(now)
@@ -77,18 +78,37 @@ PY
 		mkdir "$tree"
 		# the captured disk, opened without a mount: debugfs copies the tree out of the ext4 image
 		debugfs -R "rdump / $tree" "$img" >"$work/rdump.log" 2>&1 || { cat "$work/rdump.log"; fail=1; continue; }
+		# rdump drops the sticky, setuid and setgid bits: give them back from the image, for the
+		# world-writable directories and the executables (the ones that can carry them)
+		python3 - "$tree" "$img" <<'PY' || { echo "e2e: ready: modes not restored"; fail=1; continue; }
+import os, re, stat, subprocess, sys
+tree, img = sys.argv[1], sys.argv[2]
+paths = []
+for d, dirs, files in os.walk(tree):
+    for n in dirs + files:
+        p = os.path.join(d, n)
+        st = os.lstat(p)
+        if (stat.S_ISDIR(st.st_mode) and st.st_mode & 0o002) or (stat.S_ISREG(st.st_mode) and st.st_mode & 0o111):
+            paths.append(p)
+cmds = "".join('stat "%s"\n' % p[len(tree):] for p in paths)
+out = subprocess.run(["debugfs", "-f", "-", img], input=cmds, capture_output=True, text=True).stdout
+modes = [int(m, 8) for m in re.findall(r"Mode:\s+(0[0-7]+)", out)]
+if len(modes) != len(paths):
+    sys.exit("debugfs gave %d modes for %d paths" % (len(modes), len(paths)))
+for p, m in zip(paths, modes):
+    os.chmod(p, m & 0o7777)
+PY
 		set +e
-		# judged with the image's configuration, not this host's /etc/capgate
+		# judged with the default configuration (the default profile), not this host's /etc/capgate
 		mkdir -p "$work/noconf"
-		CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --config "$here/capgate-e2e.json" \
-			--format json --output "$work/final.json"
+		CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --format json --output "$work/final.json"
 		src=$?
 		set -e
 		t2=$(now)
 		verdict=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["verdict"])' "$work/final.json")
 		echo "e2e: ready: offline scan of the captured image: $verdict (exit $src), extract+scan $(secs "$t1" "$t2") s"
 		if [ "$src" -ne 0 ] || [ "$verdict" != ready ]; then
-			CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" --config "$here/capgate-e2e.json" || true
+			CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" || true
 			# capgate-seal.service clears what shutdown writes (journal, wtmp, random seed): nothing may remain
 			fail=1
 		fi

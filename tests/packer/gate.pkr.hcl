@@ -1,20 +1,9 @@
-# The Packer end-to-end test's template: the null builder logs in over SSH to a throwaway sshd
-# on 127.0.0.1, and the shell provisioner gates the build on capgate (gate.sh).
-variable "ssh_port" { type = number }
-variable "ssh_key" { type = string }
+# The Packer end-to-end test's build (with loopback.pkr.hcl beside it): the shell provisioner
+# gates the build on capgate (gate.sh).
 variable "capgate" { type = string }
 variable "image_root" { type = string }
 variable "runtime_dir" { type = string }
 variable "config" { type = string }
-
-source "null" "loopback" {
-  communicator         = "ssh"
-  ssh_host             = "127.0.0.1"
-  ssh_port             = var.ssh_port
-  ssh_username         = "root"
-  ssh_private_key_file = var.ssh_key
-  ssh_timeout          = "30s"
-}
 
 build {
   sources = ["source.null.loopback"]

@@ -1,54 +1,53 @@
 #!/bin/sh
-# Real Packer (Debian's 1.6.6): `packer validate` of the azure-arm example, then a null-builder
-# build over SSH to a throwaway sshd on 127.0.0.1 whose shell provisioner starts capgate's daemon
-# on a fixture image root and gates with `capgate wait`: a clean root builds, a dirty one fails.
+# Real Packer (Debian's 1.6.6): full `packer validate` of every shipped template (each with the
+# same "capgate flow" lines), then a null-builder build over SSH to a throwaway sshd on 127.0.0.1
+# whose shell provisioner starts capgate's daemon on a fixture image root and gates with
+# `capgate wait`: a clean root builds, a dirty one fails.
 . "$(dirname "$0")/../scenario-lib.sh"
 . "$CAPGATE_SRC/tests/daemon-lib.sh"
-command -v packer >/dev/null || { echo "packer missing (apt-get install packer)"; exit 77; }
-[ -x /usr/sbin/sshd ] || { echo "sshd missing (apt-get install openssh-server)"; exit 77; }
-case $(sed -n 's/^root:\([^:]*\):.*/\1/p' /etc/shadow) in
-	'!'*) echo "root's account is locked here; sshd (UsePAM no) refuses it"; exit 77 ;;
-esac
-export CHECKPOINT_DISABLE=1 HOME="$scratch/home" PACKER_CACHE_DIR="$scratch/packer-cache"
-mkdir -p "$HOME"
+. "$CAPGATE_SRC/tests/packer/sshd-lib.sh"
+sshd_requirements
 
-# --- packer validate: the user-facing azure-arm template
+# --- packer validate, not -syntax-only: every shipped template. Packer 1.6 cannot parse what 1.7
+# added (`packer { required_plugins }`, error-cleanup-provisioner), so it validates each template
+# without its "packer>=1.7" sections; the templates themselves carry them for current Packer
 : >"$scratch/capgate.deb"
 zero=00000000-0000-0000-0000-000000000000
-expect 0 "packer validate packaging/packer/azure-capgate.pkr.hcl" -- packer validate \
-	-var subscription_id=$zero -var tenant_id=$zero -var client_id=$zero -var client_secret=x \
-	-var resource_group=rg -var capgate_deb="$scratch/capgate.deb" "$CAPGATE_SRC/packaging/packer/azure-capgate.pkr.hcl"
-grep -q 'waagent -force -deprovision+user' "$CAPGATE_SRC/packaging/packer/azure-capgate.pkr.hcl" &&
-	ok "the azure template ends with waagent's deprovision" || not_ok "waagent deprovision step"
+tmpl="$CAPGATE_SRC/tests/packer/template.sh"
+ref="$CAPGATE_SRC/packaging/packer/azure-capgate.pkr.hcl"
+"$tmpl" flow "$ref" >"$scratch/flow.hcl" && ok "the azure template has one capgate flow section" || not_ok "capgate flow section in $ref"
+n=0
+for t in "$CAPGATE_SRC"/packaging/packer/*.pkr.hcl "$CAPGATE_SRC"/packaging/examples/packer/*.pkr.hcl; do
+	n=$((n + 1)); name=${t#"$CAPGATE_SRC"/}
+	mkdir "$scratch/v$n"
+	"$tmpl" packer16 "$t" >"$scratch/v$n/t.pkr.hcl"
+	grep -q required_plugins "$t" && ok "$name: required_plugins for current Packer" || not_ok "$name: no required_plugins"
+	# every variable a template declares without a default, given
+	vars=""
+	for v in $(sed -n 's/^variable "\([a-z_]*\)".*/\1/p' "$t"); do
+		case $v in
+		capgate_deb) vars="$vars -var capgate_deb=$scratch/capgate.deb" ;;
+		subscription_id | tenant_id | client_id) vars="$vars -var $v=$zero" ;;
+		*) vars="$vars -var $v=x" ;;
+		esac
+	done
+	# shellcheck disable=SC2086
+	expect 0 "packer validate $name (without its packer>=1.7 sections)" -- packer validate $vars "$scratch/v$n/t.pkr.hcl"
+	if "$tmpl" flow "$t" | cmp -s - "$scratch/flow.hcl"; then ok "$name: the capgate flow, byte for byte"; else not_ok "$name: its capgate flow differs from $ref"; fi
+done
+[ "$n" -ge 2 ] && ok "$n shipped templates validated" || not_ok "only $n templates found"
+# the flow's order: gate, daemon off, last-phase fixes, deprovision, final check, seal
+order=$(grep -n -e 'capgate wait --trigger' -e 'systemctl disable --now capgate' -e 'capgate fix --phase last' \
+	-e 'waagent -force -deprovision+user' -e 'systemctl start capgate-final' -e 'systemctl start capgate-seal' \
+	"$scratch/flow.hcl" | cut -d: -f1 | tr '\n' ' ')
+sorted=$(echo "$order" | tr ' ' '\n' | grep . | sort -n | tr '\n' ' ')
+[ "$(echo "$order" | wc -w)" -eq 6 ] && [ "$order" = "$sorted" ] && ok "the flow's steps in order (lines $order)" ||
+	not_ok "the flow's steps: lines '$order'"
+[ "$(grep -c '"set -e",' "$scratch/flow.hcl")" -eq "$(grep -c 'inline = \[' "$scratch/flow.hcl")" ] &&
+	ok "every inline script of the flow starts with set -e" || not_ok "an inline script without set -e"
 
-# --- a throwaway sshd: own host key, config, port; key auth for root only
-ssh="$scratch/ssh"; mkdir -m 700 "$ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$ssh/host_ed25519"
-ssh-keygen -q -t ed25519 -N '' -f "$ssh/client_ed25519"
-cp "$ssh/client_ed25519.pub" "$ssh/authorized_keys"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$ssh/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $ssh/host_ed25519
-AuthorizedKeysFile $ssh/authorized_keys
-AuthenticationMethods publickey
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowUsers root
-UsePAM no
-StrictModes no
-Subsystem sftp internal-sftp
-CFG
-mkdir -p /run/sshd   # privilege separation directory (systemd-tmpfiles makes it on a real system)
-/usr/sbin/sshd -t -f "$ssh/sshd_config"
-# -D: stays in the foreground (no daemon()), so its PID is ours to stop
-/usr/sbin/sshd -D -f "$ssh/sshd_config" -E "$ssh/sshd.log" &
-sshd_pid=$!
-i=0; while ! grep -q "Server listening" "$ssh/sshd.log" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-grep -q "Server listening" "$ssh/sshd.log" || { echo "sshd did not start:"; cat "$ssh/sshd.log"; exit 1; }
+# --- a throwaway sshd
+sshd_start "$scratch/ssh"
 trap 'kill "$sshd_pid" 2>/dev/null; cleanup_daemons; rm -rf --one-file-system "$scratch"' EXIT
 
 # --- the fixture image roots and the gate's config (gen.* only: stable as families are added)
@@ -59,10 +58,12 @@ gen_config "$scratch/gen.json"
 # build NAME ROOT: packer build; output in $scratch/NAME.out, exit code returned
 build() {
 	set +e
-	(cd "$CAPGATE_SRC/tests/packer" && packer build -color=false \
-		-var ssh_port="$port" -var ssh_key="$ssh/client_ed25519" -var capgate="$CAPGATE_BIN" \
+	mkdir -p "$scratch/gate"
+	cp "$CAPGATE_SRC"/tests/packer/loopback.pkr.hcl "$CAPGATE_SRC"/tests/packer/gate.pkr.hcl "$CAPGATE_SRC"/tests/packer/gate.sh "$scratch/gate/"
+	(cd "$scratch/gate" && packer build -color=false \
+		-var ssh_port="$port" -var ssh_key="$ssh_key" -var capgate="$CAPGATE_BIN" \
 		-var image_root="$2" -var runtime_dir="$scratch/rt-$1" -var config="$scratch/gen.json" \
-		gate.pkr.hcl) >"$scratch/$1.out" 2>&1
+		.) >"$scratch/$1.out" 2>&1
 	rc=$?
 	set -e
 	return $rc

@@ -19,14 +19,14 @@ meta() { (cd "$1" && find . -printf '%p %y %m %U:%G %s %T@ %C@ %l\n' | LC_ALL=C 
 meta "$root" >"$scratch/before"
 expect 0 "stock rootfs: secrets.* ready" -- "$CAPGATE_BIN" scan --root "$root" --only 'secrets.*' --format json
 cp "$scratch/out" "$scratch/stock.json"
-python3 - "$scratch/stock.json" <<'EOF' && ok "stock rootfs: 5 checks pass, 0 findings" || not_ok "stock rootfs has secrets.* findings"
+python3 - "$scratch/stock.json" <<'EOF' && ok "stock rootfs: 6 checks pass, 0 findings" || not_ok "stock rootfs has secrets.* findings"
 import json, sys
 d = json.load(open(sys.argv[1]))
 bad = [(c["id"], f["path"], f["rule"]) for c in d["checks"] for f in c["findings"]]
 statuses = sorted(c["status"] for c in d["checks"])
 for b in bad:
     print("    false finding:", *b)
-sys.exit(1 if bad or statuses != ["pass"] * 5 else 0)
+sys.exit(1 if bad or statuses != ["pass"] * 6 else 0)
 EOF
 meta "$root" >"$scratch/after"
 cmp -s "$scratch/before" "$scratch/after" && ok "the scan wrote nothing into the image" || not_ok "the image changed during the scan"

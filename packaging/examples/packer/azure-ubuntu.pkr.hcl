@@ -1,7 +1,14 @@
-# An Azure image build gated by capgate (Packer >= 1.7 with the azure plugin).
-# Flow: install capgate -> start its daemon -> your provisioning -> gate (remediate, re-check, fail the
-# build unless ready) -> fetch the SARIF/JUnit reports -> last-phase fixes -> waagent deprovision ->
-# final check -> capture.
+# An Azure image build of Ubuntu 22.04 gated by capgate, for the CI examples (docs/packer.md).
+#
+#   packer init azure-ubuntu.pkr.hcl && packer build -var subscription_id=... -var resource_group=... \
+#     -var capgate_deb=./capgate_0.1.0_amd64.deb azure-ubuntu.pkr.hcl
+#
+# Packer 1.6 (azure-arm built in) cannot parse the `packer` block: delete the lines between
+# "packer>=1.7: begin" and "packer>=1.7: end". The lines between "capgate flow: begin" and
+# "capgate flow: end" are packaging/packer/azure-capgate.pkr.hcl's, unchanged (CI compares them):
+# the gate, then the last steps, each failing the build when it fails.
+
+# packer>=1.7: begin
 packer {
   required_plugins {
     azure = {
@@ -10,6 +17,7 @@ packer {
     }
   }
 }
+# packer>=1.7: end
 
 variable "subscription_id" { type = string }
 variable "resource_group" { type = string }
@@ -18,8 +26,9 @@ variable "capgate_deb" {
   description = "path of the capgate .deb on the build agent"
 }
 variable "report_dir" {
-  type    = string
-  default = "capgate-reports"
+  type        = string
+  default     = "capgate-reports"
+  description = "where the pipeline looks for capgate's SARIF and JUnit reports"
 }
 
 source "azure-arm" "ubuntu" {
@@ -45,50 +54,46 @@ build {
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     inline = [
-      "apt-get install -y /tmp/capgate.deb && rm -f /tmp/capgate.deb",
+      "set -e",
+      "apt-get install -y /tmp/capgate.deb",
+      "rm -f /tmp/capgate.deb",
       "systemctl start capgate.service",
     ]
   }
 
   # ... your own provisioning here ...
 
-  # The gate: remediate what has a safe fix, re-check, exit non-zero (failing the build) unless
-  # ready. The reports go to /run (tmpfs), so they are not captured into the image.
+  # capgate flow: begin
+  # The gate: remediate what has a safe fix, check again, and fail the build unless the image is
+  # ready. `capgate wait` exits 0 ready, 1 blocked (the findings are in this log), 3 error. What
+  # only the last step may fix (the build user's access, host keys) is judged there.
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     inline = [
-      "install -d -m 0755 /run/capgate-report",
-      "rc=0; capgate wait --trigger --remediate --timeout 15m || rc=$?",
-      "capgate scan --format sarif --output /run/capgate-report/capgate.sarif || true",
-      "capgate scan --format junit --output /run/capgate-report/capgate.junit.xml || true",
-      "chmod 0644 /run/capgate-report/*",
-      "exit $rc",
+      "set -e",
+      "capgate wait --trigger --remediate --timeout 15m",
     ]
   }
-  provisioner "file" {
-    direction   = "download"
-    source      = "/run/capgate-report/"
-    destination = "${var.report_dir}/"
-  }
-  # when the gate fails, still bring the reports home for the pipeline to publish
-  error-cleanup-provisioner "file" {
-    direction   = "download"
-    source      = "/run/capgate-report/"
-    destination = "${var.report_dir}/"
-  }
 
-  # last steps, in one script (the SSH session outlives the build user): stop the daemon for good,
-  # fix what may only go last (build-user access, host keys), generalize with waagent, and run
-  # capgate's read-only final check on what will be captured; a blocked image fails the build here
+  # The last steps, in one script, because the build user Packer is logged in as is gone when it
+  # ends: turn the daemon off for good; fix what must go last (the build user's keys and sudoers
+  # lines, host keys); generalize (waagent deletes the provisioned user and its own state); judge
+  # what will be captured, read-only (capgate-final; a blocked image fails the build here, and its
+  # findings are printed); arm capgate-seal, which clears what the capture shutdown writes.
+  # The script lives in /dev/shm (never captured) and stays there: Packer cannot log in to clean up.
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
-    inline_shebang  = "/bin/sh -ex"
+    remote_folder   = "/dev/shm"
+    skip_clean      = true
     inline = [
+      "set -e",
       "systemctl disable --now capgate.service capgate.socket",
       "capgate fix --phase last",
       "/usr/sbin/waagent -force -deprovision+user",
-      "systemctl start capgate-final.service || { journalctl -u capgate-final --no-pager; exit 1; }",
-      "export HISTSIZE=0 && sync",
+      "systemctl start capgate-final.service || { journalctl -u capgate-final.service --no-pager -o cat -n 300; exit 1; }",
+      "systemctl start capgate-seal.service",
+      "sync",
     ]
   }
+  # capgate flow: end
 }
