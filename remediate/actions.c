@@ -66,6 +66,10 @@ static int apply_apt_clean(struct cg_ctx *ctx, struct rem_item *it, const struct
 		struct dirent *de;
 		if (dfd < 0)
 			continue;
+		/* a host package cache bound at /var/cache/apt/archives is not the image's */
+		int m = safefs_check_mount(&ctx->fs, dfd);
+		if (m < 0)
+			return m;
 		d = util_fdopendir(&dfd);
 		if (!d)
 			return -errno;
@@ -496,6 +500,14 @@ static void plan_fix_perms(struct rem_planner *p, const struct cg_finding *f)
 			mask = 0664;
 		if (!mask)
 			break;
+		/* a mode the mask leaves as it is (a home owned by root, mode 0750): chmod would change
+		 * nothing, and a second fix must be a no-op */
+		if ((st.st_mode & 07777 & mask) == (st.st_mode & 07777)) {
+			rem_plan_refuse(p, "fix-perms", f->path,
+					"mode %04o is already within %04o: the finding is not about the mode (owner?); "
+					"left to people", (unsigned)(st.st_mode & 07777), (unsigned)mask);
+			return;
+		}
 		snprintf(arg, sizeof arg, "&%04o", (unsigned)mask);
 		rem_plan_add(p, "fix-perms", f->path, arg);
 		return;
@@ -505,8 +517,9 @@ static void plan_fix_perms(struct rem_planner *p, const struct cg_finding *f)
 
 static int apply_fix_perms(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
 {
-	int flags = it->have_st && S_ISDIR(it->st.st_mode) ? O_RDONLY | O_DIRECTORY : O_RDONLY;
-	_cleanup_close_ int fd = safefs_open(&ctx->fs, it->path, flags);
+	/* a directory opens with O_DIRECTORY; anything else only once known to be a regular file */
+	_cleanup_close_ int fd = it->have_st && S_ISDIR(it->st.st_mode) ? safefs_open(&ctx->fs, it->path, O_RDONLY | O_DIRECTORY)
+									  : safefs_open_regular(&ctx->fs, it->path, NULL);
 	struct stat st;
 	mode_t m;
 
@@ -522,10 +535,16 @@ static int apply_fix_perms(struct cg_ctx *ctx, struct rem_item *it, const struct
 		return -SAFEFS_ENLINK;
 	if (safefs_fd_is_pseudo(fd))
 		return -SAFEFS_EPSEUDO;
+	/* /home as a tmpfs or a host directory bound in: not the image's to chmod */
+	int r = safefs_check_mount(&ctx->fs, fd);
+	if (r < 0)
+		return r;
 	if (streq(it->arg, "+t"))
 		m = (st.st_mode & 07777) | S_ISVTX;
 	else
 		m = st.st_mode & 07777 & (mode_t)strtoul(it->arg + 1, NULL, 8);
+	if (m == (st.st_mode & 07777))
+		return REM_ALREADY;
 	return fchmod(fd, m) < 0 ? -errno : 0;
 }
 
@@ -715,10 +734,12 @@ static void capture_before(struct cg_ctx *ctx, struct rem_item *it)
 	it->gid = st.st_gid;
 	/* hash only the planned inode; never open something swapped in */
 	if (S_ISREG(st.st_mode) && (!it->have_st || (st.st_ino == it->st.st_ino && st.st_dev == it->st.st_dev))) {
-		_cleanup_close_ int fd = safefs_open(&ctx->fs, it->path, O_RDONLY);
 		struct stat fst;
-		if (fd >= 0 && fstat(fd, &fst) == 0 && fst.st_ino == st.st_ino && S_ISREG(fst.st_mode) &&
-		    safefs_sha256_fd(fd, it->sha256) == 0)
+		_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, it->path, &fst);
+		/* holes are not read: an 8 GiB sparse log is its data extents and their map */
+		free(it->extents);
+		it->extents = NULL;
+		if (fd >= 0 && fst.st_ino == st.st_ino && safefs_sha256_sparse(fd, it->sha256, &it->extents, &it->nextents) == 0)
 			it->have_sha = true;
 	}
 }
@@ -736,6 +757,13 @@ static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item 
 
 	capture_before(ctx, it);
 	r = it->action->apply ? it->action->apply(ctx, it, o) : -EOPNOTSUPP;
+	if (r == REM_ALREADY) {
+		/* nothing to change: the goal holds, and a second fix is a no-op */
+		free(it->reason);
+		it->reason = xstrdup("already as wanted");
+		it->state = REM_REFUSED;
+		return 0;
+	}
 	if (r == -ENOENT && (startswith(it->action->id, "remove-") || streq(it->action->id, "vacuum-journal"))) {
 		/* gone already, e.g. inside a tree another check's action removed: the goal holds */
 		free(it->reason);
@@ -743,6 +771,11 @@ static int apply_one(struct cg_ctx *ctx, struct rem_plan *plan, struct rem_item 
 		it->state = REM_REFUSED;
 		it->have_meta = it->have_sha = false;
 		return 0;
+	}
+	if (r == -SAFEFS_ETMPDIR && !it->reason) {
+		/* name the obstacle: the temp name beside the file */
+		const char *slash = strrchr(it->path, '/');
+		it->reason = xasprintf("'%.*s/.%s.capgate-tmp' is in the way", (int)(slash - it->path), it->path, slash + 1);
 	}
 	if (r < 0) {
 		_cleanup_free_ char *detail = it->reason;
@@ -803,7 +836,11 @@ size_t remediate_apply(struct cg_ctx *ctx, struct rem_plan *plan, const struct r
 	for (size_t i = 0; i < plan->n; i++)
 		if (plan->v[i].state == REM_FAILED) {
 			failed++;
-			fprintf(stderr, "capgate: %s '%s' failed: %s\n", plan->v[i].action->id, plan->v[i].path, plan->v[i].reason);
+			fprintf(stderr, "capgate: %s '", plan->v[i].action->id);
+			util_fput_escaped(stderr, plan->v[i].path);
+			fputs("' failed: ", stderr);
+			util_fput_escaped(stderr, plan->v[i].reason);
+			fputc('\n', stderr);
 		}
 	free(retry);
 	return failed;

@@ -162,7 +162,13 @@ void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f)
 		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "no safe value known for '%s'", p->result->check->id);
 		return;
 	}
-	if (safefs_read_file(&p->ctx->fs, "/etc/ssh/sshd_config", DROPIN_MAX, &cfg, NULL) == 0) {
+	int rr = safefs_read_file(&p->ctx->fs, "/etc/ssh/sshd_config", DROPIN_MAX, &cfg, NULL);
+	if (rr < 0 && rr != -ENOENT) {
+		/* a device, FIFO or link there is said, never opened nor silently passed over */
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "cannot read /etc/ssh/sshd_config: %s", safefs_strerror(rr));
+		return;
+	}
+	if (rr == 0) {
 		for (char *l = cfg, *next; l && !include_line; l = next) {
 			next = strchr(l, '\n');
 			if (next)

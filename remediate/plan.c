@@ -166,6 +166,13 @@ judge:
 		it->reason = xstrdup("excluded by remediate.exclude in config");
 		return it;
 	}
+	/* a bind mount, tmpfs or host directory under the root is not the image (DESIGN.md) */
+	int m = safefs_check_mount_path(&p->ctx->fs, path);
+	if (m < 0) {
+		it->state = REM_REFUSED;
+		it->reason = xstrdup(safefs_strerror(m));
+		return it;
+	}
 	/* remember the inode: apply refuses anything swapped in since (a FIFO, a symlink) */
 	if (safefs_lstat(&p->ctx->fs, path, &it->st) == 0)
 		it->have_st = true;
@@ -300,16 +307,6 @@ int remediate_plan(struct cg_ctx *ctx, const struct cg_report *rep, const struct
 	return 0;
 }
 
-static void put_safe(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
-}
-
 static const char *item_action_id(const struct rem_item *it)
 {
 	return it->action ? it->action->id : "unknown";
@@ -328,16 +325,16 @@ void remediate_plan_print(const struct rem_plan *plan, FILE *out)
 		const struct rem_item *it = &plan->v[i];
 		bool go = it->state == REM_PLANNED && it->selected;
 		fprintf(out, "  %-4s %-5s %-20s ", go ? "do" : "skip", remediate_phase_name(it->phase), item_action_id(it));
-		put_safe(out, it->path);
+		util_fput_escaped(out, it->path);
 		if (it->arg) {
 			fputs(" [", out);
-			put_safe(out, it->arg);
+			util_fput_escaped(out, it->arg);
 			fputc(']', out);
 		}
 		fprintf(out, " (%s)", it->check_id);
 		if (!go && it->reason) {
 			fputs(": ", out);
-			put_safe(out, it->reason);
+			util_fput_escaped(out, it->reason);
 		}
 		fputc('\n', out);
 	}
@@ -396,7 +393,17 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 		}
 		else if (it->state == REM_DONE)
 			json_object_set_new(a, "existed", json_false()); /* created: there was no before */
-		json_object_set_new(a, "sha256_before", it->have_sha ? json_string(it->sha256) : json_null());
+		if (it->have_sha && it->extents) {
+			/* sparse: the holes were not read; the data extents and their hash say the content */
+			json_t *ext = json_array();
+			for (size_t k = 0; k < it->nextents; k++)
+				json_array_append_new(ext, json_pack("[I, I]", (json_int_t)it->extents[2 * k],
+								     (json_int_t)it->extents[2 * k + 1]));
+			json_object_set_new(a, "sha256_before", json_null());
+			json_object_set_new(a, "sha256_data", json_string(it->sha256));
+			json_object_set_new(a, "data_extents", ext);
+		} else
+			json_object_set_new(a, "sha256_before", it->have_sha ? json_string(it->sha256) : json_null());
 		if (it->files)
 			json_object_set_new(a, "files", json_integer((json_int_t)it->files));
 		if (it->reason && it->state != REM_DONE)
@@ -409,10 +416,9 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *plan, const char *file, bool durable)
 {
 	json_t *entries = json_array(), *all = remediate_actions_json(plan, false), *a, *doc;
-	_cleanup_free_ char *tmp = xasprintf("%s.capgate-tmp", file);
 	size_t i;
 	char ts[32];
-	int fd, r = 0;
+	int r = 0;
 
 	/* the manifest lists changes: what was done or tried, not what was left alone */
 	json_array_foreach(all, i, a) {
@@ -424,20 +430,18 @@ int remediate_manifest_write(const struct cg_ctx *ctx, const struct rem_plan *pl
 	util_rfc3339(time(NULL), ts);
 	doc = json_pack("{s:s, s:s, s:s, s:s, s:o}", "schema", "capgate.manifest/v1", "root", ctx->root,
 			"mode", ctx_mode_name(ctx), "written_at", ts, "entries", entries);
-	/* a host file, not the image's: temp beside it, fsync, rename */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		r = -errno;
-	if (r == 0 && json_dumpfd(doc, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0)
-		r = -EIO;
-	if (r == 0 && (write(fd, "\n", 1) != 1 || (durable && fsync(fd) < 0)))
-		r = -errno ? -errno : -EIO;
-	if (fd >= 0 && close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, file) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
+	/* a host file, not the image's: an O_EXCL temp beside it, fsync, rename */
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	if (!text)
+		r = -ENOMEM;
+	else {
+		size_t n = strlen(text);
+		text = xrealloc(text, n + 2);
+		text[n] = '\n';
+		text[n + 1] = '\0';
+		r = util_write_host_file(file, text, n + 1, 0644, durable);
+		free(text);
+	}
 	json_decref(doc);
 	return r;
 }
@@ -448,6 +452,7 @@ void remediate_plan_free(struct rem_plan *plan)
 		free(plan->v[i].path);
 		free(plan->v[i].arg);
 		free(plan->v[i].reason);
+		free(plan->v[i].extents);
 	}
 	free(plan->v);
 	*plan = (struct rem_plan){0};

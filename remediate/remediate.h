@@ -44,7 +44,9 @@ struct rem_item {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
-	char sha256[65];
+	char sha256[65];             /* the content, or for a sparse file its data extents */
+	unsigned long long *extents; /* a sparse file's data extents (offset, length pairs), or NULL */
+	size_t nextents;
 	unsigned long long files, bytes; /* what a tree removal or a unit change removed */
 };
 
@@ -103,12 +105,15 @@ struct rem_planner {
 	const char *refuse;     /* set: every item of this check is refused with this reason */
 };
 
+#define REM_ALREADY 1
+
 struct rem_action {
 	const char *id;
 	const char *summary;
 	/* Turn one finding into items (rem_plan_add); NULL: the item is the finding's path. */
 	void (*plan)(struct rem_planner *p, const struct cg_finding *f);
-	/* Change the image; 0 or -errno, with it->reason set when the errno alone does not say it. */
+	/* Change the image; 0 or -errno, with it->reason set when the errno alone does not say it;
+	 * REM_ALREADY when there was nothing to change (the item is then not "done"). */
 	int (*apply)(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
 };
 

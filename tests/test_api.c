@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "api.h"
-#include "rootlock.h"
+#include "runlock.h"
 #include "testutil.h"
 #include "token.h"
 
@@ -486,14 +486,14 @@ START_TEST(one_run_per_root)
 	tu_mkdir(root, "rt", 0700);
 	rn.lock_dir = lockdir;
 	rn.root = root;
-	fd = rootlock_acquire(lockdir, root, &holder);
+	fd = runlock_acquire(lockdir, root, &holder);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 409);
 	_cleanup_free_ char *pid = xasprintf("pid %d", (int)getpid());
 	_cleanup_free_ char *answer = json_dumps(rs.body, 0);
 	ck_assert_msg(strstr(answer, pid) != NULL, "names the holder: %s", answer);
 	api_response_free(&rs);
-	rootlock_release(fd);
+	runlock_release(fd);
 
 	rn.capgate = probe;
 	ck_assert_uint_eq(call("POST", "/v1/runs", auth, NULL, &rs), 202);
@@ -501,13 +501,13 @@ START_TEST(one_run_per_root)
 	ck_assert_int_eq(wait_final(), RUNNER_ERROR);
 	_cleanup_free_ char *t = NULL;
 	size_t len;
-	_cleanup_free_ char *lockpath = rootlock_path(lockdir, root);
+	_cleanup_free_ char *lockpath = runlock_path(lockdir, root);
 	ck_assert_int_eq(tu_read_file(seen, &t, &len), 0);
 	ck_assert_msg(atoi(t) >= 3 && strstr(t, lockpath) != NULL, "the run holds the lock open: %s", t);
 	/* released when the run is over */
-	fd = rootlock_acquire(lockdir, root, &holder);
+	fd = runlock_acquire(lockdir, root, &holder);
 	ck_assert_int_ge(fd, 0);
-	rootlock_release(fd);
+	runlock_release(fd);
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "fixture.h"
 #include "safefs.h"
@@ -198,6 +199,128 @@ START_TEST(symlink_atomic_and_mkdir)
 }
 END_TEST
 
+/* sshd_config.d as a symlink to a directory inside the image: mkdir -p and the write go there,
+ * resolved in the image, never against the host's / (issue 15, 10); both resolvers */
+START_TEST(mkdir_p_through_an_in_image_symlink)
+{
+	fx_mkdir(&fx, "/etc/ssh/dropins");
+	fx_symlink(&fx, "/etc/ssh/dropins", "/etc/ssh/sshd_config.d");
+	for (int mode = 0; mode < 2; mode++) {
+		fs.use_openat2 = mode == 0 && fs.use_openat2;
+		ck_assert_int_eq(safefs_mkdir_p(&fs, "/etc/ssh/sshd_config.d", 0755), 0);
+		ck_assert_int_eq(safefs_write_atomic(&fs, "/etc/ssh/sshd_config.d/00-capgate.conf", "X 1\n", 4, 0600, 0, 0, NULL), 0);
+		struct stat st = hstat("/etc/ssh/dropins/00-capgate.conf");
+		ck_assert(S_ISREG(st.st_mode));
+		_cleanup_free_ char *p = fx_path(&fx, "/etc/ssh/dropins/00-capgate.conf");
+		unlink(p);
+	}
+	/* a symlink to a file is not a directory */
+	fx_put(&fx, "/etc/file", "x", 0644);
+	fx_symlink(&fx, "/etc/file", "/etc/notadir");
+	ck_assert_int_eq(safefs_mkdir_p(&fs, "/etc/notadir", 0755), -ENOTDIR);
+}
+END_TEST
+
+/* every extended attribute of the replaced file is on the new one (issue 15, 5) */
+START_TEST(write_atomic_keeps_xattrs)
+{
+	fx_put(&fx, "/etc/shadow", "root:$6$x:1::::::\n", 0640);
+	_cleanup_free_ char *p = fx_path(&fx, "/etc/shadow");
+	if (setxattr(p, "user.origin", "build-42", 8, 0) < 0) {
+		ck_assert_int_eq(errno, ENOTSUP); /* a file system without user.*: nothing to keep */
+		return;
+	}
+	ck_assert_int_eq(setxattr(p, "user.second", "", 0, 0), 0);
+	struct stat before = hstat("/etc/shadow");
+	ck_assert_int_eq(safefs_write_atomic(&fs, "/etc/shadow", "root:*:1::::::\n", 15, 0640, 0, 0, &before), 0);
+	char v[32] = {0};
+	ck_assert_int_eq(getxattr(p, "user.origin", v, sizeof v), 8);
+	ck_assert_str_eq(v, "build-42");
+	ck_assert_int_eq(getxattr(p, "user.second", v, sizeof v), 0);
+	ck_assert_uint_ne(hstat("/etc/shadow").st_ino, before.st_ino);
+}
+END_TEST
+
+/* a directory at the temp name is named as the obstacle and left alone (issue 15, 10) */
+START_TEST(directory_at_the_temp_name)
+{
+	fx_put(&fx, "/etc/shadow", "root:x:1::::::\n", 0640);
+	fx_mkdir(&fx, "/etc/.shadow.capgate-tmp");
+	fx_put(&fx, "/etc/.shadow.capgate-tmp/keep", "k", 0644);
+	ck_assert_int_eq(safefs_write_atomic(&fs, "/etc/shadow", "x", 1, 0640, 0, 0, NULL), -SAFEFS_ETMPDIR);
+	ck_assert(S_ISREG(hstat("/etc/.shadow.capgate-tmp/keep").st_mode));
+	ck_assert(strstr(safefs_strerror(-SAFEFS_ETMPDIR), ".capgate-tmp") != NULL);
+}
+END_TEST
+
+/* the manifest's hash of a sparse file reads its data extents, not its holes */
+START_TEST(sha256_sparse_reads_only_data)
+{
+	fx_put(&fx, "/var/log/big.log", "", 0644);
+	_cleanup_free_ char *p = fx_path(&fx, "/var/log/big.log");
+	int fd = open(p, O_RDWR | O_CLOEXEC);
+	const off_t far = (off_t)1 << 30;
+	char a[65], b[65];
+	unsigned long long *ext = NULL, total = 0;
+	size_t n = 0;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, "first\n", 6, 0), 6);
+	ck_assert_int_eq(pwrite(fd, "last\n", 5, far), 5);
+	ck_assert_int_eq(safefs_sha256_sparse(fd, a, &ext, &n), 0);
+	if (!ext) { /* this file system allocated the hole: the plain hash */
+		ck_assert_int_eq(safefs_sha256_fd(fd, b), 0);
+		ck_assert_str_eq(a, b);
+		close(fd);
+		return;
+	}
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ext[0], 0);
+	ck_assert(ext[2] <= (unsigned long long)far && (unsigned long long)far + 5 <= ext[2] + ext[3]);
+	/* the hash is that of the extents' bytes, in order: copy them into a plain file and compare */
+	fx_put(&fx, "/var/log/data", "", 0644);
+	_cleanup_free_ char *q = fx_path(&fx, "/var/log/data");
+	int out = open(q, O_WRONLY | O_CLOEXEC);
+	for (size_t i = 0; i < n; i++) {
+		char *buf = xmalloc(ext[2 * i + 1]);
+		ck_assert_int_eq(pread(fd, buf, ext[2 * i + 1], (off_t)ext[2 * i]), (ssize_t)ext[2 * i + 1]);
+		ck_assert_int_eq(write(out, buf, ext[2 * i + 1]), (ssize_t)ext[2 * i + 1]);
+		total += ext[2 * i + 1];
+		free(buf);
+	}
+	close(out);
+	ck_assert(total < 1 << 20);
+	out = open(q, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_eq(safefs_sha256_fd(out, b), 0);
+	ck_assert_str_eq(a, b);
+	close(out);
+	free(ext);
+	/* a file without holes: the plain hash, no extent map */
+	ext = NULL;
+	ck_assert_int_eq(safefs_sha256_sparse(out = open(q, O_RDONLY | O_CLOEXEC), a, &ext, &n), 0);
+	ck_assert_ptr_null(ext);
+	ck_assert_str_eq(a, b);
+	close(out);
+	close(fd);
+}
+END_TEST
+
+/* a FIFO or a device where a regular file is wanted: refused by type, before any open */
+START_TEST(open_regular_refuses_special_files)
+{
+	fx_mkdir(&fx, "/etc");
+	_cleanup_free_ char *p = fx_path(&fx, "/etc/os-release");
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	ck_assert_int_eq(safefs_open_regular(&fs, "/etc/os-release", NULL), -SAFEFS_ENOTREG);
+	fx_symlink(&fx, "/etc/passwd", "/etc/link");
+	ck_assert_int_eq(safefs_open_regular(&fs, "/etc/link", NULL), -ELOOP);
+	fx_put(&fx, "/etc/passwd", "root:x:0:0::/root:/bin/sh\n", 0644);
+	int fd = safefs_open_regular(&fs, "/etc/passwd", NULL);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -209,6 +332,11 @@ int main(void)
 		remove_tree_of_a_symlinked_dir_removes_only_the_link,
 		never_writes_under_pseudo_dirs,
 		symlink_atomic_and_mkdir,
+		mkdir_p_through_an_in_image_symlink,
+		write_atomic_keeps_xattrs,
+		directory_at_the_temp_name,
+		sha256_sparse_reads_only_data,
+		open_regular_refuses_special_files,
 	};
 
 	return fx_run("safefs_write", setup, teardown, tests, ELEMENTSOF(tests));

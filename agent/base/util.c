@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <time.h>
@@ -231,6 +232,55 @@ int util_parse_duration_ms(const char *s, unsigned long long *out)
 		return -EINVAL;
 	*out = v * mul;
 	return 0;
+}
+
+void util_fput_escaped(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+int util_write_host_file(const char *path, const void *data, size_t len, mode_t mode, bool durable)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.capgate-tmp", path);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	const char *p = data;
+	int fd, r = 0;
+
+	fd = open(tmp, flags, mode);
+	if (fd < 0 && errno == EEXIST) {
+		/* a killed run's temp, or a trap (a hard link to another file, a FIFO): the name goes,
+		 * whatever it points at is never opened */
+		if (unlink(tmp) < 0 && errno != ENOENT)
+			return -errno;
+		fd = open(tmp, flags, mode);
+	}
+	if (fd < 0)
+		return -errno;
+	while (r == 0 && len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = n < 0 ? -errno : -EIO;
+		else {
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+	if (r == 0 && durable && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
 }
 
 unsigned long long util_now_ms(void)

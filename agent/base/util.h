@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,5 +87,12 @@ char *util_escape(const char *s);
  * no user part (which would hide the real host). Where `capgate wait` may send the token and a
  * callback may go without TLS. */
 bool util_url_is_local(const char *url);
+/* Write S to OUT with control bytes (and DEL) as \xNN: a name from an image cannot forge a line
+ * or send a terminal escape. */
+void util_fput_escaped(FILE *out, const char *s);
+/* Write LEN bytes to the host file PATH atomically: a temp name beside it created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW|O_NONBLOCK (a leftover there, a hard link or a FIFO, is unlinked
+ * first, never opened), optional fsync, rename. 0 or -errno. */
+int util_write_host_file(const char *path, const void *data, size_t len, mode_t mode, bool durable);
 /* RFC 3339 UTC timestamp of a wall-clock time. */
 void util_rfc3339(time_t t, char out[32]);

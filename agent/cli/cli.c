@@ -31,6 +31,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_RUN_ID] = {"run-id", 0, "ID", "the run the report belongs to (sent as X-Capgate-Run)"},
 	[OPT_CATALOG_FORMAT] = {"format", 'f', "FORMAT", "catalog format: text (default) or json"},
 	[OPT_ALLOW_REMOTE] = {"allow-remote", 0, NULL, "let --url name a host off this machine (the token is sent to it)"},
+	[OPT_CROSS_MOUNTS] = {"cross-mounts", 0, NULL, "also change files on mounts under the root that are not the image (bind mounts, tmpfs, host directories)"},
 };
 
 void cli_usage(const struct cli_verb *verb, FILE *out)
@@ -139,6 +140,7 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_RUN_ID: a->run_id = optarg; break;
 		case OPT_CATALOG_FORMAT: a->format = optarg; break;
 		case OPT_ALLOW_REMOTE: a->allow_remote = true; break;
+		case OPT_CROSS_MOUNTS: a->cross_mounts = true; break;
 		case OPT_FAIL_ON: {
 			enum cg_severity s;
 			if (severity_from_string(optarg, &s) < 0) {

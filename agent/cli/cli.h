@@ -32,6 +32,7 @@ enum cli_opt {
 	OPT_RUN_ID,
 	OPT_CATALOG_FORMAT, /* checks --format: the catalog's formats, not the report's */
 	OPT_ALLOW_REMOTE,
+	OPT_CROSS_MOUNTS,
 	OPT_COUNT,
 };
 
@@ -66,7 +67,7 @@ struct cli_args {
 	struct strv only, skip;
 	int fail_on; /* -1: not given */
 	bool help;
-	bool dry_run, force, remediate; /* fix, run */
+	bool dry_run, force, remediate, cross_mounts; /* fix, run */
 	const char *phase, *manifest;
 	const char *listen, *runtime_dir, *url, *timeout, *signal, *run_id; /* daemon, wait, run --signal, signal */
 	bool trigger;

@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "progress.h"
 #include "remediate.h"
+#include "rootlock.h"
 
 /* What was done, after the plan: one line per change, failures with their reason. */
 static void print_results(const json_t *actions, FILE *out)
@@ -18,13 +19,26 @@ static void print_results(const json_t *actions, FILE *out)
 			continue;
 		done += streq(res, "done");
 		failed += streq(res, "failed");
-		fprintf(out, "  %-6s %-20s %s", res, json_string_value(json_object_get(a, "action")),
-			json_string_value(json_object_get(a, "path")));
-		if (streq(res, "failed"))
-			fprintf(out, ": %s", json_string_value(json_object_get(a, "reason")));
+		/* names escaped as the plan prints them: a newline in a name cannot forge a line */
+		fprintf(out, "  %-6s %-20s ", res, json_string_value(json_object_get(a, "action")));
+		util_fput_escaped(out, json_string_value(json_object_get(a, "path")));
+		if (streq(res, "failed")) {
+			fputs(": ", out);
+			util_fput_escaped(out, json_string_value(json_object_get(a, "reason")));
+		}
 		fputc('\n', out);
 	}
 	fprintf(out, "applied: %zu done, %zu failed\n", done, failed);
+}
+
+static void lock_waiting(pid_t holder, void *userdata)
+{
+	const char *verb = *(const char *const *)userdata;
+
+	if (holder > 0)
+		fprintf(stderr, "capgate %s: another fix holds this root (pid %ld); waiting\n", verb, (long)holder);
+	else
+		fprintf(stderr, "capgate %s: another fix holds this root; waiting\n", verb);
 }
 
 static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool is_run)
@@ -67,10 +81,20 @@ static int fix_or_run(const struct cli_verb *verb, int argc, char **argv, bool i
 			.phases = phases ? phases : is_run ? REM_PHASES_RUN : 0,
 			.plan_out = cli_report_on_stdout(&a) ? stderr : stdout,
 		};
+		/* one fix at a time per root: a second one waits, and says for whom */
+		struct rootlock lock = {.fd = -1};
+		if (po.remediate && !a.dry_run) {
+			const char *name = verb->name;
+			int l = rootlock_acquire(&lock, ctx.fs.root_fd, NULL, -1, lock_waiting, &name, NULL);
+			if (l < 0)
+				fprintf(stderr, "capgate %s: cannot take the lock of this root in '%s': %s (going on without)\n",
+					verb->name, rootlock_runtime_dir(NULL), strerror(-l));
+		}
 		struct progress pg;
 		progress_start(&pg, "scanning");
 		r = pipeline_run(&ctx, &sel, &po, &rep);
 		progress_stop(&pg);
+		rootlock_release(&lock);
 		if (r < 0)
 			fprintf(stderr, "capgate %s: cannot write manifest '%s': %s\n", verb->name, a.manifest, strerror(-r));
 		if (po.remediate && !a.dry_run && rep.actions)

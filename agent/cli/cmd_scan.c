@@ -29,6 +29,10 @@ int cmd_scan_prepare(const struct cli_verb *verb, const struct cli_args *a, stru
 		fprintf(stderr, "capgate %s: cannot open image root '%s': %s\n", verb->name, root, strerror(-r));
 		return r == -ENOENT || r == -ENOTDIR ? EXIT_USAGE : EXIT_ERROR;
 	}
+	/* mounts under an offline root that are not the image: said, and not written across */
+	ctx->fs.cross_mounts = a->cross_mounts;
+	if (ctx->mode == CG_MODE_OFFLINE)
+		safefs_note_mounts(&ctx->fs, verb->name, stderr);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <systemd/sd-id128.h>
 
 #include "journal.h"
-#include "rootlock.h"
+#include "runlock.h"
 #include "severity.h"
 
 #define RUNNER_MAX_REPORT (256u << 20)
@@ -499,7 +499,7 @@ static void *runner_worker(void *arg)
 
 	pthread_mutex_lock(&rn->lock);
 	rn->busy = false;
-	rootlock_release(rn->lock_fd);
+	runlock_release(rn->lock_fd);
 	rn->lock_fd = -1;
 	run_request_free(&rn->req);
 	pthread_cond_broadcast(&rn->idle_cond);
@@ -534,7 +534,7 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 	if (rn->lock_dir && rn->root) {
 		/* one run per image on this host, across our restarts and against `capgate fix` */
 		pid_t holder = 0;
-		r = rootlock_acquire(rn->lock_dir, rn->root, &holder);
+		r = runlock_acquire(rn->lock_dir, rn->root, &holder);
 		if (r < 0) {
 			pthread_mutex_unlock(&rn->lock);
 			if (r == -EBUSY) {
@@ -577,7 +577,7 @@ int runner_start(struct runner *rn, struct run_request *req, char run_id[33], ch
 	r = pthread_create(&rn->thread, NULL, runner_worker, rn);
 	if (r != 0) {
 		rn->busy = false;
-		rootlock_release(rn->lock_fd);
+		runlock_release(rn->lock_fd);
 		rn->lock_fd = -1;
 		rn->state = RUNNER_ERROR;
 		free(rn->error);
@@ -668,7 +668,7 @@ int runner_stop(struct runner *rn, unsigned long long timeout_ms)
 
 void runner_done(struct runner *rn)
 {
-	rootlock_release(rn->lock_fd);
+	runlock_release(rn->lock_fd);
 	json_decref(rn->report);
 	free(rn->error);
 	run_request_free(&rn->req);

@@ -6,8 +6,11 @@
 #include <fnmatch.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 
 #include <openssl/evp.h>
 
@@ -51,6 +54,12 @@ const char *safefs_strerror(int err)
 	case SAFEFS_EPSEUDO: return "on a pseudo file system";
 	case EFBIG: return "larger than the size limit";
 	case SAFEFS_ENLINK: return "has more than one hard link (not truncated or rewritten)";
+	case SAFEFS_EMOUNT: return "on a mount that is not the image (a bind mount, tmpfs or host directory; "
+				   "--cross-mounts allows it)";
+	case SAFEFS_EIMMUTABLE: return "immutable or append-only (chattr +i/+a): 'chattr -i -a' it first";
+	case SAFEFS_ETMPDIR: return "a directory sits at the temp name (.NAME.capgate-tmp) beside the file: remove it first";
+	case SAFEFS_EXATTR: return "an extended attribute (SELinux label, ACL, capability) could not be kept on the "
+				   "new file: not rewritten";
 	default: return strerror(err);
 	}
 }
@@ -81,6 +90,11 @@ int safefs_init(struct safefs *fs, const char *root)
 		else
 			close(fd);
 	}
+	/* without a readable mount table only the root's own mount is the image */
+	if (imgmount_load(&fs->mounts, fs->root_fd, root) < 0) {
+		imgmount_free(&fs->mounts);
+		fs->mounts.have_root_id = imgmount_fd_id(fs->root_fd, &fs->mounts.root_id) == 0;
+	}
 	return 0;
 }
 
@@ -89,6 +103,58 @@ void safefs_done(struct safefs *fs)
 	if (fs->root_fd >= 0)
 		close(fs->root_fd);
 	fs->root_fd = -1;
+	imgmount_free(&fs->mounts);
+}
+
+int safefs_check_mount(const struct safefs *fs, int fd)
+{
+	const struct img_mount *m;
+	uint64_t id;
+
+	if (fs->cross_mounts)
+		return 0;
+	if (!fs->mounts.have_root_id || imgmount_fd_id(fd, &id) < 0) {
+		struct stat st; /* no mount ids (kernel < 5.8): file systems told apart by device */
+		return fstat(fd, &st) == 0 && st.st_dev == fs->root_dev ? 0 : -SAFEFS_EMOUNT;
+	}
+	if (id == fs->mounts.root_id)
+		return 0;
+	m = imgmount_find(&fs->mounts, id);
+	return m && m->image ? 0 : -SAFEFS_EMOUNT;
+}
+
+int safefs_check_mount_path(const struct safefs *fs, const char *path)
+{
+	const char *name;
+	_cleanup_close_ int dfd = -1, fd = -1;
+	int r;
+
+	if (fs->cross_mounts)
+		return 0;
+	if (path && streq(path, "/"))
+		return 0;
+	dfd = safefs_open_parent(fs, path, &name);
+	if (dfd < 0)
+		return 0;
+	if ((r = safefs_check_mount(fs, dfd)) < 0)
+		return r;
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? 0 : safefs_check_mount(fs, fd);
+}
+
+void safefs_note_mounts(const struct safefs *fs, const char *verb, FILE *out)
+{
+	for (size_t i = 0; i < fs->mounts.n; i++) {
+		const struct img_mount *m = &fs->mounts.v[i];
+		if (m->image)
+			continue;
+		fprintf(out, "capgate %s: note: ", verb);
+		util_fput_escaped(out, m->path);
+		fprintf(out, " is not the image (%s: %s from ", m->why, m->fstype);
+		util_fput_escaped(out, m->source);
+		fprintf(out, "); %s\n", fs->cross_mounts ? "--cross-mounts: fixes act across it"
+							   : "nothing is written, removed or chmodded across it (--cross-mounts)");
+	}
 }
 
 static int open_flags(int flags, bool follow_last)
@@ -326,21 +392,33 @@ int safefs_read_fd(int fd, size_t max, char **buf, size_t *len)
 
 int safefs_open_regular(const struct safefs *fs, const char *path, struct stat *st)
 {
-	struct stat tmp;
-	int fd = safefs_open(fs, path, O_RDONLY);
+	struct stat tmp, pre;
+	const char *name;
+	_cleanup_close_ int dfd = safefs_open_parent(fs, path, &name);
+	int fd;
 
-	if (fd < 0)
-		return fd;
+	if (dfd < 0)
+		return dfd;
 	if (!st)
 		st = &tmp;
+	/* the type first: opening a device can do something (a tape rewinds, a watchdog arms) */
+	if (fstatat(dfd, name, &pre, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISLNK(pre.st_mode))
+		return -ELOOP;
+	if (!S_ISREG(pre.st_mode))
+		return -SAFEFS_ENOTREG;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
 	if (fstat(fd, st) < 0) {
 		int r = -errno;
 		close(fd);
 		return r;
 	}
-	if (!S_ISREG(st->st_mode)) {
+	if (!S_ISREG(st->st_mode) || st->st_dev != pre.st_dev || st->st_ino != pre.st_ino) {
 		close(fd);
-		return -SAFEFS_ENOTREG;
+		return -SAFEFS_EMOVED;
 	}
 	return fd;
 }
@@ -650,7 +728,27 @@ static int parent_for_write(const struct safefs *fs, const char *path, const cha
 		close(dfd);
 		return -SAFEFS_EPSEUDO;
 	}
+	int r = safefs_check_mount(fs, dfd);
+	if (r < 0) {
+		close(dfd);
+		return r;
+	}
 	return dfd;
+}
+
+/* ERR for a change to NAME in DFD, made precise: EPERM from an immutable or append-only file or
+ * directory says so (chattr), instead of a bare "Operation not permitted". */
+static int fail_why(int dfd, const char *name, int err)
+{
+	struct statx stx;
+	const unsigned long long attrs = STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND;
+
+	if (err != -EPERM && err != -EACCES)
+		return err;
+	if ((name && statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == 0 && (stx.stx_attributes & attrs)) ||
+	    (statx(dfd, "", AT_EMPTY_PATH, STATX_TYPE, &stx) == 0 && (stx.stx_attributes & attrs)))
+		return -SAFEFS_EIMMUTABLE;
+	return err;
 }
 
 static int same_entry(const struct stat *st, const struct stat *expect)
@@ -686,11 +784,47 @@ static int may_replace(int dfd, const char *name, const struct stat *expect, boo
 	return same_entry(&st, expect);
 }
 
-/* The temp name for NAME, with whatever a killed run left there removed. */
+/* The temp name for NAME, with whatever a killed run left there removed (a directory there is
+ * named as the obstacle, never removed). */
 static int stale_tmp(int dfd, const char *name, char **tmp)
 {
 	*tmp = tmp_name(name);
-	return unlinkat(dfd, *tmp, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if (unlinkat(dfd, *tmp, 0) == 0 || errno == ENOENT)
+		return 0;
+	return errno == EISDIR ? -SAFEFS_ETMPDIR : fail_why(dfd, NULL, -errno);
+}
+
+/* Copy every extended attribute of FROM onto TO: security.selinux, security.capability,
+ * system.posix_acl_*, trusted.*, user.*. One that cannot be set fails the copy: a rewritten
+ * /etc/shadow without its SELinux label locks everyone out of an enforcing machine. */
+static int copy_xattrs(int from, int to)
+{
+	_cleanup_free_ char *names = NULL, *val = NULL;
+	ssize_t n = flistxattr(from, NULL, 0);
+	size_t vcap = 0;
+
+	if (n < 0)
+		return errno == ENOTSUP ? 0 : -errno;
+	if (n == 0)
+		return 0;
+	names = xmalloc((size_t)n + 1);
+	n = flistxattr(from, names, (size_t)n);
+	if (n < 0)
+		return -errno;
+	for (char *k = names; k < names + n; k += strlen(k) + 1) {
+		ssize_t v = fgetxattr(from, k, NULL, 0);
+		if (v < 0)
+			return errno == ENODATA ? 0 : -SAFEFS_EXATTR;
+		if ((size_t)v + 1 > vcap) {
+			vcap = (size_t)v + 1;
+			free(val);
+			val = xmalloc(vcap);
+		}
+		v = fgetxattr(from, k, val, vcap);
+		if (v < 0 || fsetxattr(to, k, val, (size_t)v, 0) < 0)
+			return -SAFEFS_EXATTR;
+	}
+	return 0;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -731,10 +865,21 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 	bool named = false;
 	int r;
 
+	_cleanup_close_ int old = -1;
 	if (dfd < 0)
 		return dfd;
 	if ((r = may_replace(dfd, name, expect, true)) < 0 || (r = stale_tmp(dfd, name, &tmp)) < 0)
 		return r;
+	/* the file being replaced, for its extended attributes: a regular file (may_replace said so),
+	 * opened without following, checked to be the inode just judged */
+	old = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (old < 0 && errno != ENOENT)
+		return -errno;
+	if (old >= 0) {
+		struct stat ost;
+		if (fstat(old, &ost) < 0 || !S_ISREG(ost.st_mode) || ost.st_nlink > 1 || same_entry(&ost, expect) < 0)
+			return -SAFEFS_EMOVED;
+	}
 	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
@@ -749,12 +894,15 @@ int safefs_write_atomic(const struct safefs *fs, const char *path, const void *d
 		r = -errno;
 	if (r == 0 && fchmod(fd, mode & 07777) < 0) /* after chown, which clears set-id bits */
 		r = -errno;
+	/* after chown and chmod too: chown drops security.capability, an ACL sets the group bits */
+	if (r == 0 && old >= 0)
+		r = copy_xattrs(old, fd);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && !named)
 		r = link_tmpfile(fd, dfd, tmp);
 	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
-		r = -errno;
+		r = fail_why(dfd, name, -errno);
 	if (r < 0) {
 		unlinkat(dfd, tmp, 0);
 		return r;
@@ -802,7 +950,7 @@ int safefs_truncate(const struct safefs *fs, const char *path, const struct stat
 	/* O_NONBLOCK: a FIFO swapped in after the fstatat must not hang the open */
 	fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fail_why(dfd, name, -errno);
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if ((r = same_entry(&st, expect)) < 0)
@@ -811,7 +959,9 @@ int safefs_truncate(const struct safefs *fs, const char *path, const struct stat
 		return -SAFEFS_ENOTREG;
 	if (st.st_nlink > 1)
 		return -SAFEFS_ENLINK;
-	return ftruncate(fd, 0) < 0 ? -errno : 0;
+	if ((r = safefs_check_mount(fs, fd)) < 0) /* a file bind-mounted over a log */
+		return r;
+	return ftruncate(fd, 0) < 0 ? fail_why(dfd, name, -errno) : 0;
 }
 
 int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *expect)
@@ -829,7 +979,7 @@ int safefs_unlink(const struct safefs *fs, const char *path, const struct stat *
 		return -EISDIR;
 	if ((r = same_entry(&st, expect)) < 0)
 		return r;
-	return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+	return unlinkat(dfd, name, 0) < 0 ? fail_why(dfd, name, -errno) : 0;
 }
 
 /* Entries the tree removal gave up on, so it does not find them again and again. */
@@ -855,25 +1005,62 @@ static void stuck_add(struct stuck *s, const struct stat *st)
 }
 
 struct level {
-	char *name; /* this directory's name in its parent */
+	char *name; /* this directory's name in its parent (NULL for the start and its parent) */
 	dev_t dev;
 	ino_t ino;
 };
 
-/* Empty the directory CUR (consumed) depth first, holding two descriptors at most: go down by
- * name, come back up through ".." checked against the remembered inode. */
-static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigned long long *bytes)
+static bool is_level(const struct stat *st, const struct level *lv)
 {
-	struct level *stack = NULL;
-	size_t depth = 0;
+	return st->st_dev == lv->dev && st->st_ino == lv->ino;
+}
+
+/* Whether the directory D is still where the walk put it: its ".." is the level recorded above it. */
+static bool still_below(int d, const struct level *parent)
+{
+	struct stat st;
+	return fstatat(d, "..", &st, AT_SYMLINK_NOFOLLOW) == 0 && is_level(&st, parent);
+}
+
+/* Whether the walk may enter the directory FD: same mount as the start (a bind mount of the same
+ * file system has the same st_dev but another mount id), or any non-pseudo one with --cross-mounts. */
+static bool may_enter(const struct safefs *fs, int fd, uint64_t top_mnt, dev_t top_dev, const struct stat *st)
+{
+	uint64_t id;
+
+	if (safefs_fd_is_pseudo(fd))
+		return false;
+	if (fs->cross_mounts)
+		return true;
+	if (imgmount_fd_id(fd, &id) < 0)
+		return st->st_dev == top_dev;
+	return id == top_mnt;
+}
+
+/* Empty the directory CUR (consumed) depth first, holding two descriptors at most: go down by
+ * name, come back up through ".." checked against the identity recorded on the way down, at every
+ * depth; before each removal the current directory's ".." is checked too, so a directory renamed
+ * out of the tree while it is being emptied stops the removal (DESIGN.md, removal identity).
+ * PARENT and TOP are the identities of the start's parent and of the start. */
+static int tree_empty(const struct safefs *fs, int cur, const struct stat *parent, const struct stat *top,
+		      unsigned long long *files, unsigned long long *bytes)
+{
+	struct level *stack = xcalloc(2, sizeof *stack);
+	size_t n = 2; /* stack[n - 1] is CUR, stack[n - 2] its parent */
 	struct stuck stuck = {0};
+	uint64_t top_mnt = 0;
 	int first_err = 0;
 	DIR *d = NULL;
 
+	stack[0] = (struct level){.dev = parent->st_dev, .ino = parent->st_ino};
+	stack[1] = (struct level){.dev = top->st_dev, .ino = top->st_ino};
+	if (imgmount_fd_id(cur, &top_mnt) < 0)
+		top_mnt = 0;
 	for (;;) {
 		struct dirent *de;
 		struct stat cst;
 		char *down = NULL;
+		bool moved = false;
 
 		d = fdopendir(cur);
 		if (!d) {
@@ -889,12 +1076,11 @@ static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigne
 			if (stuck_has(&stuck, &cst))
 				continue;
 			if (S_ISDIR(cst.st_mode)) {
-				if (cst.st_dev != top_dev) { /* a mount point: never cross */
-					stuck_add(&stuck, &cst);
-					first_err = first_err ? first_err : -EXDEV;
-					continue;
-				}
 				down = xstrdup(de->d_name);
+				break;
+			}
+			if (!still_below(dirfd(d), &stack[n - 2])) {
+				moved = true;
 				break;
 			}
 			if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
@@ -907,13 +1093,21 @@ static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigne
 			if (bytes && S_ISREG(cst.st_mode))
 				*bytes += (unsigned long long)cst.st_size;
 		}
+		if (moved) {
+			first_err = -SAFEFS_EMOVED;
+			closedir(d);
+			d = NULL;
+			break;
+		}
 		if (down) {
 			int nfd = openat(dirfd(d), down, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 			struct stat nst;
-			if (nfd < 0 || fstat(nfd, &nst) < 0 || nst.st_ino != cst.st_ino || nst.st_dev != cst.st_dev) {
+			bool same = nfd >= 0 && fstat(nfd, &nst) == 0 && nst.st_ino == cst.st_ino && nst.st_dev == cst.st_dev;
+			if (!same || !may_enter(fs, nfd, top_mnt, top->st_dev, &nst)) {
 				if (nfd >= 0)
 					close(nfd);
-				first_err = first_err ? first_err : -SAFEFS_EMOVED;
+				/* a mount point is never crossed; a swapped entry is left alone */
+				first_err = first_err ? first_err : same ? -SAFEFS_EMOUNT : -SAFEFS_EMOVED;
 				stuck_add(&stuck, &cst);
 				free(down);
 				cur = dup(dirfd(d));
@@ -923,28 +1117,27 @@ static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigne
 					break;
 				continue;
 			}
-			stack = xreallocarray(stack, depth + 1, sizeof *stack);
-			stack[depth++] = (struct level){.name = down, .dev = nst.st_dev, .ino = nst.st_ino};
+			stack = xreallocarray(stack, n + 1, sizeof *stack);
+			stack[n++] = (struct level){.name = down, .dev = nst.st_dev, .ino = nst.st_ino};
 			closedir(d);
 			d = NULL;
 			cur = nfd;
 			continue;
 		}
-		if (depth == 0) {
+		if (n == 2) {
 			closedir(d);
 			d = NULL;
 			break;
 		}
-		/* this level is as empty as it gets: go up and remove it */
+		/* this level is as empty as it gets: go up, checked, and remove it */
 		int up = openat(dirfd(d), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		struct level lv = stack[--depth];
+		struct level lv = stack[--n];
 		struct stat ust, me;
 		fstat(dirfd(d), &me);
 		closedir(d);
 		d = NULL;
-		if (up < 0 || fstat(up, &ust) < 0 ||
-		    (depth > 0 && (ust.st_dev != stack[depth - 1].dev || ust.st_ino != stack[depth - 1].ino))) {
-			first_err = first_err ? first_err : -SAFEFS_EMOVED;
+		if (up < 0 || fstat(up, &ust) < 0 || !is_level(&ust, &stack[n - 1]) || !still_below(up, &stack[n - 2])) {
+			first_err = -SAFEFS_EMOVED;
 			if (up >= 0)
 				close(up);
 			free(lv.name);
@@ -958,8 +1151,8 @@ static int tree_empty(int cur, dev_t top_dev, unsigned long long *files, unsigne
 		free(lv.name);
 		cur = up;
 	}
-	while (depth > 0)
-		free(stack[--depth].name);
+	while (n > 0)
+		free(stack[--n].name);
 	free(stack);
 	free(stuck.v);
 	return first_err;
@@ -970,12 +1163,12 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 {
 	const char *name;
 	_cleanup_close_ int dfd = parent_for_write(fs, path, &name);
-	struct stat st, st2;
+	struct stat st, st2, pst;
 	int fd, r;
 
 	if (dfd < 0)
 		return dfd;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstat(dfd, &pst) < 0 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if ((r = same_entry(&st, expect)) < 0)
 		return r;
@@ -983,7 +1176,7 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 		if (keep_top)
 			return -ENOTDIR;
 		if (unlinkat(dfd, name, 0) < 0)
-			return -errno;
+			return fail_why(dfd, name, -errno);
 		if (files)
 			(*files)++;
 		if (bytes && S_ISREG(st.st_mode))
@@ -1001,7 +1194,11 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 		close(fd);
 		return -SAFEFS_EPSEUDO;
 	}
-	r = tree_empty(fd, st.st_dev, files, bytes);
+	if ((r = safefs_check_mount(fs, fd)) < 0) {
+		close(fd);
+		return r;
+	}
+	r = tree_empty(fs, fd, &pst, &st, files, bytes);
 	if (r < 0)
 		return r;
 	return !keep_top && unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
@@ -1018,10 +1215,11 @@ int safefs_sync(const struct safefs *fs)
 
 int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)
 {
-	_cleanup_free_ char *p = xstrdup(path);
+	_cleanup_free_ char *p = NULL;
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
+	p = xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -1030,15 +1228,16 @@ int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)
 		if (s > p + 1 && s[-1] != '/') {
 			const char *name;
 			_cleanup_close_ int dfd = parent_for_write(fs, p, &name);
-			struct stat st;
+			_cleanup_close_ int dir = -1;
 			if (dfd < 0)
 				return dfd;
 			if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
-				return -errno;
-			if (fstatat(dfd, name, &st, 0) < 0)
-				return -errno;
-			if (!S_ISDIR(st.st_mode))
-				return -ENOTDIR;
+				return fail_why(dfd, NULL, -errno);
+			/* what is there now must be a directory, a symlink to one resolved inside the image
+			 * (sshd_config.d -> /etc/ssh/dropins), never against the host's / */
+			dir = safefs_open_dir(fs, p);
+			if (dir < 0)
+				return dir == -ENOTDIR || dir == -ELOOP ? -ENOTDIR : dir;
 		}
 		if (saved == '\0')
 			break;
@@ -1047,30 +1246,35 @@ int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode)
 	return 0;
 }
 
-int safefs_sha256_fd(int fd, char out[65])
+/* SHA-256 of the bytes of FD in the ranges EXT (N pairs of offset, length), or of all of it (EXT NULL). */
+static int sha256_ranges(int fd, const unsigned long long *ext, size_t n, char out[65])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char buf[65536], dig[32];
 	unsigned dlen = 0;
-	off_t off = 0;
 	int r = 0;
 
 	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		EVP_MD_CTX_free(md);
 		return -ENOMEM;
 	}
-	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof buf, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
+	for (size_t i = 0; r == 0 && (ext ? i < n : i < 1); i++) {
+		off_t off = ext ? (off_t)ext[2 * i] : 0;
+		unsigned long long left = ext ? ext[2 * i + 1] : ~0ULL;
+		while (left > 0) {
+			ssize_t got = pread(fd, buf, left < sizeof buf ? (size_t)left : sizeof buf, off);
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				r = -errno;
+				break;
+			}
+			if (got == 0)
+				break;
+			EVP_DigestUpdate(md, buf, (size_t)got);
+			off += got;
+			left -= (unsigned long long)got;
 		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		off += n;
 	}
 	if (r == 0 && !EVP_DigestFinal_ex(md, dig, &dlen))
 		r = -EIO;
@@ -1080,5 +1284,57 @@ int safefs_sha256_fd(int fd, char out[65])
 		return r;
 	for (unsigned i = 0; i < dlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", dig[i]);
+	return 0;
+}
+
+int safefs_sha256_fd(int fd, char out[65])
+{
+	return sha256_ranges(fd, NULL, 0, out);
+}
+
+#define SPARSE_MAX_EXTENTS 4096
+
+int safefs_sha256_sparse(int fd, char out[65], unsigned long long **ext, size_t *next)
+{
+	struct stat st;
+	unsigned long long *v = NULL;
+	size_t n = 0, cap = 0;
+	off_t off = 0, hole;
+	int r;
+
+	*ext = NULL;
+	*next = 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	/* no hole before the end (or no SEEK_HOLE here): the plain hash of the content */
+	hole = lseek(fd, 0, SEEK_HOLE);
+	if (hole < 0 || hole >= st.st_size)
+		return sha256_ranges(fd, NULL, 0, out);
+	while (off < st.st_size) {
+		off_t data = lseek(fd, off, SEEK_DATA);
+		if (data < 0) {
+			if (errno == ENXIO) /* only a hole up to the end */
+				break;
+			free(v);
+			return sha256_ranges(fd, NULL, 0, out);
+		}
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || n == SPARSE_MAX_EXTENTS) {
+			free(v);
+			return sha256_ranges(fd, NULL, 0, out);
+		}
+		v = xgrowarray(v, &cap, 2 * n + 2, sizeof *v);
+		v[2 * n] = (unsigned long long)data;
+		v[2 * n + 1] = (unsigned long long)(hole - data);
+		n++;
+		off = hole;
+	}
+	r = sha256_ranges(fd, v, n, out);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*ext = v ? v : xcalloc(1, sizeof *v);
+	*next = n;
 	return 0;
 }

@@ -2,9 +2,11 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "imgmount.h"
 #include "util.h"
 
 struct safefs {
@@ -12,12 +14,18 @@ struct safefs {
 	dev_t root_dev;
 	ino_t root_ino;
 	bool use_openat2; /* false: resolve component by component (kernels < 5.6, seccomp) */
+	bool cross_mounts; /* --cross-mounts: write across mounts that are not the image */
+	struct img_mounts mounts; /* the mounts below the root (imgmount.h) */
 };
 
 /* Error codes with a capgate-specific meaning; safefs_strerror() words them. */
 #define SAFEFS_ENOTREG EMEDIUMTYPE /* not a regular file where one is required */
 #define SAFEFS_EMOVED ESTALE       /* entry swapped or moved between stat and open */
 #define SAFEFS_EPSEUDO EXDEV       /* a pseudo file system (proc, sysfs, ...) */
+#define SAFEFS_EMOUNT EREMOTE      /* a mount that is not the image (bind, tmpfs, host dir); --cross-mounts */
+#define SAFEFS_EIMMUTABLE EBADSLT  /* immutable or append-only (chattr +i / +a) */
+#define SAFEFS_ETMPDIR EBADRQC     /* a directory sits at the temp name .NAME.capgate-tmp */
+#define SAFEFS_EXATTR EBADE        /* an extended attribute (SELinux label, ACL, capability) could not be kept */
 
 int safefs_init(struct safefs *fs, const char *root);
 void safefs_done(struct safefs *fs);
@@ -36,10 +44,20 @@ int safefs_lstat(const struct safefs *fs, const char *path, struct stat *st);
 /* readlink(2) of the last component of PATH; *TARGET is malloc'd. */
 int safefs_readlink(const struct safefs *fs, const char *path, char **target);
 
+/* Print the mounts below the root that are not the image, one note each, to OUT. */
+void safefs_note_mounts(const struct safefs *fs, const char *verb, FILE *out);
+/* 0 when FD is on the image (the root's mount or one of its own partitions) or --cross-mounts is
+ * on; -SAFEFS_EMOUNT otherwise. */
+int safefs_check_mount(const struct safefs *fs, int fd);
+/* The same for PATH: its parent directory and the entry itself (a mount point) must be on the
+ * image. 0 also when PATH cannot be resolved (the change itself says why later). */
+int safefs_check_mount_path(const struct safefs *fs, const char *path);
+
 /* Read a whole regular file of at most MAX bytes (-EFBIG beyond). *BUF is NUL-terminated. */
 int safefs_read_file(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);
 int safefs_read_fd(int fd, size_t max, char **buf, size_t *len);
-/* Open a regular file for reading; -SAFEFS_ENOTREG for anything else. */
+/* Open a regular file for reading; -SAFEFS_ENOTREG for anything else, which is never opened:
+ * its type is read first (fstatat, no follow), then the open is checked to be that inode. */
 int safefs_open_regular(const struct safefs *fs, const char *path, struct stat *st);
 
 /* True when FD lives on proc, sysfs, devtmpfs and the like. */
@@ -105,3 +123,8 @@ int safefs_remove_tree(const struct safefs *fs, const char *path, const struct s
 int safefs_mkdir_p(const struct safefs *fs, const char *path, mode_t mode);
 /* SHA-256 of a regular file opened by FD, as 64 hex digits into OUT[65]. */
 int safefs_sha256_fd(int fd, char out[65]);
+/* The same for the manifest, without reading holes: a file with none gets the SHA-256 of its
+ * content (*NEXT = 0); a sparse one the SHA-256 of its data extents in order, and its data
+ * extents as (offset, length) pairs in *EXT (*NEXT pairs, malloc'd; at most 4096 pairs, else
+ * the whole content is hashed). Logical content = those bytes at those offsets, zeros elsewhere. */
+int safefs_sha256_sparse(int fd, char out[65], unsigned long long **ext, size_t *next);

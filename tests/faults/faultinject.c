@@ -4,7 +4,7 @@
  * system for those.
  *
  * CAPGATE_FAULTS="RULE[;RULE...]", RULE = OP:ERR[:KEY=VAL...]
- *   OP   open read write fsync rename unlink stat readdir mkdir link chmod chown truncate, or *
+ *   OP   open read write fsync rename unlink stat readdir mkdir link chmod chown truncate xattr, or *
  *   ERR  an errno name (EIO, ENOSPC, EROFS, EACCES, EINTR, ...), "short" (reads return 1 byte)
  *        or "trace" (nothing fails: the call is only logged, to list what a run touches)
  *   nth=N    only the Nth matching call        from=N  the Nth and every later one
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define MAX_RULES 16
@@ -50,6 +51,7 @@ static const struct {
 	{"EIO", EIO}, {"ENOSPC", ENOSPC}, {"EROFS", EROFS}, {"EACCES", EACCES}, {"EPERM", EPERM},
 	{"EINTR", EINTR}, {"ENOMEM", ENOMEM}, {"EMFILE", EMFILE}, {"ENOENT", ENOENT}, {"EDQUOT", EDQUOT},
 	{"EBUSY", EBUSY}, {"ESTALE", ESTALE}, {"EAGAIN", EAGAIN}, {"ENAMETOOLONG", ENAMETOOLONG},
+	{"EOPNOTSUPP", EOPNOTSUPP},
 };
 
 static const char *errname(int e)
@@ -373,6 +375,12 @@ int fchmodat(int d, const char *p, mode_t m, int flags)
 	REAL(int, fchmodat, int, const char *, mode_t, int);
 	FAIL_IF("chmod", d, p, -1);
 	return real_fchmodat(d, p, m, flags);
+}
+int fsetxattr(int fd, const char *name, const void *v, size_t n, int flags)
+{
+	REAL(int, fsetxattr, int, const char *, const void *, size_t, int);
+	FAIL_IF("xattr", fd, NULL, -1);
+	return real_fsetxattr(fd, name, v, n, flags);
 }
 int fchown(int fd, uid_t u, gid_t g)
 {

@@ -1,5 +1,5 @@
 /* The per-root lock: flock on DIR/root-DEV-INO.lock. */
-#include "rootlock.h"
+#include "runlock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-char *rootlock_path(const char *dir, const char *root)
+char *runlock_path(const char *dir, const char *root)
 {
 	struct stat st;
 
@@ -35,9 +35,9 @@ static int inherited(const char *path)
 	return (int)fd;
 }
 
-int rootlock_acquire(const char *dir, const char *root, pid_t *holder)
+int runlock_acquire(const char *dir, const char *root, pid_t *holder)
 {
-	_cleanup_free_ char *path = rootlock_path(dir, root);
+	_cleanup_free_ char *path = runlock_path(dir, root);
 	char text[32];
 	struct stat st;
 	int fd, r;
@@ -79,7 +79,7 @@ int rootlock_acquire(const char *dir, const char *root, pid_t *holder)
 	return fd;
 }
 
-void rootlock_release(int fd)
+void runlock_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);
