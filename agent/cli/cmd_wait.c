@@ -442,9 +442,19 @@ static int wait_verdict(struct wait *w, const struct cli_args *a, long st, json_
 	/* a report on stdout (--format json without --output) keeps stdout for itself */
 	FILE *out = cli_report_on_stdout(a) ? stderr : stdout;
 	if (st == 500) {
+		/* the run's own report, when it made one (a check in error): printed and written */
 		_cleanup_free_ char *error = xstrdup(error_message(doc) ?: "the run could not complete");
-		wait_print_report(doc, "error", error, out);
-		return wait_write_reports(a, NULL, EXIT_ERROR);
+		const char *id = json_string_value(json_object_get(doc, "run_id"));
+		if (wait_request(w, "GET", "/v1/report", NULL, NULL) == 200)
+			report = wait_body_json(w);
+		if (report && (!id || !streq(json_string_value(json_object_get(report, "run_id")) ?: "", id))) {
+			json_decref(report);
+			report = NULL;
+		}
+		wait_print_report(report ? report : doc, "error", error, out);
+		rc = wait_write_reports(a, report, EXIT_ERROR);
+		json_decref(report);
+		return rc;
 	}
 	if (!state)
 		return wait_refuse(w, "HTTP %ld without a state", st);
