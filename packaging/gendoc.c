@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate-gendoc: writes capgate(8), capgate.json(5), the bash completion and docs/checks.md from the
  * verb, option, format, profile, config-key and check tables at build time, so the docs cannot drift
  * from the code (tests/scenarios/docs_generated.sh compares the committed docs/checks.md). */
@@ -63,8 +64,10 @@ static const struct {
 	{"daemon.runtime_dir", "where the token and the address are written (default /run/capgate)"},
 	{"daemon.run_at_start", "start a run as soon as the daemon listens (default false)"},
 	{"daemon.remediate", "the default of remediate in POST /v1/runs (default false)"},
-	{"daemon.max_connections", "concurrent HTTP connections (default 1000)"},
-	{"daemon.timeout", "idle time after which a connection is closed (default 10s)"},
+	{"daemon.max_connections", "concurrent HTTP connections (default 64)"},
+	{"daemon.max_per_client", "connections one client address (or uid on a unix socket) may hold (default 32)"},
+	{"daemon.timeout", "time a request has to arrive, from its first byte; bytes do not extend it (default 10s)"},
+	{"daemon.run_timeout", "a run still going after this is stopped with an error (default 1h)"},
 	{"daemon.stop_timeout", "on SIGTERM, how long a run gets before SIGKILL (default 10s)"},
 	{"callback", "the signed report POST after each run, and capgate signal"},
 	{"callback.url", "the http:// or https:// URL the final report is POSTed to"},
@@ -73,6 +76,7 @@ static const struct {
 	{"callback.attempts", "deliveries tried before giving up (default 5)"},
 	{"callback.backoff", "pause before the first retry, doubling up to 60 s (default 1s)"},
 	{"callback.timeout", "one delivery attempt (default 10s)"},
+	{"callback.unsigned", "allow a callback without a secret (default false: refused)"},
 };
 
 static const char *gendoc_key_text(const char *path)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The action table: every remediation step capgate can take, how findings map onto it, and how
  * it changes the image (only through safefs; research/deprovision.md for the why of each). */
 #include "remediate.h"

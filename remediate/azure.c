@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixes of azure.* that are safe and local (issue 13 item 7): a GRUB drop-in with the serial
  * console arguments, waagent.conf values by an atomic edit that keeps every other line, and a
  * cloud-init drop-in naming Azure. Initramfs and fstab are report-only (the checks say how). */

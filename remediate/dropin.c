@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drop-ins for hardening checks with a safe fix: sshd_config.d and sysctl.d. The setting comes
  * from the check (remediation "sshd-dropin:Key value"), the finding's rule ("Key=value"), or
  * the table below for the catalog ids of research/hardening.md §5. */

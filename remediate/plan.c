@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The plan: findings of failing checks become items, each with a phase, in a stable order. */
 #include "remediate.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Remediation: a plan built from a scan, applied through safefs only, recorded as a manifest. */
 #pragma once
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit actions: live over sd-bus (DisableUnitFiles, MaskUnitFiles, StopUnit), offline by the
  * symlink changes `systemctl --root` makes (tests compare against the real one). */
 #include "remediate.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Configure and build capgate into build/ (or $1), with extra CMake flags after it.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build capgate and run its main job on demo image trees under /tmp (never this host's /):
 #  1. a build that only left things capgate can fix: `scan` says blocked, `fix` removes and resets
 #     them (with a manifest) and ends ready; `scan` then agrees;

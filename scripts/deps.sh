@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install the Debian 12 packages capgate needs to build and test, only those missing.
 set -eu
 pkgs="build-essential cmake pkg-config libsystemd-dev libcurl4-openssl-dev libssl-dev libjansson-dev

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The exploratory fuzz pass (libFuzzer, clang): every target for a time box, figures per target.
 # Not part of scripts/test.sh, whose answer must not depend on what a time-boxed search happens to
 # find. Run it before resolving work that touches a parser or the API; commit each find, once fixed,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Embed checks/data/{debian,ubuntu}.csv (distro-info-data) into checks/data/distroinfo_data.c.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build the packages from a release build: build/packages/capgate_VERSION_ARCH.deb (CPack) and, when
 # rpmbuild is there, build/packages/capgate-VERSION-1.ARCH.rpm (rpmbuild -bb of the same files,
 # packaging/rpm/capgate-bin.spec.in; Requires by soname). rpmbuild runs with a HOME of its own

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite, and what .ci/run calls: install what is missing, build (gcc -O3 Release,
 # clang, ASan+UBSan), run every test in the release and sanitizer builds (the fuzz corpora and
 # regression inputs are replayed there as ctest tests), valgrind, static analysis.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Initramfs archives assembled by the tests (libarchive's writer): newc cpio, optionally behind a
  * compression filter, optionally after an uncompressed early-microcode archive, as
  * mkinitramfs and dracut lay them out. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for the daemon scenarios (sourced after scenario-lib.sh): fixture roots, a daemon on an
 # ephemeral loopback port, curl with the token.
 export CAPGATE_CONFDIR="$scratch/noconf"   # never the host's /etc/capgate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixture trees and tree digests for the remediation tests. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixture trees for remediation tests: build files under a scratch root, and digest a whole tree
  * (type, mode, owner, size, SHA-256 or link target of every entry) to prove what changed. */
 #pragma once

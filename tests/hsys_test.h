@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the system hardening family tests: scan a fixture with profile "full" and a config. */
 #pragma once
 #include "testutil.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for scenario scripts (sourced, not run).
 set -eu
 : "${CAPGATE_BIN:?CAPGATE_BIN must point at the capgate binary}"

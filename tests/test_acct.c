@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* acct.* on fixture trees: each check's pass and fail sides, config allow-list, skips. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* shadow, group, gshadow parsing and the passwd extensions (line numbers, bad and NIS lines). */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api.c and runner.c in-process: authentication, every status code of the contract, the state
  * machine, one run at a time, stopping a run. Runs are the real capgate binary on fixture trees;
  * a script in its place holds a run open where a test needs "while running". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APT sources in one-line and deb822 form, bad lines, apt.conf switches that disable checking. */
 #include "aptsrc.h"
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/families/azure.c: a Debian- and a RHEL-shaped image tree, each with the faults of issue 13
  * planted, is blocked with one finding per fault at the file where it lives; the same tree with
  * each fault corrected has no azure.* finding; baseline runs the family only on Azure images; the

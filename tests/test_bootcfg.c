@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/parse/bootcfg.c: GRUB defaults as the shell sources them, grub.cfg kernel lines, BLS
  * entries, grubenv, and kernel command line words. */
 #include "bootcfg.h"

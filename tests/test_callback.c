@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* callback.c: the signature (RFC 4231 vector), options from config, refusal of odd URLs. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/parse/cloudcfg.c: YAML through libyaml, merged in cloud-init's order and precedence. */
 #include "cloudcfg.h"
 #include "testutil.h"

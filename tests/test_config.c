@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config: merge order, validation with file:line:column, unknown keys named, per-check settings. */
 #include "config.h"
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* daemon.c's listen addresses: loopback only, unix sockets, clear refusals. */
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* distro-info-data: the embedded copy equals checks/data, releases are found by codename or
  * version, support phases by date. */
 #include "distroinfo.h"

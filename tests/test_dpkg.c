@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dpkg status stanzas and states, Debian version order checked against `dpkg --compare-versions`,
  * Packages index walking. */
 #include "dpkg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/parse/fstab.c: libmount's reading of fstab, with the line of each entry. */
 #include "fstab.h"
 #include "testutil.h"

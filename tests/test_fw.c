@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fw.*: nftables, iptables-persistent and ufw rule files, the units that load them, and the
  * Azure wireserver/IMDS reachability rule. */
 #include "hsys_test.h"

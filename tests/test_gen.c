@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.machine-id, gen.shell-history, gen.tmp-files on fixture trees, traps included. */
 #include <sys/stat.h>
 

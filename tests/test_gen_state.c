@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.* checks of gen_state.c and gen_access.c on fixture trees: what they find and what they
  * leave alone (empty package skeletons, /dev/null histories' cousins, non-core files). */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os.base-image's IMDS client against a fake IMDS on 127.0.0.1 started here: trusted, untrusted
  * publisher, too old, timeout, garbage JSON; plus the judgement and version dates. Never the real
  * 169.254.169.254. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* glob expansion inside the image: lexical order, dot files, globs in directory components. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/parse/initramfs.c: modules found across concatenated and compressed cpio archives. */
 #include <fcntl.h>
 #include <unistd.h>

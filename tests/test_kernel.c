@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kernel.* and net.*: effective sysctl values with kernel defaults, the live runtime half (this
  * machine's /proc/sys, read-only), core limits, modules (never udf or vfat). */
 #include "hsys_test.h"

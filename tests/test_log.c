@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.*, audit.*, agent.*: journald Storage= in drop-in order, rsyslog listeners, auditd and its
  * rules, the Azure agent, Defender onboarding, AppArmor. */
 #include "hsys_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* login.defs: last value wins, quotes, octal numbers, comments. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modprobe.d: first install line wins, names with '-' and '_' are one, same-name masking,
  * continuation lines, and which modules a kernel of the image ships. */
 #include "modprobe.h"

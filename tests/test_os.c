@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os.*: end of life from os-release and the shipped distro-info-data, provenance from APT lists,
  * and os.base-image end to end (live context, config, fake IMDS on 127.0.0.1). */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os-release quoting and the /etc -> /usr/lib fallback through an in-image symlink. */
 #include "osrelease.h"
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PAM stacks: @include, include/substack by type, bracketed controls, continuation, comments. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* perm.* on fixture trees: groups that are allowed, links and sticky directories, walks. */
 #include "testutil.h"
 

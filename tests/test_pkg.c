@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pkg.*: the security suite in either sources format, pending security updates from the lists,
  * repository authentication, dpkg consistency, build tools. */
 #include "hsys_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Remediation end to end on fixture trees, hostile ones included: every change is a planned
  * target, nothing outside the root changes, traps are reported and left alone. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Live unit actions over sd-bus: capgate's DisableUnitFiles, MaskUnitFiles, StopUnit and Reload
  * calls, answered by a stand-in for systemd's Manager on a private, real dbus-daemon (systemd
  * itself cannot run as PID 1 here). */

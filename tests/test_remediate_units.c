@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline unit actions make the same symlink changes as the real `systemctl --root`. */
 #include <check.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay: a result recorded once and replayed reads as if the check had reported it directly. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report_junit.c: failures only for blocking checks, <error> for checks that could not complete,
  * and XML that stays well-formed whatever bytes a path holds. */
 #include "report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report_load.c: a capgate.report/v1 document read back gives the same document, and what is not
  * one (another schema, a check this build does not know, a bad status) is refused. */
 #include "report.h"

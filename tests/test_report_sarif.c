@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report_sarif.c: rules, results, locations and levels of a scan of a fixture tree with hard names. */
 #include "report.h"
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootlock: one fix per root; a second taker waits or is told the holder's pid. */
 #include <check.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rpm database through librpm, on trees dnf and zypper built (tests/fixtures/rpmtrees.sh):
  * sqlite and Berkeley DB, signatures, file digests, version order; nothing left behind. */
 #include "rpmdb.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rpm families' repository configuration: sections, options, lines, booleans, and the files
  * read from an image (yum.conf linked to dnf.conf read once). */
 #include "rpmrepo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* safefs: resolution stays inside the root (openat2 and the fallback walk), the walker survives
  * hostile trees, and nothing outside the root is ever opened. */
 #include <fcntl.h>

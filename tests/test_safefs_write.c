@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* safefs write primitives on hostile trees: atomic writes, truncation, unlink, tree removal. */
 #include <check.h>
 #include <fcntl.h>

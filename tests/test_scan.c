@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scan: selection (profile, --only, --skip, config enabled), verdict against --fail-on, redaction. */
 #include "testutil.h"
 #include "redact.h"

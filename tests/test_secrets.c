@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* secrets.*: every rule's true positives in several syntaxes with false positives beside them,
  * path rules in every passwd home, key confirmation, redaction of every output, hostile trees,
  * chunk boundaries and the per-check configuration. Fake secrets are built at run time. */

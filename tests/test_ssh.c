@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ssh.* on fixture trees: skips without sshd, Match blocks, policy from config, older defaults. */
 #include "testutil.h"
 

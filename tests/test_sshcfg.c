@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sshd effective configuration: defaults per version, first value wins, Include globs, Match. */
 #include "testutil.h"
 

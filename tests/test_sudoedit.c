@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers edits by exact user name: substrings, lists, continuations, Defaults bindings. */
 #include <check.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers: includes as sudo resolves them, tags, Defaults, aliases, continuation lines. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* svc.*: packages, units enabled at boot (masked and allow-listed ones not), MTA interfaces. */
 #include "hsys_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sysctl.d: systemd-sysctl's file order (checked against `systemd-analyze cat-config --root`),
  * last assignment wins, explicit keys beat globs, /etc/sysctl.conf handling, key normalisation. */
 #include <sys/stat.h>

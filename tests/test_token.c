@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* token.c: mode 0600 files, strict reading, runtime dir rules. (Fresh tokens: scenario daemon_api.) */
 #include <sys/stat.h>
 #include <sys/wait.h>

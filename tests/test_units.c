@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline unit enablement compared with the real `systemctl --root=DIR is-enabled` on fixtures:
  * enabled by .wants links, disabled, static, masked, aliases, templates, vendor links. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks/parse/waagentconf.c: conf.py's reading of waagent.conf and the edit that keeps lines. */
 #include "testutil.h"
 #include "waagentconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixture trees, snapshots and process helpers for the Check tests. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test helpers: scratch fixture trees, snapshots to prove nothing changed, running the binary. */
 #pragma once
 #include <check.h>

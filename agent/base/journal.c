@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Event logging: sd_journal_send with CAPGATE_* fields and a MESSAGE_ID per event, or one stderr line. */
 #include "journal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Event logging for the daemon and its helpers: structured journal fields under systemd, stderr otherwise. */
 #pragma once
 #include <stdbool.h>

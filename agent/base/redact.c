@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Redaction of secrets for every output: report, logs, API, manifest. */
 #include "redact.h"
 

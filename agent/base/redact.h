@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Redaction: a secret is shown as at most 4 characters and a SHA-256 fingerprint, nowhere more. */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Severity names, one table for parsing and printing. */
 #include "severity.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Severities, ordered: a check fails the gate when its severity is at or above --fail-on. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Allocation, string and parsing helpers shared by every part of capgate. */
 #include "util.h"
 

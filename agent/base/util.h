@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers every file uses: cleanup attributes, allocation that cannot fail silently. */
 #pragma once
 #include <dirent.h>

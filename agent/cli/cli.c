@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Option parsing and help text, generated from the verb and option tables. */
 #include "cli.h"
 

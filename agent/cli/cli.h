@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line tables: verbs and options. --help, man pages and completion are generated here. */
 #pragma once
 #include <stdbool.h>

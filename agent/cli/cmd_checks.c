@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate checks / explain: the catalog, printed from the check tables. */
 #include "cmds.h"
 

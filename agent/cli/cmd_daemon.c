@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate daemon: check everything a user can get wrong, make the token (OpenSSL's RNG) and the
  * socket (own, or systemd's), then exec the small capgate-daemon server with them. */
 #include "daemon.h"

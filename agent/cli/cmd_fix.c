@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate fix and capgate run: scan, plan, apply through safefs, rescan, report. */
 #include "callback.h"
 #include "cmds.h"

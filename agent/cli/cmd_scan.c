@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate scan: judge the image and report; changes nothing. */
 #include "cmds.h"
 #include "progress.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate signal: POST a report (JSON on stdin) to the callback URL, signed, with retries.
  * The daemon runs it after each run; it also serves pipelines: capgate scan --format json | capgate signal */
 #include "callback.h"

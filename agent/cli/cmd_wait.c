@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate wait: the provisioner's side of the API — optionally start a run, poll /v1/ready until a
  * verdict or the deadline, print the summary; exit 0 ready, 1 blocked, 3 error or timeout.
  *

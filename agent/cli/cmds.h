@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verbs: one <verb> function each, listed in main.c's table. */
 #pragma once
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate: dispatch the verb named on the command line (verbs.c holds the table). */
 
 #include "cmds.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The progress line: a thread wakes every 250 ms and redraws "capgate: scanning: 41/97 checks,
  * secrets.private-keys (3 s)" on stderr; nothing of it reaches a pipe, a file or a log. */
 #include "progress.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A progress line on stderr while a scan runs, only on a terminal and only once the scan has taken
  * longer than a second (CAPGATE_PROGRESS_AFTER_MS sets that delay); cleared when the scan ends. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verb table: every verb, its options and its function. --help and docs read it. */
 #include "cmds.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Callback POST with libcurl: signed body, TLS verified, bounded retries with exponential backoff. */
 #include "callback.h"
 

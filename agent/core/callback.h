@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The final report, POSTed to a callback URL with an HMAC-SHA256 signature, retried with backoff. */
 #pragma once
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Config loading: Jansson parses, one table of keys validates, errors carry file:line:column. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Configuration: JSON files merged in order, validated against one key table. */
 #pragma once
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Context setup: open the image root once, decide live or offline, load shared facts lazily. */
 #include "ctx.h"
 

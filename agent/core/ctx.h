@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The context every check is handed: the image, the mode, the configuration, shared facts. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The pipeline: scan, then (with remediation) plan, apply, rescan; one final report. */
 #include "pipeline.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The whole job in one call: scan, optionally fix and scan again, one final report.
  * `capgate run`, the daemon's POST /v1/runs and `capgate fix` all go through here. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The check model: a check is a row of a const table; a family is one table in checks/. */
 #pragma once
 #include <stdbool.h>

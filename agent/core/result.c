@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Collecting findings and errors for one check, thread-safe, with path excludes applied. */
 #include "result.h"
 

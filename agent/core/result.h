@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What one check found: its status, findings (already redacted) and errors. */
 #pragma once
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The per-root lock of fix and run; the daemon takes the same one (DESIGN.md). */
 #include "rootlock.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One fix per root (DESIGN.md, "One fix at a time per root"): an flock(2) on a file in the runtime
  * directory named after the root's device and inode, holding the holder's pid; removed by the holder
  * on release, so no file outlives its fix. */

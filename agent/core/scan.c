@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Running the selected checks and settling the verdict (DESIGN.md: verdict, exit codes). */
 #include "scan.h"
 

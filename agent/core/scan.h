@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A scan: select checks, run them against the context, settle the verdict. */
 #pragma once
 #include <jansson.h>

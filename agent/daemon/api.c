@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* API handlers: health, status, runs, report, ready — routing, authentication and JSON. */
 #include "api.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The HTTP API of DESIGN.md as plain functions: a parsed request in, a status and JSON out.
  * daemon.c carries these over libmicrohttpd; tests and fuzzers call them directly. */
 #pragma once

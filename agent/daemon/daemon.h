@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate daemon: listening sockets and their addresses, shared with `capgate wait`. */
 #pragma once
 #include <signal.h>

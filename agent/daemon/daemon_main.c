@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate-daemon: the small server `capgate daemon` execs once the token and socket are ready. */
 #include "daemon.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capgate-daemon: the small HTTP side of `capgate daemon`. libmicrohttpd carries api.c on the
  * socket `capgate daemon` prepared; runs are child capgate processes (runner.c). It links only
  * libmicrohttpd, libsystemd and Jansson, so the idle daemon stays small.

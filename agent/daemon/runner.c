@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The daemon's worker: one run at a time as a child capgate process; the state machine. */
 #include "runner.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The daemon's one run at a time: a worker thread runs each pipeline as a child `capgate scan`
  * (or `capgate run --remediate`) process and keeps the state machine
  * idle -> running -> ready | blocked | error (and running again on the next request).

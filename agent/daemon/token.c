@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bearer token files: stored 0600, read strictly, compared in constant time. (The token itself
  * is made by `capgate daemon` with OpenSSL's RNG; this file stays free of OpenSSL so the small
  * capgate-daemon server does not load it.) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The API's bearer token: 32 random bytes as hex, kept mode 0600 in the runtime directory. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Glob expansion inside the image, through safefs and imgfile only. */
 #include "imgdir.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* glob(3)-like expansion inside the image, for sshd's Include and other drop-in patterns. */
 #pragma once
 #include "safefs.h"

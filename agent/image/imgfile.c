@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Image file helpers: symlinks resolved inside the image, drop-in dirs merged as systemd does. */
 #include "imgfile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Image file helpers for the hardening parsers: read through in-image symlinks, list drop-in dirs. */
 #pragma once
 #include <stdbool.h>

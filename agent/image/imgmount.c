@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mounts below an image root, sorted into the image's own and the rest (DESIGN.md, "Mounts"). */
 #include "imgmount.h"
 

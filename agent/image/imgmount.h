@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mounts under an image root: which are the image (the root's own mount and its partitions)
  * and which are not (bind mounts, tmpfs, host directories, network and pseudo file systems).
  * Read with libmount from /proc/self/mountinfo; a descriptor's mount is its statx(STATX_MNT_ID). */

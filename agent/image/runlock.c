@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The per-root lock: flock on DIR/root-DEV-INO.lock. */
 #include "runlock.h"
 

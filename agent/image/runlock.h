@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One daemon run per image root on this host, across daemon restarts: an flock on a file in the
  * runtime directory named by the root's st_dev and st_ino (the same tree under two paths is one
  * lock). The holder's pid is written into the file so a refusal can name it. A run that fixes also

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Safe access to an image tree: resolution confined to the root, no symlink ever followed out. */
 #include "safefs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one door to the image: every open, stat, read, write and unlink inside the image root. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* passwd parsing: name:x:uid:gid:gecos:home:shell, as getpwent(3) reads it. */
 #include "users.h"
 

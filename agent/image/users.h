@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The image's accounts from its /etc/passwd, for checks that look into every home. */
 #pragma once
 #include <stddef.h>

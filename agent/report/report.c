@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rendering a scan as text or as the capgate.report/v1 JSON document; the table of every format. */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Report writers: text for people, JSON (capgate.report/v1), SARIF 2.1.0 and JUnit XML for pipelines. */
 #pragma once
 #include <jansson.h>

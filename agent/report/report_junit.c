@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The JUnit XML writer: one testcase per check, for Azure DevOps PublishTestResults and CI test tabs. */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A capgate.report/v1 document read back into a report, so `capgate wait` writes the daemon's run
  * in every format with the same writers as `capgate run`. */
 #include "report.h"

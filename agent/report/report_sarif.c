@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The SARIF 2.1.0 writer: GitHub code scanning and Azure DevOps's SARIF viewer read it as is. */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* acct.*: accounts, passwords, sudo and PAM policy of the image (research/hardening.md §5.2).
  * Everything is read from the image's own files (passwd, shadow, group, login.defs, sudoers,
  * pam.d), so the checks are the same live and offline. */

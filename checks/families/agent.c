@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent.*: the agents an image needs (Azure provisioning, a MAC framework) and agents that must
  * not carry one machine's identity into every VM (Defender for Endpoint, Azure Monitor). */
 #include "families.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* azure.*: will a VM made from this image boot, provision and report ready on Azure? Microsoft's
  * per-distribution preparation guides and the Marketplace certification tests, read from the image
  * (research/distros-azure.md §2, A1-A17; docs/azure.md lists each check with its source). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every family table, declared once for the registry. */
 #pragma once
 #include "registry.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fw.*: the host firewall an image boots with, read from its persisted rules (nftables.conf,
  * iptables-persistent rules.v4/v6, ufw, firewalld) and the units that load them. */
 #include "families.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.*: per-machine state and build leftovers that every VM made from the image would inherit.
  * Paths and semantics follow research/deprovision.md (waagent, cloud-init clean, virt-sysprep). */
 #include <ctype.h>

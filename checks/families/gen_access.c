@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.ssh-host-keys, gen.build-user-access, gen.root-password: identity and access a build
  * leaves behind (research/deprovision.md §1, §4: #4040, #353, aks-engine#2740). */
 #include <ctype.h>

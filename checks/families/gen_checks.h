@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The gen.* checks that live outside gen.c, and the facts remediation shares with them. */
 #pragma once
 #include "ctx.h"

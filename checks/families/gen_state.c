@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.logs, network, cloud-init and agent state, caches, crash data, seeds, snakeoil, swap:
  * per-machine state a build leaves behind; paths from research/deprovision.md §1-§3. */
 #include <ctype.h>

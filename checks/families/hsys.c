@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared steps of the system hardening families: one place that words sysctl findings, loads
  * dpkg and unit state, and reads the "hardening" config section. */
 #include "hsys.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared steps of the system hardening families (svc, fw, kernel, net, log, audit, agent, pkg, os):
  * sysctl judgement, package and unit look-ups, config options of the "hardening" section. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kernel.*: kernel hardening an image carries in its sysctl.d, limits and modprobe.d files.
  * Keys and safe values: CIS Debian/Ubuntu §1.5–1.6 and §1.1.1, dev-sec sysctl-29..35, ASB. */
 #include "families.h"

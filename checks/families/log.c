@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.* and audit.*: logging that survives a reboot, no remote log listener, log rotation, auditd
  * and its rules. journald's Storage= follows systemd's drop-in order (last wins). */
 #include "families.h"

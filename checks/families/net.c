@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* net.*: network stack sysctls, judged on the persisted configuration in systemd-sysctl's order
  * (what the VM boots with) and, live, on the running kernel. CIS §3.2–3.3, dev-sec sysctl-01..20. */
 #include "families.h"

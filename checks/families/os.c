@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os.*: where the image comes from and how long its release is supported: end of life from the
  * shipped distro-info-data, package provenance from APT's lists, the Azure base image from IMDS. */
 #include "families.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* perm.*: ownership and modes of the files that guard accounts, scheduling, boot and logs, and
  * image-wide walks for world-writable, unowned and set-id files (research/hardening.md §5.5). */
 #include <ctype.h>

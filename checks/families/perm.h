@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* perm.*'s image-wide checks (world-writable, unowned-files, suid-sgid-inventory) judge a few
  * entries of one walk of the whole image; another walker of the whole image can feed them, so the
  * image is enumerated once per scan. */

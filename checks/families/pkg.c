@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pkg.*: the package state an image is captured with: a security suite, pending security
  * updates, authenticated repositories, a consistent dpkg database, build tools left behind. */
 #include "families.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The check registry: the list of families, in report order.
  *
  * To add a check:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Recorded results replayed into the checks that share one piece of work (one image walk, one
  * pass over the APT lists). */
 #include "replay.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Work shared by several checks within one scan: done once into a recording result, replayed into
  * each check's own result as if the check had reported it directly. */
 #pragma once

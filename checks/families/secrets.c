@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* secrets.*: credentials a build leaves in an image (research/secrets.md §5, §6): path rules for
  * the files tools keep them in, in every home of the image's passwd, and one content scan
  * (secretscan.c) shared by the checks that judge file contents. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ssh.*: the SSH daemon's effective configuration (research/hardening.md §5.1). Values come from
  * sshcfg (compiled-in defaults of the installed OpenSSH, sshd_config, its Includes); live, `sshd
  * -T` is the cross-check and wins where it differs. Match blocks are judged too: a block that

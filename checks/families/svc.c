@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* svc.*: services and ports a golden image must not ship: legacy remote access packages, daemons
  * enabled at boot (offline: unit links; live: also systemd's state), MTA exposure, listeners. */
 #include "families.h"

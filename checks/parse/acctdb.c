@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* shadow, group and gshadow parsing as the shadow suite's getspent/getgrent read them. */
 #include "acctdb.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The image's account databases: passwd (agent/users.c), shadow, group and gshadow. */
 #pragma once
 #include <stdbool.h>

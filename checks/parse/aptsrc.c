@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APT sources parser after apt's sourcelist.cc: one-line entries with [ option=value ] blocks,
  * deb822 stanzas with multi-value fields and continuation lines. */
 #include "aptsrc.h"

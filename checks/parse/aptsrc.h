@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APT sources in both formats: one-line sources.list and deb822 .sources, plus apt.conf switches. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel command line sources of GRUB, BLS and kernel-install (see bootcfg.h). */
 #include "bootcfg.h"
 

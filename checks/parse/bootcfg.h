@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where the next boot takes its kernel command line from: /etc/default/grub (+ grub.d drop-ins),
  * the generated grub.cfg, BLS entries (/boot/loader/entries), grubenv and /etc/kernel/cmdline.
  * Plain data out; the parser knows no check. */

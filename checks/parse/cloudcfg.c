@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cloud-init configuration through libyaml, merged as cloudinit/util.py read_conf_with_confd()
  * and mergemanydict() do (see cloudcfg.h). Aliases are not expanded (a bounded tree: no "billion
  * laughs"); depth and node count are capped for hostile input. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cloud-init's configuration: YAML documents (libyaml) merged the way cloud-init merges
  * /etc/cloud/cloud.cfg and /etc/cloud/cloud.cfg.d/\*.cfg. Plain data out; knows no check. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* distro-info-data CSV lookup: Debian columns version,codename,series,created,release,eol,
  * eol-lts,eol-elts; Ubuntu's version,codename,series,created,release,eol,eol-server,eol-esm[,...]. */
 #include "distroinfo.h"

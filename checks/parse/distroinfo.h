@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Release dates of Debian and Ubuntu from a dated copy of distro-info-data shipped in capgate. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dpkg status parser (deb822 stanzas as dpkg's parse.c reads them) and the version order of
  * Debian policy §5.6.12, as dpkg's verrevcmp() implements it. */
 #include "dpkg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dpkg's status database and package indexes (Packages files), and Debian version ordering. */
 #pragma once
 #include <stdbool.h>

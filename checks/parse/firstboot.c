@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the image does at its first boot, read from its files: plain facts for the checks that judge
  * them and the remediation that relies on them (host keys may go only where something remakes them). */
 #include "firstboot.h"

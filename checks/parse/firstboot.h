@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the image does at its first boot (checks/parse/firstboot.c). */
 #pragma once
 #include "safefs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fstab via libmount (see fstab.h). libmount gives entries in file order and reports lines it
  * cannot parse to a callback; the line of each entry is found by walking the same text. */
 #include "fstab.h"

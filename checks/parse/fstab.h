@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /etc/fstab through libmount (the parser mount(8) and findmnt --verify use), with the line of
  * each entry. Plain data out; knows no check. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* IMDS client with libcurl: short timeouts, proxy off (IMDS is link-local and must not go through
  * one), plain HTTP only, bounded answer; the judgement of the image reference is pure. */
 #include "imds.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Azure Instance Metadata Service: fetch the compute document, judge the image it was made from. */
 #pragma once
 #include <stdbool.h>

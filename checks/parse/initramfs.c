@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Initramfs contents through libarchive (see initramfs.h). Segments: the kernel unpacks cpio
  * archives one after another, skipping NUL padding between them; libarchive stops at the first
  * TRAILER!!!, so each further segment is opened at the offset where the previous one ended. */

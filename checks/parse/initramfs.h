@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What an initramfs holds: its kernel modules, read with libarchive across the concatenated
  * archives the kernel accepts (an uncompressed early-microcode cpio, then a gzip, xz, zstd, lz4,
  * bzip2 or lzma compressed cpio). Plain data out; the parser knows no check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* login.defs: KEY VALUE lines; the last occurrence of a key wins, as in getdef.c. */
 #include "logindefs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /etc/login.defs as the shadow suite's getdef.c reads it. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modprobe.d parser after kmod 30 (libkmod-config.c): lines joined at '\', '#' comments,
  * install commands searched in file order with the first match winning. */
 #include "modprobe.h"

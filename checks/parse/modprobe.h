@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modprobe.d as kmod reads it: install commands (first wins), blacklists; kernel module presence. */
 #pragma once
 #include <stdbool.h>

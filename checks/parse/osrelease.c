@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os-release parser: KEY=value lines with shell quoting ("...", '...', backslash escapes), as
  * systemd's parse_env_file() accepts them. */
 #include "osrelease.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* os-release(5): /etc/os-release, else /usr/lib/os-release, shell-style assignments; and the
  * distro model every check shares: which family an image belongs to (ID, then ID_LIKE, then
  * PLATFORM_ID), so checks ask the family instead of probing for a package database. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PAM configuration parsing as libpam's pam_handlers.c: one rule per logical line, '#' comments,
  * bracketed controls and arguments, "type include|substack file", and Debian's "@include file". */
 #include "pamstack.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A PAM service's stack as libpam assembles it from /etc/pam.d (includes and substacks expanded). */
 #pragma once
 #include <stdbool.h>

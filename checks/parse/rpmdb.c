@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rpm database reader: librpm does the format (sqlite or Berkeley DB headers), capgate does the
  * access. librpm opens paths by name, so the database file is first copied from the image through
  * the safe-fs door into a private folder under /dev/shm (never the image, never the host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rpm database of an image (RHEL and clones, SUSE, Azure Linux), read with librpm: sqlite
  * (rpmdb.sqlite) and Berkeley DB (Packages, through the read-only bdb_ro backend). */
 #pragma once

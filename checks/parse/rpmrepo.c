@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Repository configuration parser for dnf, yum, tdnf and zypper: INI sections, "key=value" or
  * "key = value", '#' and ';' comments, continuation lines (leading blank) appended as libdnf does. */
 #include "rpmrepo.h"

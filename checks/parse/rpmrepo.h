@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Repository configuration of the rpm families, one INI dialect read the way libdnf and libzypp
  * read it: dnf.conf / yum.conf / tdnf.conf [main], yum.repos.d/\*.repo (dnf, yum, tdnf), zypp's
  * repos.d/\*.repo and zypp.conf [main]. Plain data out: sections with their options and lines. */

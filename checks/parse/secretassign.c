@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The keyword-assignment engine of secrets.tokens and the command-line credential rules. Both are
  * judges: they run only on the lines Vectorscan located for their rule (a credential-like word
  * followed by an assignment operator, or a command's credential option), never over whole files.

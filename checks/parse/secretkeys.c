@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private-key confirmation: OpenSSL parses PEM and PKCS#12; OpenSSH and PuTTY containers are
  * parsed by their published layouts. A block that does not parse is kept at lower confidence. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Content rules of secrets.*: shapes from research/secrets.md §5 (gitleaks, trufflehog,
  * detect-secrets), each with a judge that applies boundaries, entropy and the allow-lists. */
 #include "secretrules.h"

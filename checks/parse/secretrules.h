@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The content rules of the secrets.* family: patterns, who owns them, and how a match is judged. */
 #pragma once
 #include <stdbool.h>

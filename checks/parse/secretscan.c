@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The secrets content engine. Measured shape (research/performance.md §4.2): Vectorscan streaming
  * with single-match flags runs at 1.6x a plain read on one core and ~1.1x with a worker per core,
  * with flat memory; exact offsets (start-of-match) only for the few files that hit.

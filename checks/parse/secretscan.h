@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The content scan of secrets.*: one walk, Vectorscan streaming detection on a worker pool, then
  * line location and judgment only for the files that hit. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sshd_config evaluation mirroring OpenSSH's servconf.c: first value wins, Include with globs
  * relative to /etc/ssh in lexical order, Match blocks kept apart from the global result,
  * keywords case-insensitive, compiled-in defaults per OpenSSH version. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sshd's effective configuration as OpenSSH computes it, read from the image without running sshd. */
 #pragma once
 #include <stdbool.h>

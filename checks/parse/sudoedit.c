@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers user lines by exact name: what waagent gets wrong (it drops every line that contains
  * the name as a substring, and only in sudoers.d/waagent; research/deprovision.md §1). */
 #include "sudoedit.h"

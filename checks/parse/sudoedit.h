@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers text, line by line: which logical lines name a user, and the text without them. */
 #pragma once
 #include <stdbool.h>

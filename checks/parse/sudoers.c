@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers parsing: logical lines, #include/@include (relative to the including file),
  * #includedir/@includedir (names without '.' or trailing '~', lexical order), Defaults,
  * aliases and user specifications with their tags. */

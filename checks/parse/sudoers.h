@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sudoers and its includes, read as sudo 1.9 reads them, into plain rules for the checks. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sysctl.d parser in systemd-sysctl's order (systemd 252 src/sysctl/sysctl.c, conf-files.c):
  * drop-ins merged by name across directories, read in name order, last assignment wins. */
 #include "sysctl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sysctl settings as systemd-sysctl applies them at boot, plus the running kernel's values. */
 #pragma once
 #include <stdbool.h>

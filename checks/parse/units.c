@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline unit enablement after systemd 252's install.c: the first unit directory holding a name
  * wins, /dev/null links mask, .wants/.requires/.upholds links and Alias links enable. */
 #include "units.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* systemd unit enablement read from the unit directories (offline), and unit state over sd-bus. */
 #pragma once
 #include <stdbool.h>

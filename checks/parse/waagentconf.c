@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* waagent.conf (see waagentconf.h). conf.py splits each non-comment line at the first '=',
  * strips both sides and drops a trailing comment from the value. */
 #include "waagentconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /etc/waagent.conf: "Key=value" lines, '#' comments, as WALinuxAgent's conf.py reads them;
  * and the edit that sets keys while keeping every other byte. Plain data; knows no check. */
 #pragma once

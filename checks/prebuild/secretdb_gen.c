@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Build-time generator: the secrets engine's Vectorscan databases, compiled and serialized into a
  * C file (secretscan_prebuilt) that the capgate binary links, so a scan loads them instead of
  * compiling them (~50 ms of CPU). Usage: secretdb_gen OUT.c */

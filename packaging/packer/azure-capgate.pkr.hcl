@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # An Azure image build gated by capgate (docs/packer.md).
 #
 #   packer init azure-capgate.pkr.hcl      # Packer >= 1.7: fetches the azure plugin

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: an idle capgate daemon — resident memory (VmRSS, VmHWM) and wake-ups (context
 # switches of all its threads over a quiet window), before and after a run, without and with a
 # watchdog. Target (issue 6): RSS < 8 MiB, 0 wake-ups idle without a watchdog.

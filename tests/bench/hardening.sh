@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Bench: scans of the stock Debian 12 rootfs, warm cache, profile "full": the whole catalog (every
 # family, secrets' content scan included: issue 4's target is < 0.5 s warm), the hardening families
 # alone, then each family alone. Prints wall and CPU (user+sys) min/median/max, the ratio of the

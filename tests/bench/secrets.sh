@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark of the secrets.* content scan (run by hand, not by ctest): read-everything vs capgate
 # vs ripgrep 13 on a ~2.5 GB / ~150k-file tree and on the stock rootfs, warm page cache.
 #   tests/bench/secrets.sh [BUILD_DIR]        build dir with the capgate binary (default: build)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Compare OpenSCAP XCCDF results with a capgate JSON report, rule by rule, for the rules both
 cover. usage: compare.py OSCAP_RESULTS.xml CAPGATE_REPORT.json REASONS.tsv
 Every difference needs a reason in REASONS.tsv (rule<TAB>reason); exit 1 when one has none."""

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Cross-check against OpenSCAP: run oscap-chroot (SSG's Ubuntu 22.04 CIS Level 1 server profile,
 # its platform check pointed at Debian 12 as research/hardening.md §6 did; bookworm's SSG has no
 # Debian 12 content) and capgate on the same debootstrapped rootfs, and print, for every rule

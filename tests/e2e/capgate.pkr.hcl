@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The image build capgate gates, run for real: Packer 1.6's qemu builder boots the cached Debian 12
 # disk under TCG with systemd as PID 1 and logs in as the waagent-provisioned 'packer' user (as on
 # Azure), installs the capgate .deb, starts capgate.service, plants a build's leftovers, and then

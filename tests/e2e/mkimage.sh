@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build (once) and cache a bootable Debian 12 VM disk image without loop mounts: debootstrap into a
 # tree, configure it offline, copy the kernel and initrd out, then `mkfs.ext4 -d` the tree into a
 # raw image. Prints the cache folder (disk.img, vmlinuz, initrd.img, id_ed25519). The folder name

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Plant what a real image build leaves behind, inside the VM. SCENARIO=ready plants only leftovers
 # that capgate fixes safely; SCENARIO=blocked adds a swap file the build made (its fix is guarded:
 # fstab may name it, so capgate reports it and does not remove it unless allowed).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The real VM end-to-end test: build (once) the cached Debian 12 disk, build the capgate .deb from
 # BUILD, run the Packer template for each scenario with capgate's shipped flow (the "capgate flow"
 # lines of packaging/packer/azure-capgate.pkr.hcl, unchanged) and the default profile, and judge:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Where does capgate drop an I/O error? Fail the Nth open/stat/readdir/read of a scan, one N at a
 # time, over every check, and list the call sites (from the stack at the fault) of the faults
 # that did not end in exit 3. Not a gate: a work list. Usage: tests/faults/audit.sh [BUILD_DIR]

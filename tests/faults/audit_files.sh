@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Which check drops a read error on a file it needs? For every check, list the image files it
 # opens through the one door (openat2, as traced by strace), then fail each file's open or read
 # with ERR (EIO by default) in a scan of that check alone: the check must end `error` with an

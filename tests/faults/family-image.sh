@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Plant a representative configuration file of every check family into the image tree $1 (a
 # stock rootfs copy or an empty directory), so fault injection can aim at each family's loaders.
 # Nothing here is a real credential.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* LD_PRELOAD fault injection: make chosen file system calls fail (or read short) on the Nth call
  * or for paths matching a glob, so tests can prove every error is reported and nothing is left
  * half-written. Calls made inside glibc (stdio's own writes) are not seen: use a small file

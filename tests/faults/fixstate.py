@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Image states for the remediation fault tests: a snapshot is path -> (type, content hash or
 link target, mode, uid, gid). 'check IMG BEFORE AFTER' exits 1 listing every entry of IMG that
 is neither as it was before the fix nor as a complete fix leaves it: a half-written file, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Judge a scan made under fault injection against the clean scan of the same image.
 Usage: judge.py CLEAN.json FAULTY.json PATH EXIT [CHECK [REASON]]
 Prints nothing when the fault was handled: exit 3, verdict error, an error naming PATH (or a

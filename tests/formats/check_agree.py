@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The reports one gate run wrote agree with its exit code: ready <-> 0, blocked <-> 1, error <-> 3.
 Usage: check_agree.py RC REPORT.json REPORT.sarif REPORT.junit
 JSON: the verdict. SARIF: the run's verdict property, executionSuccessful false only on error, and

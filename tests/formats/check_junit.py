@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Parse a capgate JUnit report with a real XML parser and assert its structure against the JSON
 report of the same scan: one testcase per check, a <failure> for each blocking check listing every
 finding's path, <skipped>/<error> where the JSON says so, and counts that add up."""

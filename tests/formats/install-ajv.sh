@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install ajv and ajv-formats from npm (once) into the test cache; prints the node_modules folder.
 set -eu
 dir=${CAPGATE_CACHE:-/var/cache/capgate-test}/node-ajv

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every fuzz target shares: the libFuzzer entry point and an invariant check that aborts. */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: shadow, group and gshadow parsing, and login.defs, from the same input. */
 #include "fuzz.h"
 #include "acctdb.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the HTTP API handlers in-process (api_handle, as daemon.c calls them after
  * libmicrohttpd): method, path, Authorization and body from the input, separated by NUL bytes.
  * Invariants: a JSON object always comes back with a 1xx-5xx status, and nothing but

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: APT sources, both the one-line .list format and deb822 .sources. */
 #include "aptsrc.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: GRUB defaults (shell), grub.cfg, BLS entries, grubenv and command line words. */
 #include "bootcfg.h"
 #include "fuzz.h"

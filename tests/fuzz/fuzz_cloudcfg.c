@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: cloud-init YAML through libyaml, merged with itself as two files would be. */
 #include "cloudcfg.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the JSON configuration loader, from text to settled settings. */
 #include <regex.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the small /etc parsers: login.defs, os-release, modprobe.d, PAM stacks (with
  * @include through the safe fs), the dpkg status database and dpkg version ordering. */
 #include "dpkg.h"

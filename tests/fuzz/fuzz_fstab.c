@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: fstab through libmount, with entry lines. */
 #include "fstab.h"
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: an initramfs image (concatenated cpio archives, any compression) via libarchive. */
 #include "fuzz.h"
 #include "initramfs.h"

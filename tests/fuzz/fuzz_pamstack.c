@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: one PAM configuration file (no image: @include is not followed). */
 #include "fuzz.h"
 #include "pamstack.h"

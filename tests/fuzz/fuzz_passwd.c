@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the image's /etc/passwd parser and the home list built from it. */
 #include "fuzz.h"
 #include "users.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the report writers fed hostile strings (file names, evidence, messages from an image):
  * the JSON must stay valid and round-trip, the text must carry no terminal control sequence. */
 #include "fuzz.h"

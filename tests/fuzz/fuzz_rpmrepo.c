@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the rpm families' repository configuration (dnf/yum/tdnf .repo and .conf, zypp). */
 #include "fuzz.h"
 #include "rpmrepo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: path resolution inside the image root. Every path an image can make us resolve
  * (symlinks absolute, relative, looping, pointing up and out) must land inside the root, and the
  * component-by-component fallback must agree with openat2(RESOLVE_IN_ROOT). */

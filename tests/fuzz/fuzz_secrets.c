@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the secret scanner's chunk matcher (Vectorscan streaming). The same bytes fed in
  * two chunks split anywhere must match the same rules as in one piece: a secret cut by a read
  * boundary is still found. Also the value helpers the rules use on what matched. */

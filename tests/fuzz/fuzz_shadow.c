@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the account databases: passwd, shadow, group and gshadow (the input holds them
  * separated by NUL bytes), with the lookups and judgements checks make on them. */
 #include "acctdb.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: sshd_config parsing (no image: Includes are not followed), defaults, sshd -T overlay. */
 #include "fuzz.h"
 #include "sshcfg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: sshd_config, parsed as /etc/ssh/sshd_config and as a drop-in it includes (so an
  * input that includes itself must terminate), then defaults, `sshd -T` overlay and lookups. */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: sudoers, parsed as /etc/sudoers and as an includedir file (self-inclusion must
  * terminate), and the remediation's line editor: removing a user keeps every other byte. */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: sysctl.d syntax as systemd-sysctl reads it, and key lookups with globs. */
 #include "fuzz.h"
 #include "sysctl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: a systemd unit file in an image (its [Install] section, aliases, enablement
  * links), through the same safe fs the checks use. */
 #include "fuzz.h"

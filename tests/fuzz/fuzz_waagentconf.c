@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: waagent.conf parsing and the edit that keeps every other line. */
 #include "fuzz.h"
 #include "waagentconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replay driver for fuzz targets built without libFuzzer: feeds every file named (or found in a
  * directory named) on the command line to LLVMFuzzerTestOneInput once. */
 #include <dirent.h>

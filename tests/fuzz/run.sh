@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run libFuzzer targets for a set time and print executions per target.
 #   tests/fuzz/run.sh TARGET|all SECONDS [BUILD_DIR]
 # BUILD_DIR (default build-fuzz) is configured with clang and CAPGATE_FUZZ=ON if needed. New

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Abuse of capgate's HTTP API over real loopback sockets. Usage: api_abuse.py HOST PORT TOKEN PHASE
 PHASE: flood N (N concurrent connections), loris N SECONDS (slow clients), garbage, auth,
 during (requests while a run is in progress). Prints figures and one 'ok'/'not ok' line per

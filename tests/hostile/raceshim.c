@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* LD_PRELOAD for the removal-race scenario: on the Nth unlinkat() the process makes, first rename
  * CAPGATE_RACE_FROM to CAPGATE_RACE_TO (once), so the rename lands at an exact point of a tree
  * removal, the same point every run. With CAPGATE_RACE_UID the rename is made by a child that

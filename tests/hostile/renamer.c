@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bounded racer of the removal-race scenario: rename A to B and back, COUNT times, as fast as
  * it can, while `capgate fix` empties the tree A is in (run it as root, or as nobody via setpriv). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hostile-image helper: exchange two names (a directory and a symlink, or two directories) in a
  * tight loop with renameat2(RENAME_EXCHANGE) until SIGTERM, then print how many swaps it made.
  * Used while capgate scans, to race its walker and resolver. Usage: swapper PATH_A PATH_B */

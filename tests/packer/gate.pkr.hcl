@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The Packer end-to-end test's build (with loopback.pkr.hcl beside it): the shell provisioner
 # gates the build on capgate (gate.sh).
 variable "capgate" { type = string }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run by Packer's shell provisioner in the "VM": start capgate's daemon against the image root,
 # gate on it with `capgate wait --trigger`, stop the daemon, and hand wait's exit code to Packer
 # (0 ready: the build goes on; 1 blocked or 3 error: the build fails).

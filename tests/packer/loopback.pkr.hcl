@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The null builder of the Packer scenarios: it logs in over SSH to the throwaway sshd on 127.0.0.1
 # (tests/packer/sshd-lib.sh). Each scenario copies this file beside its build block.
 variable "ssh_port" { type = number }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A throwaway sshd on 127.0.0.1 for the Packer null-builder scenarios (sourced after
 # scenario-lib.sh): its own host key, config and port; key authentication for root only.
 # sshd_start DIR [CONFIG LINE]...: sets $port, $sshd_pid and $ssh_key (the client's private key).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The shipped Packer templates, taken apart the way the tests use them:
 #   template.sh flow FILE              the lines from "# capgate flow: begin" to "# capgate flow: end"
 #                                      (both included), byte for byte; exit 1 when absent or unclosed

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # API abuse over real loopback sockets (tests/hostile/api_abuse.py): wrong, partial, cased and
 # query-string tokens; 200+ malformed requests; 1,000 concurrent connections; slow-loris clients;
 # requests while a run is in progress; SIGTERM mid-run. /v1/health is probed throughout, and the

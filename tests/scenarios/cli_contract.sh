@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The command-line contract: exit codes 0/1/2/3, errors that name file:line:column, JSON that
 # parses, help for every verb, and a scan that changes nothing.
 . "$(dirname "$0")/../scenario-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # capgate daemon over real sockets with curl: token file, 401/404/409/503/412/200/413, curl --retry
 # semantics, unix socket, socket activation by systemd-socket-activate, SIGTERM, loopback only.
 . "$(dirname "$0")/../scenario-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The signed callback: the daemon POSTs the final report to a receiver on 127.0.0.1 (plain HTTP,
 # and HTTPS with a test CA made here by openssl), which checks X-Capgate-Signature and answers
 # with failures first; retries are bounded, TLS is verified, a 4xx is not retried.

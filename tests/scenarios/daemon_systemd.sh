@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The daemon under systemd's protocols without systemd as PID 1: sd_notify (READY, STATUS per
 # state, WATCHDOG, STOPPING) to our own NOTIFY_SOCKET, structured journal fields to our own
 # journald socket (in a private mount namespace over /run), stderr otherwise, SIGTERM mid-run.

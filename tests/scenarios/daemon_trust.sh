@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The gate's word (issue 16): `capgate wait` exits 0 only when the daemon it trusts says its run is
 # ready. A fake server (HTML, a blocked state in a 200, another run's report, forged lines), a
 # stale url after kill -9 with a port squatter as uid 65534, a runtime dir made by another user,

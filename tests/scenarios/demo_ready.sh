@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scripts/demo.sh as a newcomer sees it: the first tree is blocked, `fix` makes it ready and a
 # second scan agrees; the fully planted tree stays blocked with what needs a decision. The demo
 # refuses a folder outside /tmp.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # An Azure Linux 3-shaped tree (rpmdb by dnf --installroot: Debian has no tdnf) with tdnf's cache,
 # an unsigned repository, a networkd MAC match and no SELinux configuration planted: each is named
 # at its file; capgate fix removes the cache and a rescan is clean of it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A RHEL 9-shaped tree made by dnf --installroot (tests/fixtures/rpmtrees.sh) with what Azure's
 # RHEL guide says must not be captured planted: each is named at its file; capgate fix removes what
 # subscription-manager clean and the guide remove, keeps the RHUI client material byte for byte

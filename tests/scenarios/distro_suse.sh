@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A SLES 15 SP6-shaped tree made by zypper --root (tests/fixtures/rpmtrees.sh) with what Microsoft's
 # SUSE guide and SUSEConnect --cleanup say must not be captured planted: each is named at its file,
 # capgate fix removes the registration and per-machine state, and a rescan is clean of them.

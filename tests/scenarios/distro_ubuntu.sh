@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # An Ubuntu 24.04-shaped tree made by hand (dpkg status, os-release) with Ubuntu's own per-machine
 # state planted: the Pro machine token and ESM bearer file, snapd's device key, the installer's
 # cloud-config and cloud-init.disabled marker, netplan and networkd MAC matches. Each is named at its

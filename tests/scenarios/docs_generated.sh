@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The generated capgate(8), capgate.json(5) and bash completion cover every verb, option, format,
 # check and config key that the built binary itself reports (its --help, checks), render without
 # groff warnings, and the completion completes verbs, options, formats and check ids in bash.

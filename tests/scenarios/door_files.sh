@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (4, 6, 7, 8, 10): devices at config paths are never opened and are reported; traps at
 # the manifest's temp name (a hard link, a FIFO); names with newlines in fix's output; a second fix
 # is a no-op; sshd_config.d as a symlink inside the image, an immutable file, a directory at the

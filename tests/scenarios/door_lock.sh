@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (9): one fix per root. A holder of the root's lock (RUNTIME/fix-DEV-INO.lock, flock)
 # makes a second fix wait and say the holder's pid, then go on when it is released; two fixes
 # started together on one root both finish without failures and leave what one fix leaves. Both

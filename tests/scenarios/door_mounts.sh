@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (2, 3): mounts under the root that are not the image. In a private mount namespace
 # (unshare -m: nothing shows on the host, nothing outlives the test): a bind mount of a directory
 # of the same file system inside a tree fix removes, a tmpfs at /home (as schroot does) and a host

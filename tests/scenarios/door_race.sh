@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (1): a directory renamed out of the tree while `capgate fix` empties it. The rename is
 # made at an exact unlinkat() of the removal (tests/hostile/raceshim.c: the same point every run),
 # of the directory being emptied and of its parent, at several points, as root and as the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (sparse and huge files): an 8 GiB sparse log with two small data extents is fixed
 # (fix-perms, truncate) without reading its holes: the manifest records its data extents and their
 # SHA-256 (sha256_before is null: the holes were not read), the file is read for no more than its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 (5): every atomic rewrite keeps the file's extended attributes: a security.selinux
 # label, a POSIX ACL (system.posix_acl_access) and user.* on /etc/shadow (lock root), a sudoers.d
 # file (sudoers edit), an existing sshd drop-in (drop-in rewrite) and /etc/machine-id (reset). The

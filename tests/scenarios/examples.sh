@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # packaging/examples parse: the CI files are valid YAML with the steps that publish SARIF and JUnit,
 # the Packer template passes `packer validate` (its Packer >= 1.7 sections removed for Debian's
 # 1.6), and the cloud-init hook is valid sh.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault injection during `capgate fix` (tests/faults shim): ENOSPC, EROFS, EACCES and EIO on the
 # writes, fsyncs, renames, unlinks and opens of the actions. Each run must exit 3 with the failure
 # reported, leave every entry as it was or as a complete fix leaves it, and the next clean fix

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault injection on scans (tests/faults shim), every check of every family: every open, read,
 # stat and readdir of the image failing in turn, with EIO, EACCES, EROFS or ENOSPC, must give
 # exit 3 with the error reported, never a crash and never a verdict; EIO and EACCES on a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # kill -9 at random points of `capgate fix`, many rounds: never a half-written file (every
 # rewritten file is the old or the new content, a leftover temp is complete), and the next fix
 # completes and converges on the same image as an uninterrupted fix. Rounds: CAPGATE_KILL_ROUNDS.

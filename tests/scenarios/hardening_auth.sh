@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ssh.*, acct.*, perm.* on a copy of the stock Debian 12 rootfs: the stock tree passes every check a
 # stock Debian should pass (the rest fail for the reasons tabled below), every planted fault fails
 # its check at the right path, a scan writes nothing into the image, and the scan time is printed.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # System hardening families (svc fw kernel net log audit agent pkg os) on a copy of the stock
 # Debian 12 rootfs: stock results as expected (with the reason for every stock failure), planted
 # faults fail their checks, and a scan writes nothing into the image.

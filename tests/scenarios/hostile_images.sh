@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Hostile images beyond the foundation's fixtures: symlink and directory swaps racing the walk,
 # a bind of an ancestor, 255-byte names, paths past 4096 bytes and trees deeper than the walker's
 # descriptor budget, unknown owners, immutable and append-only files, ACLs, control bytes in

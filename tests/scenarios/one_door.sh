@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The "one door" rule of DESIGN.md: only agent/image/safefs.c touches the image. Any other source file
 # that calls a path-based file system function must be listed in tests/one-door-allow.txt with the
 # reason it is not touching the image (the host's config, the report file, the daemon's runtime dir).

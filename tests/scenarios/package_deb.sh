@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: built by CPack from this build, lintian reports no errors, and `dpkg -i` into a
 # clean Debian 12 root (a copy of the cached rootfs, via chroot) gives a working capgate, its man
 # pages, completion and conffile, and units that `systemctl --root` enables; purge removes it all.

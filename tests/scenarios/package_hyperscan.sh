@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The package on a target with Hyperscan instead of Vectorscan (Ubuntu 22.04's amd64 archive has only
 # libhyperscan5): into a copy of the cached Debian 12 root (chroot; the host is not touched) go
 # Debian's libhyperscan5 5.4.0 and capgate's other dependencies, never libvectorscan5; `dpkg -i`

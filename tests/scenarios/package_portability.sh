@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # What the built binaries need, read from them (objdump -T: glibc and OpenSSL symbol versions;
 # objdump -p: NEEDED sonames), against docs/install.md: its "needs" line must be exactly that, its
 # table must have a column for every soname not every distribution ships, and each row's "runs"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The RPM spec (generated from packaging/rpm/capgate.spec.in with the project version) is accepted by
 # rpmbuild: `rpmbuild -bs` builds a source RPM from a tarball of the tree, and the SRPM carries the
 # project's version. Then the binary RPM of this build (`rpmbuild -bb`, packaging/rpm/capgate-bin.spec.in)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The shipped Packer flow's shell semantics, with real Packer (Debian's 1.6.6): the "capgate flow"
 # lines of packaging/packer/azure-capgate.pkr.hcl run in a null build over SSH to a throwaway sshd
 # on 127.0.0.1, every command they call answered by a stub that records the call (sudo, capgate,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Real Packer (Debian's 1.6.6): full `packer validate` of every shipped template (each with the
 # same "capgate flow" lines), then a null-builder build over SSH to a throwaway sshd on 127.0.0.1
 # whose shell provisioner starts capgate's daemon on a fixture image root and gates with

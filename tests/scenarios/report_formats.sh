@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # SARIF and JUnit reports of a scan with leftovers: SARIF validates against the official 2.1.0
 # schema (ajv + ajv-formats), JUnit parses (xml.etree) and matches the JSON report check by check;
 # then the same for the whole catalog on the cached Debian 12 tree.

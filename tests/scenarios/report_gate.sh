@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Reports from the gate: `capgate run` and `capgate wait` write JSON, SARIF and JUnit from their own
 # run (--format/--output pairs), and in every case the files agree with the exit code (ready 0,
 # blocked 1, error 3; tests/formats/check_agree.py). A build user's keys, which the gate leaves for

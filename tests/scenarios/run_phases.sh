@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # capgate run: scan only by default; with --remediate (or remediate.enabled in config) it fixes
 # phases any and late, leaves the last phase (host keys, build-user access) to
 # `capgate fix --phase last`, rescans and exits by the verdict after the fix.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # secrets.* on a copy of the stock debootstrapped Debian 12 rootfs: no false finding, nothing
 # written; then a build's credentials planted into the copy are each found, redacted.
 #

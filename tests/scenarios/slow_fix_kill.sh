@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # kill -9 at random points of `capgate fix`, hundreds of rounds on a fixture: after every kill each
 # entry of the image is either as it was or as a complete fix leaves it (never half-written; a
 # capgate drop-in may hold a subset of its final lines; safefs's own complete temporary may stay

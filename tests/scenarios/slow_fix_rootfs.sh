@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A build's leftovers planted in a copy of the stock Debian 12 rootfs, hostile traps included:
 # `capgate fix --root` then `capgate scan --root` is ready for everything with a safe fix, the
 # manifest lists every change, the traps are reported and untouched, --dry-run printed exactly

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Scale as an attack: one directory with a million entries and a 20 GB sparse file (in /tmp, in a
 # home and in /etc). The scan must finish, report them, and keep its time and memory bounded;
 # the figures are printed for README. Slow (creating and removing a million files): release only.

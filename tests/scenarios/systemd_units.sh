@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # packaging/systemd: `systemd-analyze verify` is clean (rc 0 and nothing on stderr, since unknown
 # keys only warn) for every unit, inside a root that holds the binary and systemd's own units;
 # `systemd-analyze security --offline=true` is printed for each; ExecStart lines parse.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The text report people read: findings that share a reason are printed once, as a heading with the
 # paths below it; a progress line on stderr only on a terminal (script(1) gives the scan a pty) and
 # only past the delay (CAPGATE_PROGRESS_AFTER_MS, 1000 by default), erased when the scan ends.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Static analysis: cppcheck and clang-tidy (.clang-tidy) over every C file the build compiles.
 # Both must be clean; scripts/test.sh runs this. Usage: tests/static/run.sh [BUILD_DIR]
 set -eu

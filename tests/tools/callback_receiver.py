@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A callback receiver for tests: checks X-Capgate-Signature (HMAC-SHA256 over
 "RUN.TIMESTAMP.BODY" with the shared secret, RUN and TIMESTAMP from X-Capgate-Run and
 X-Capgate-Timestamp, the timestamp within 5 minutes), answers the first FAIL_FIRST POSTs with FAIL_CODE, then 200, and appends one JSON

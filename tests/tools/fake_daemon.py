@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A fake capgate daemon for `capgate wait` tests: answers /v1/runs, /v1/ready and /v1/report as
 the file MODE says (one JSON document: {"runs": [code, body], "ready": [code, body, content-type],
 "report": [code, body]}, re-read on every request) and appends every Authorization header it sees

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Stand-in for journald's native socket: parse each datagram of the journal protocol
 (KEY=VALUE lines, or KEY\\n + 64-bit little-endian length + value) and append it as one JSON
 object per line. Usage: journal_listener.py SOCKET OUTFILE"""

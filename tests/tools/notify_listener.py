@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Stand-in for systemd's notify socket: append every sd_notify datagram to a file, one per line
 (newlines inside a datagram become '|'). Usage: notify_listener.py SOCKET OUTFILE"""
 import os, socket, sys

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # valgrind memcheck over the unit tests, the fuzz corpora replays and a scan of a stock Debian
 # tree: no invalid access, no definite or indirect leak. Usage: tests/valgrind/run.sh [BUILD_DIR]
 # (a release build without sanitizers; scripts/build.sh build makes one).

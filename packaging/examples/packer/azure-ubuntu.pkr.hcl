@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # An Azure image build of Ubuntu 22.04 gated by capgate, for the CI examples (docs/packer.md).
 #
 #   packer init azure-ubuntu.pkr.hcl && packer build -var subscription_id=... -var resource_group=... \
