@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every source file says its license (Apache-2.0, LICENSE) in an SPDX line near its top, and the
 # packages say the same.
 . "$(dirname "$0")/../scenario-lib.sh"
