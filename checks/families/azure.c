@@ -819,7 +819,6 @@ static int azure_accelerated_networking(struct cg_ctx *ctx, struct cg_result *r)
 static int azure_primary_nic_dhcp(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct strv files = {0};
-	_cleanup_free_ char *ifcfg = NULL;
 
 	/* ifupdown (Debian) */
 	hsys_conf_files(ctx, r, "/etc/network/interfaces", "/etc/network/interfaces.d", "", &files);

@@ -183,7 +183,7 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 	static const struct {
 		const char *file, *backend;
 	} formats[] = {{"rpmdb.sqlite", "sqlite"}, {"Packages", "bdb_ro"}, {"Packages.db", NULL}};
-	_cleanup_free_ char *found = NULL, *macro_db = NULL;
+	_cleanup_free_ char *found = NULL;
 	const char *backend = NULL, *file = NULL;
 	int e;
 
