@@ -50,8 +50,8 @@ static bool ci_ends(const char *s, size_t n, const char *w)
  * are not all digits. */
 static void last_words(const char *k, size_t n, const char **w1, size_t *n1, const char **w2, size_t *n2)
 {
-	const char *ws[16];
-	size_t wl[16], nw = 0;
+	const char *ws[16] = {0};
+	size_t wl[16] = {0}, nw = 0;
 	size_t i = 0;
 
 	while (i < n && nw < 16) {
@@ -178,7 +178,7 @@ bool secret_assigned_value_ok(const char *v, size_t n, int score, bool password_
  * without the quotes, the XML '<' or the '$' of a variable. */
 static void key_around(const struct secret_cand *c, const char **k, size_t *kn, size_t *op)
 {
-	size_t s = c->from, e = c->from;
+	size_t s = c->from, e = s;
 
 	while (s > 0 && is_keych(c->buf[s - 1]))
 		s--;
@@ -292,7 +292,7 @@ bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand 
 /* The line holding the match. */
 static void line_of(const struct secret_cand *c, size_t *ls, size_t *le)
 {
-	size_t s = c->from, e = c->from;
+	size_t s = c->from, e = s;
 	while (s > 0 && c->buf[s - 1] != '\n')
 		s--;
 	while (e < c->len && c->buf[e] != '\n')

@@ -548,8 +548,9 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 			if (!kept_overlaps(x, y))
 				continue;
 			size_t xi = order[a], yi = order[b];
+			const bool x_first = xi < yi;
 			/* of the pair, the later rule (or the later finding of the same rule) loses */
-			if (kv[xi].rule < kv[yi].rule || (kv[xi].rule == kv[yi].rule && xi < yi))
+			if (kv[xi].rule < kv[yi].rule || (kv[xi].rule == kv[yi].rule && x_first))
 				lost[yi] = true;
 			else
 				lost[xi] = true;
