@@ -80,9 +80,10 @@ def flood(n):
     probe = HealthProbe()
     probe.start()
     socks, connected = [], 0
+    src = ("127.0.0.2", 0) if HOST == "127.0.0.1" else None  # another client than the probe (see loris)
     for _ in range(n):
         try:
-            s = socket.create_connection((HOST, PORT), timeout=5)
+            s = socket.create_connection((HOST, PORT), timeout=5, source_address=src)
             socks.append(s)
             connected += 1
         except OSError:
@@ -122,9 +123,13 @@ def loris(n, secs):
     probe = HealthProbe()
     probe.start()
     socks = []
+    # the slow clients are another local client (127.0.0.2) than the probe (127.0.0.1): the daemon
+    # bounds each client's connections and evicts that client's oldest unfinished one, so a probe
+    # sharing the slow clients' address would be judged with them, by chance
+    src = ("127.0.0.2", 0) if HOST == "127.0.0.1" else None
     for _ in range(n):
         try:
-            s = socket.create_connection((HOST, PORT), timeout=5)
+            s = socket.create_connection((HOST, PORT), timeout=5, source_address=src)
             s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n")
             socks.append(s)
         except OSError:
