@@ -138,10 +138,10 @@ int token_write_pid(const char *dir, pid_t pid)
 
 int token_check_pid(const char *dir, uid_t owner, pid_t *pid)
 {
-	char buf[64], *end;
-	unsigned long long want, start;
+	char buf[64] = "", *end;
+	unsigned long long want, start = 0;
 	long v;
-	uid_t uid;
+	uid_t uid = 0;
 	ssize_t n = token_read_checked(dir, "pid", owner, buf, sizeof buf);
 	int r;
 
@@ -254,7 +254,7 @@ int token_write_file(const char *dir, const char *name, const char *text)
 
 int token_read(const char *dir, char out[TOKEN_HEX + 1])
 {
-	char buf[TOKEN_HEX + 3];
+	char buf[TOKEN_HEX + 3] = "";
 	uid_t owner = 0; /* set by token_check_dir; gcc -O3 cannot see it */
 	ssize_t n;
 	int r;

@@ -426,7 +426,7 @@ int safefs_open_regular(const struct safefs *fs, const char *path, struct stat *
 
 int safefs_read_file(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len)
 {
-	struct stat st;
+	struct stat st = {0};
 	_cleanup_close_ int fd = safefs_open_regular(fs, path, &st);
 
 	if (fd < 0)

@@ -1006,14 +1006,13 @@ static int azure_efi_fallback(struct cg_ctx *ctx, struct cg_result *r)
 /* ---- the table ---- */
 
 #define GEN "azure-docs create-upload-generic"
-#define CERT "azure-docs marketplace azure-vm-certification-issues-solutions"
 
 static const struct cg_check azure_checks[] = {
 	{
 		.id = "azure.kernel-console", .title = "the kernel logs to Azure's serial console (console=ttyS0)",
 		.severity = CG_SEV_HIGH, .modes = CG_ANYWHERE, .remediation = "grub-console",
 		.refs = CG_REFS(GEN, "azure-docs debian-create-upload-vhd", "azure-docs redhat-create-upload-vhd",
-				"azure-docs suse-create-upload-vhd", "azure-docs create-upload-ubuntu", CERT " (test 3)"),
+				"azure-docs suse-create-upload-vhd", "azure-docs create-upload-ubuntu", "azure-docs marketplace azure-vm-certification-issues-solutions (test 3)"),
 		.description = "console=ttyS0 on the command line the next boot uses: /etc/default/grub and "
 			       "/etc/default/grub.d/*.cfg (the source), the generated grub.cfg (/boot/grub, /boot/grub2), "
 			       "BLS entries (/boot/loader/entries, $kernelopts from grubenv) and /etc/kernel/cmdline. A "
@@ -1065,7 +1064,7 @@ static const struct cg_check azure_checks[] = {
 		.id = "azure.waagent-config", .title = "waagent and cloud-init agree on provisioning and the resource disk",
 		.severity = CG_SEV_HIGH, .modes = CG_ANYWHERE, .remediation = "waagent-set",
 		.refs = CG_REFS("Azure/WALinuxAgent config/waagent.conf", "azure-docs create-upload-ubuntu",
-				"azure-docs redhat-create-upload-vhd", "azure-docs suse-create-upload-vhd", CERT " (tests 2, 10)"),
+				"azure-docs redhat-create-upload-vhd", "azure-docs suse-create-upload-vhd", "azure-docs marketplace azure-vm-certification-issues-solutions (tests 2, 10)"),
 		.description = "With cloud-init installed and not disabled: Provisioning.Agent is not waagent (or, "
 			       "without it, Provisioning.Enabled=n), ResourceDisk.Format=n and ResourceDisk.EnableSwap=n. "
 			       "Without cloud-init: Provisioning.Agent is not cloud-init or disabled. Fix: an atomic edit "
@@ -1087,7 +1086,7 @@ static const struct cg_check azure_checks[] = {
 	{
 		.id = "azure.agent-units", .title = "the provisioning agents and sshd start at boot",
 		.severity = CG_SEV_HIGH, .modes = CG_ANYWHERE, .remediation = NULL,
-		.refs = CG_REFS(GEN, "azure-docs suse-create-upload-vhd", CERT " (test 8)"),
+		.refs = CG_REFS(GEN, "azure-docs suse-create-upload-vhd", "azure-docs marketplace azure-vm-certification-issues-solutions (test 8)"),
 		.description = "walinuxagent.service or waagent.service enabled where waagent is installed; "
 			       "cloud-init.service and cloud-final.service where cloud-init runs; the OpenSSH server "
 			       "enabled where installed. Report-only.",
@@ -1096,7 +1095,7 @@ static const struct cg_check azure_checks[] = {
 	{
 		.id = "azure.swap", .title = "no swap on the OS disk",
 		.severity = CG_SEV_MEDIUM, .modes = CG_ANYWHERE, .remediation = NULL,
-		.refs = CG_REFS(GEN, "azure-docs redhat-create-upload-vhd", "azure-docs create-upload-ubuntu", CERT " (test 4)"),
+		.refs = CG_REFS(GEN, "azure-docs redhat-create-upload-vhd", "azure-docs create-upload-ubuntu", "azure-docs marketplace azure-vm-certification-issues-solutions (test 4)"),
 		.description = "No swap line in /etc/fstab, no enabled .swap unit in /etc/systemd/system, no RESUME= "
 			       "device in /etc/initramfs-tools/conf.d/resume. Swap belongs on the resource disk "
 			       "(cloud-init mounts, or waagent ResourceDisk.EnableSwap without cloud-init). Report-only.",
@@ -1115,7 +1114,7 @@ static const struct cg_check azure_checks[] = {
 	{
 		.id = "azure.lvm", .title = "the OS disk uses standard partitions",
 		.severity = CG_SEV_INFO, .modes = CG_ANYWHERE, .remediation = NULL,
-		.refs = CG_REFS(GEN, "azure-docs redhat-create-upload-vhd", CERT " (test 5)"),
+		.refs = CG_REFS(GEN, "azure-docs redhat-create-upload-vhd", "azure-docs marketplace azure-vm-certification-issues-solutions (test 5)"),
 		.description = "/ or /boot on LVM (/dev/mapper/*, /dev/VG/LV in fstab): every VM has the same volume "
 			       "group name. Information.",
 		.run = azure_lvm,
@@ -1149,7 +1148,7 @@ static const struct cg_check azure_checks[] = {
 	{
 		.id = "azure.ssh-keepalive", .title = "sshd ClientAliveInterval is 30 to 235 seconds",
 		.severity = CG_SEV_MEDIUM, .modes = CG_ANYWHERE, .remediation = "sshd-dropin:ClientAliveInterval 180",
-		.refs = CG_REFS("azure-docs redhat-create-upload-vhd", CERT " (test 8)"),
+		.refs = CG_REFS("azure-docs redhat-create-upload-vhd", "azure-docs marketplace azure-vm-certification-issues-solutions (test 8)"),
 		.description = "The effective ClientAliveInterval (sshd_config and its Includes, first value wins) is "
 			       "within 30-235 s, as the Marketplace test requires. Fix: ClientAliveInterval 180 in "
 			       "/etc/ssh/sshd_config.d/00-capgate.conf (ssh.idle-timeouts writes 180 too).",

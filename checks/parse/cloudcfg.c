@@ -31,7 +31,7 @@ static struct cloudcfg_node *node_new(struct builder *b, enum cloudcfg_type t, c
 
 static void node_push(struct cloudcfg_node *n, char *key, struct cloudcfg_node *item)
 {
-	n->items = xreallocarray(n->items, n->n + 1, sizeof *n->items);
+	n->items = xreallocarray(n->items, n->n + 1, sizeof(void *)); /* an array of node pointers */
 	if (n->type == CLOUDCFG_MAP)
 		n->keys = xreallocarray(n->keys, n->n + 1, sizeof *n->keys);
 	if (n->type == CLOUDCFG_MAP)

@@ -34,6 +34,7 @@ int fstab_parse(struct fstab *f, const char *text, size_t len)
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
+	_cleanup_free_ char *copy = NULL; /* fmemopen takes a writable buffer; it outlives IN */
 	FILE *in;
 	int r;
 
@@ -42,7 +43,9 @@ int fstab_parse(struct fstab *f, const char *text, size_t len)
 		return 0;
 	tb = mnt_new_table();
 	it = mnt_new_iter(MNT_ITER_FORWARD);
-	in = fmemopen((void *)(uintptr_t)text, len, "r");
+	copy = xmalloc(len);
+	memcpy(copy, text, len);
+	in = fmemopen(copy, len, "r");
 	if (!tb || !it || !in) {
 		r = -ENOMEM;
 		goto out;
