@@ -134,7 +134,8 @@ mkdir -p "$root/home/builder"; chmod 0777 "$root/home/builder"; chown 1000:1000 
 echo 'echo hi' >"$root/home/builder/.profile"; chown 1000:1000 "$root/home/builder/.profile"; chmod 0666 "$root/home/builder/.profile"
 echo '+ +' >"$root/root/.rhosts"
 echo 'PATH=.:$PATH' >>"$root/root/.profile"
-echo 'packer ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/90-packer"
+# not a build user: a build user's grant is gen.build-user-access's, removed in the last phase
+echo 'deploy ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/90-deploy"
 echo 'root ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/ignored.conf"   # sudo skips names with '.'
 echo 'secret=1' >"$root/etc/capgate-ww.conf"; chmod 0666 "$root/etc/capgate-ww.conf"
 mkdir -p "$root/opt/leftover"; chown 4242:4242 "$root/opt/leftover"
@@ -153,8 +154,8 @@ fails_at acct.uid0-only-root /etc/passwd uid0
 fails_at acct.root-password-locked /etc/shadow root
 fails_at acct.unique-ids /etc/passwd duplicate-uid
 fails_at acct.leftover-users /etc/passwd builder
-fails_at acct.sudoers-nopasswd /etc/sudoers.d/90-packer nopasswd-all
-fails_at acct.sudoers-nopasswd /etc/sudoers.d/90-packer missing-user
+fails_at acct.sudoers-nopasswd /etc/sudoers.d/90-deploy nopasswd-all
+fails_at acct.sudoers-nopasswd /etc/sudoers.d/90-deploy missing-user
 finding acct.sudoers-nopasswd /etc/sudoers.d/ignored.conf && not_ok "a sudoers.d name with '.' was read" || ok "sudoers.d names with '.' are skipped as sudo skips them"
 fails_at acct.system-accounts-nologin /etc/passwd shell
 fails_at acct.password-hashing /etc/login.defs ENCRYPT_METHOD
