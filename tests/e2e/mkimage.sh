@@ -34,7 +34,10 @@ printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: mai
   "http://deb.debian.org/debian" "http://deb.debian.org/debian-security" > "$root/etc/apt/sources.list.d/debian.sources"
 echo capgate-vm > "$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 capgate-vm\n' > "$root/etc/hosts"
-echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' > "$root/etc/fstab"
+echo 'LABEL=root / ext4 rw,errors=remount-ro 0 1' > "$root/etc/fstab"
+# Debian's waagent.conf hands provisioning to cloud-init, which this image does not carry: waagent
+# provisions alone here (azure.waagent-config would rightly block an image where nobody provisions)
+sed -i 's/^Provisioning.Agent=.*/Provisioning.Agent=auto/' "$root/etc/waagent.conf"
 mkdir -p "$root/etc/systemd/network"
 printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n' > "$root/etc/systemd/network/10-dhcp.network"
 # What Azure's provisioning leaves in a build VM (waagent, research/deprovision.md): the admin user
