@@ -11,6 +11,11 @@ command -v objdump >/dev/null || { echo "objdump is missing (binutils)"; exit 77
 build=$(dirname "$CAPGATE_BIN")
 daemon="$build/capgate-daemon"
 [ -x "$daemon" ] || { echo "no capgate-daemon beside $CAPGATE_BIN"; exit 1; }
+# A sanitizer build links libasan and drops --as-needed: it is not what ships, and the release
+# build's run of this scenario is the one that measures the package.
+if objdump -p "$CAPGATE_BIN" | grep -Eq 'NEEDED +lib(asan|ubsan|tsan)'; then
+    echo "sanitizer build: not the shipped binary (the release build is measured)"; exit 77
+fi
 python3 - "$CAPGATE_BIN" "$daemon" "$CAPGATE_SRC/docs/install.md" <<'PY'
 import re, subprocess, sys
 
