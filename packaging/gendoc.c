@@ -387,6 +387,18 @@ static void md_refs(FILE *out, const char *const *refs)
 	}
 }
 
+/* Whether P selects the family of ID only on images that evidently want it. */
+static bool when_evident(const struct cg_profile *p, const char *id)
+{
+	size_t fam = strcspn(id, ".");
+	for (const char *w = p->when_evident; w && *w; w += strcspn(w, ","), w += *w == ',') {
+		size_t n = strcspn(w, ",");
+		if (n == fam && strncmp(w, id, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void md_profiles(FILE *out, const struct cg_check *c)
 {
 	size_t n = 0, all = 0;
@@ -399,7 +411,7 @@ static void md_profiles(FILE *out, const struct cg_check *c)
 	n = 0;
 	for (const struct cg_profile *p = scan_profiles; p->name; p++)
 		if (scan_profile_selects(p, c->id))
-			fprintf(out, "%s%s", n++ ? ", " : "", p->name);
+			fprintf(out, "%s%s%s", n++ ? ", " : "", p->name, when_evident(p, c->id) ? " (if evident)" : "");
 }
 
 static const char *md_runs(unsigned modes)
@@ -423,7 +435,9 @@ static void gendoc_checks_md(FILE *out)
 	      "  changes it. A failing check at or above `--fail-on` (default `medium`) blocks the image.\n"
 	      "- **runs**: *live* is inside the build VM (judging `/`), *offline* is against an image tree\n"
 	      "  (`--root DIR`). A check asked to run where it cannot is reported as `skip` with the reason.\n"
-	      "- **profiles**: the built-in profiles that select the check (*all* is every one of them).\n"
+	      "- **profiles**: the built-in profiles that select the check (*all* is every one of them);\n"
+	      "  *(if evident)*: only on an image that evidently wants the family (azure.\\*: waagent\n"
+	      "  installed, or Azure in cloud-init's datasource_list).\n"
 	      "- **fix**: the remediation action `capgate fix` plans for a finding (see\n"
 	      "  [remediation](remediation.md)); *report only* when there is none.\n\n"
 	      "## Profiles\n\n| profile | selects |\n| --- | --- |\n", out);
