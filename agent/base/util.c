@@ -237,12 +237,8 @@ int util_parse_duration_ms(const char *s, unsigned long long *out)
 
 void util_fput_escaped(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
+	_cleanup_free_ char *e = util_escape(s);
+	fputs(e, out);
 }
 
 int util_write_host_file(const char *path, const void *data, size_t len, mode_t mode, bool durable)
@@ -282,6 +278,29 @@ int util_write_host_file(const char *path, const void *data, size_t len, mode_t 
 	if (r < 0)
 		unlink(tmp);
 	return r;
+}
+
+pid_t util_lockfile_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	long v;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	v = strtol(buf, NULL, 10);
+	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+void util_lockfile_mark(int fd)
+{
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
+		/* the pid is only for a waiter's message; the lock holds without it */
+	}
 }
 
 unsigned long long util_now_ms(void)

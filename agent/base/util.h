@@ -84,12 +84,16 @@ unsigned long long util_now_ms(void);
 /* S with control characters (C0, DEL) as \xNN and a backslash as \\: text from an image or the
  * network, safe to print or log (a newline in a file name cannot forge a line). Malloc'd. */
 char *util_escape(const char *s);
+/* Lock files (flock) carry their holder's pid, only for messages: read it (0 when unknown) and
+ * write ours in place of what was there. */
+pid_t util_lockfile_holder(int fd);
+void util_lockfile_mark(int fd);
 /* Whether URL names this machine: unix:/PATH, or http(s) to 127.0.0.0/8, ::1 or localhost, with
  * no user part (which would hide the real host). Where `capgate wait` may send the token and a
  * callback may go without TLS. */
 bool util_url_is_local(const char *url);
-/* Write S to OUT with control bytes (and DEL) as \xNN: a name from an image cannot forge a line
- * or send a terminal escape. */
+/* Write S to OUT escaped as util_escape does: a name from an image cannot forge a line or send a
+ * terminal escape. */
 void util_fput_escaped(FILE *out, const char *s);
 /* Write LEN bytes to the host file PATH atomically: a temp name beside it created with
  * O_CREAT|O_EXCL|O_NOFOLLOW|O_NONBLOCK (a leftover there, a hard link or a FIFO, is unlinked

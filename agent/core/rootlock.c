@@ -18,19 +18,6 @@ const char *rootlock_runtime_dir(const char *runtime)
 	return env && *env ? env : "/run/capgate";
 }
 
-static pid_t read_holder(int fd)
-{
-	char buf[32];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	long v;
-
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	v = strtol(buf, NULL, 10);
-	return v > 0 ? (pid_t)v : 0;
-}
-
 int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long timeout_ms,
 		     void (*waiting)(pid_t holder, void *userdata), void *userdata, pid_t *holder)
 {
@@ -38,8 +25,7 @@ int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long 
 	unsigned long long deadline = timeout_ms > 0 ? util_now_ms() + (unsigned long long)timeout_ms : 0;
 	struct stat st;
 	bool told = false;
-	char pid[32];
-	int fd, n;
+	int fd;
 
 	*l = (struct rootlock){.fd = -1};
 	if (fstat(root_fd, &st) < 0)
@@ -69,7 +55,7 @@ int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long 
 				l->path = NULL;
 				return r;
 			}
-			h = read_holder(fd);
+			h = util_lockfile_holder(fd);
 			if (holder)
 				*holder = h;
 			if (timeout_ms == 0 || (deadline && util_now_ms() >= deadline)) {
@@ -89,10 +75,7 @@ int rootlock_acquire(struct rootlock *l, int root_fd, const char *runtime, long 
 			break;
 		close(fd);
 	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
-		/* the pid is only for the message of a second fix; the lock holds without it */
-	}
+	util_lockfile_mark(fd);
 	l->fd = fd;
 	return 0;
 }

@@ -39,7 +39,6 @@ static int inherited(const char *path)
 int runlock_acquire(const char *dir, const char *root, pid_t *holder)
 {
 	_cleanup_free_ char *path = runlock_path(dir, root);
-	char text[32];
 	struct stat st;
 	int fd, r;
 
@@ -63,20 +62,12 @@ int runlock_acquire(const char *dir, const char *root, pid_t *holder)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		if (r == -EBUSY && holder) {
-			ssize_t n = pread(fd, text, sizeof text - 1, 0);
-			if (n > 0) {
-				text[n] = '\0';
-				*holder = (pid_t)strtol(text, NULL, 10);
-			}
-		}
+		if (r == -EBUSY && holder)
+			*holder = util_lockfile_holder(fd);
 		close(fd);
 		return r;
 	}
-	snprintf(text, sizeof text, "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, text, strlen(text), 0) < 0) {
-		/* the pid is only for messages; the lock holds without it */
-	}
+	util_lockfile_mark(fd);
 	return fd;
 }
 
