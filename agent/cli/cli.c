@@ -31,6 +31,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 	[OPT_SIGNAL] = {"signal", 0, "URL", "POST the final report to URL, signed (X-Capgate-Signature)"},
 	[OPT_RUN_ID] = {"run-id", 0, "ID", "the run the report belongs to (sent as X-Capgate-Run)"},
 	[OPT_CATALOG_FORMAT] = {"format", 'f', "FORMAT", "catalog format: text (default) or json"},
+	[OPT_CALLBACK_URL] = {"url", 'u', "URL", "the callback receiver (default: callback.url from the config)"},
 	[OPT_ALLOW_REMOTE] = {"allow-remote", 0, NULL, "let --url name a host off this machine (the token is sent to it)"},
 	[OPT_CROSS_MOUNTS] = {"cross-mounts", 0, NULL, "also change files on mounts under the root that are not the image (bind mounts, tmpfs, host directories)"},
 };
@@ -134,7 +135,8 @@ int cli_parse(const struct cli_verb *verb, int argc, char **argv, struct cli_arg
 		case OPT_REMEDIATE: a->remediate = true; break;
 		case OPT_LISTEN: a->listen = optarg; break;
 		case OPT_RUNTIME_DIR: a->runtime_dir = optarg; break;
-		case OPT_URL: a->url = optarg; break;
+		case OPT_URL:
+		case OPT_CALLBACK_URL: a->url = optarg; break;
 		case OPT_TIMEOUT: a->timeout = optarg; break;
 		case OPT_TRIGGER: a->trigger = true; break;
 		case OPT_SIGNAL: a->signal = optarg; break;

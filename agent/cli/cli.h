@@ -32,6 +32,7 @@ enum cli_opt {
 	OPT_SIGNAL,
 	OPT_RUN_ID,
 	OPT_CATALOG_FORMAT, /* checks --format: the catalog's formats, not the report's */
+	OPT_CALLBACK_URL,   /* signal --url: the receiver, not the daemon */
 	OPT_ALLOW_REMOTE,
 	OPT_CROSS_MOUNTS,
 	OPT_COUNT,

@@ -20,7 +20,7 @@ const struct cli_verb cli_verbs[] = {
 	{"wait", "ask the daemon whether the image is ready; exit 0 ready, 1 blocked, 3 error or timeout", NULL,
 	 OPTS(OPT_URL, OPT_ALLOW_REMOTE, OPT_TIMEOUT, OPT_TRIGGER, OPT_REMEDIATE, OPT_PROFILE, OPT_ONLY, OPT_RUNTIME_DIR, OPT_FORMAT, OPT_OUTPUT, OPT_HELP), cmd_wait},
 	{"signal", "POST a JSON report (stdin) to the callback URL, signed, with retries", NULL,
-	 OPTS(OPT_URL, OPT_CONFIG, OPT_RUN_ID, OPT_HELP), cmd_signal},
+	 OPTS(OPT_CALLBACK_URL, OPT_CONFIG, OPT_RUN_ID, OPT_HELP), cmd_signal},
 	{"version", "print the version", NULL, OPTS(OPT_HELP), cmd_version},
 	{NULL, NULL, NULL, NULL, NULL},
 };
