@@ -298,6 +298,7 @@ void scan_report_free(struct cg_report *rep)
 	free(rep->results);
 	free(rep->root);
 	free(rep->profile);
+	free(rep->run_id);
 	json_decref(rep->actions);
 	*rep = (struct cg_report){0};
 }

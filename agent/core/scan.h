@@ -28,6 +28,7 @@ struct cg_report {
 	size_t n;
 	enum cg_verdict verdict;
 	json_t *actions; /* what remediation did (array), or NULL */
+	char *run_id;    /* the daemon's run this report is of (capgate wait), or NULL */
 	/* what `capgate fix` does with a check ("fix", "guarded", "refused", "report-only"), for the
 	 * writers that say it (JUnit); NULL: they do not. The CLI sets it (remediate_label). */
 	const char *(*fix_label)(const struct cg_check *c);

@@ -139,6 +139,8 @@ json_t *report_to_json(const struct cg_report *rep)
 		"error", (json_int_t)err, "skip", (json_int_t)skip, "findings", sev_counts,
 		"checks", checks,
 		"actions", rep->actions ? json_incref(rep->actions) : json_array());
+	if (doc && rep->run_id)
+		json_object_set_new(doc, "run_id", json_string(rep->run_id));
 	return doc;
 }
 

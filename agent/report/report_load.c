@@ -109,6 +109,8 @@ int report_from_json(json_t *doc, struct cg_report *rep, char **err)
 	rep->root = xstrdup(json_string_value(json_object_get(doc, "root")) ?: "/");
 	rep->mode = streq(json_string_value(json_object_get(doc, "mode")) ?: "", "offline") ? "offline" : "live";
 	rep->profile = xstrdup(json_string_value(json_object_get(doc, "profile")) ?: "baseline");
+	if (json_is_string(json_object_get(doc, "run_id")))
+		rep->run_id = xstrdup(json_string_value(json_object_get(doc, "run_id")));
 	rep->started_at = time_from(json_string_value(json_object_get(doc, "started_at")));
 	rep->duration_ms = json_is_integer(dur) && json_integer_value(dur) > 0 ? (unsigned long long)json_integer_value(dur) : 0;
 	rep->results = xcalloc(json_array_size(checks) ? json_array_size(checks) : 1, sizeof *rep->results);

@@ -119,9 +119,8 @@ rt = sys.argv[2]
 url, tok = open(rt + "/url").read().strip(), open(rt + "/token").read().strip()
 theirs = json.loads(subprocess.run(["curl", "-s", "-H", "Authorization: Bearer " + tok, url + "/v1/report"],
                                    check=True, capture_output=True).stdout)
-# the daemon adds the run id its answers are bound to; the rest is the same report
-theirs.pop("run_id", None)
-mine.pop("run_id", None)
+# the same report, run id included (the run the daemon's answers are bound to)
+assert isinstance(mine.get("run_id"), str) and len(mine["run_id"]) == 32, "wait's report names no run"
 assert mine == theirs, "differs"
 PY
 stop_daemon "$daemon_pid"
