@@ -66,6 +66,14 @@ START_TEST(sarif_rules_results_locations)
 	ck_assert_ptr_nonnull(result_at(results, "tmp/bad%FFname"));
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(run, "properties"), "verdict")), "blocked");
 	json_decref(doc);
+	/* "error" follows --fail-on: with --fail-on critical the high finding does not block, so it warns */
+	t.rep.fail_on = CG_SEV_CRITICAL;
+	doc = report_sarif_json(&t.rep);
+	run = json_array_get(json_object_get(doc, "runs"), 0);
+	mid = result_at(json_object_get(run, "results"), "etc/machine-id");
+	ck_assert_ptr_nonnull(mid);
+	ck_assert_str_eq(json_string_value(json_object_get(mid, "level")), "warning");
+	json_decref(doc);
 	tu_scan_free(&t);
 }
 END_TEST

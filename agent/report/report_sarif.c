@@ -8,10 +8,11 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_ROOT_BASE "IMAGEROOT"
 
-/* SARIF has three result levels; critical and high fail a build, medium warns, the rest are notes. */
-static const char *sarif_level(enum cg_severity s)
+/* SARIF has three result levels. "error" is what blocks this image (at or above --fail-on), so code
+ * scanning and the gate agree; below it, medium and high warn and the rest are notes. */
+static const char *sarif_level(enum cg_severity s, enum cg_severity fail_on)
 {
-	return s >= CG_SEV_HIGH ? "error" : s == CG_SEV_MEDIUM ? "warning" : "note";
+	return s >= fail_on ? "error" : s >= CG_SEV_MEDIUM ? "warning" : "note";
 }
 
 /* GitHub ranks security alerts by this 0.0–10.0 score (CVSS bands). */
@@ -59,7 +60,7 @@ static json_t *sarif_location(const char *path, unsigned line)
 	return json_pack("{s:o}", "physicalLocation", phys);
 }
 
-static json_t *sarif_rule(const struct cg_check *c)
+static json_t *sarif_rule(const struct cg_check *c, enum cg_severity fail_on)
 {
 	json_t *tags = json_array(), *rule;
 
@@ -70,7 +71,7 @@ static json_t *sarif_rule(const struct cg_check *c)
 		"id", c->id, "name", c->id,
 		"shortDescription", sarif_text(c->title),
 		"fullDescription", sarif_text(c->description ? c->description : c->title),
-		"defaultConfiguration", "level", sarif_level(c->severity),
+		"defaultConfiguration", "level", sarif_level(c->severity, fail_on),
 		"properties", "security-severity", sarif_security_severity(c->severity), "tags", tags,
 		"capgate-severity", severity_name(c->severity));
 	if (c->remediation)
@@ -88,7 +89,8 @@ static json_t *sarif_fingerprint(const struct cg_check *c, const struct cg_findi
 	return json_pack("{s:s}", "capgateFinding/v1", fp);
 }
 
-static json_t *sarif_result(const struct cg_result *r, size_t rule_index, const struct cg_finding *f)
+static json_t *sarif_result(const struct cg_result *r, size_t rule_index, const struct cg_finding *f,
+			    enum cg_severity fail_on)
 {
 	struct strbuf msg = {0};
 	json_t *res;
@@ -97,7 +99,7 @@ static json_t *sarif_result(const struct cg_result *r, size_t rule_index, const 
 	if (f->evidence)
 		strbuf_printf(&msg, " [%s]", f->evidence);
 	res = json_pack("{s:s, s:I, s:s, s:o, s:[o], s:o}",
-		"ruleId", r->check->id, "ruleIndex", (json_int_t)rule_index, "level", sarif_level(r->severity),
+		"ruleId", r->check->id, "ruleIndex", (json_int_t)rule_index, "level", sarif_level(r->severity, fail_on),
 		"message", sarif_text(msg.buf),
 		"locations", sarif_location(f->path, f->line),
 		"partialFingerprints", sarif_fingerprint(r->check, f));
@@ -124,10 +126,10 @@ json_t *report_sarif_json(const struct cg_report *rep)
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct cg_result *r = &rep->results[i];
 
-		json_array_append_new(rules, sarif_rule(r->check));
+		json_array_append_new(rules, sarif_rule(r->check, rep->fail_on));
 		if (r->status == CG_FAIL || r->status == CG_ERROR)
 			for (size_t k = 0; k < r->nfindings; k++)
-				json_array_append_new(results, sarif_result(r, i, &r->findings[k]));
+				json_array_append_new(results, sarif_result(r, i, &r->findings[k], rep->fail_on));
 		for (size_t k = 0; k < r->nerrors; k++)
 			json_array_append_new(notes, sarif_notification(r, i, &r->errors[k]));
 	}
