@@ -10,18 +10,7 @@
 #include "replay.h"
 #include "rpmdb.h"
 
-/* End of life of RHEL majors: endoflife-date/endoflife.date products/rhel.md @06362a0 (read
- * 2026-12; research/distros-azure.md §1.2): eol = end of maintenance, eol_ext = end of ELS. The
- * clones and Azure Linux publish SUPPORT_END in os-release, SLES <endoflife> in products.d. */
-static const struct {
-	const char *id, *major, *eol, *eol_ext;
-} rpm_eol[] = {
-	{"rhel", "7", "2024-06-30", "2028-06-30"},
-	{"rhel", "8", "2029-05-31", ""},
-	{"rhel", "9", "2032-05-31", "2035-05-31"},
-};
-
-/* SLES and openSUSE: the base product's <endoflife> (/etc/products.d/baseproduct, else *.prod). */
+/* SLES: the base product's <endoflife> (/etc/products.d/baseproduct, else *.prod). */
 static int suse_eol(struct cg_ctx *ctx, struct cg_result *r, char eol[11], char **where)
 {
 	struct strv names = {0};
@@ -46,7 +35,7 @@ static int suse_eol(struct cg_ctx *ctx, struct cg_result *r, char eol[11], char 
 
 static int rpm_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease *os, struct distroinfo_release *rel)
 {
-	_cleanup_free_ char *major = xasprintf("%u", osrelease_major(os));
+	struct distroinfo_release data;
 	char eol[11] = "";
 	char *where = NULL;
 
@@ -54,24 +43,31 @@ static int rpm_release(struct cg_ctx *ctx, struct cg_result *r, struct osrelease
 	snprintf(rel->version, sizeof rel->version, "%s", os->version_id ? os->version_id : "");
 	snprintf(rel->series, sizeof rel->series, "%s-%s", os->id ? os->id : "?", os->version_id ? os->version_id : "");
 	snprintf(rel->codename, sizeof rel->codename, "%s", os->id ? os->id : "?");
+	/* the vendor's word in the image first (SUPPORT_END, products.d <endoflife>), else the shipped
+	 * dates (checks/data/rpm-eol.csv, from endoflife.date); paid extended support (ELS, LTSS) is
+	 * only in the shipped data */
+	bool known = distroinfo_rpm_find(os->id, os->version_id, &data) == 0;
+	if (known)
+		snprintf(rel->eol_ext, sizeof rel->eol_ext, "%s", data.eol_ext);
 	if (os->support_end && strlen(os->support_end) >= 10) {
 		snprintf(rel->eol, sizeof rel->eol, "%.10s", os->support_end);
 		return 0;
 	}
-	if (hsys_distro(ctx)->family == DF_SUSE && suse_eol(ctx, r, eol, &where)) {
+	/* SLES only: openSUSE's .prod files carry placeholder dates (Leap 15.3: 2020-11-30) */
+	if (hsys_distro(ctx)->family == DF_SUSE && os->id && startswith(os->id, "sles") && suse_eol(ctx, r, eol, &where)) {
 		snprintf(rel->eol, sizeof rel->eol, "%s", eol);
 		free(os->path);
 		os->path = where;
 		return 0;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(rpm_eol); i++)
-		if (os->id && streq(os->id, rpm_eol[i].id) && streq(major, rpm_eol[i].major)) {
-			snprintf(rel->eol, sizeof rel->eol, "%s", rpm_eol[i].eol);
-			snprintf(rel->eol_ext, sizeof rel->eol_ext, "%s", rpm_eol[i].eol_ext);
-			return 0;
-		}
-	result_skip(r, "the image holds no data for it: os-release has no SUPPORT_END%s, and capgate ships end-of-life "
-		       "dates for RHEL only", hsys_distro(ctx)->family == DF_SUSE ? " and /etc/products.d no <endoflife>" : "");
+	if (known) {
+		snprintf(rel->eol, sizeof rel->eol, "%s", data.eol);
+		return 0;
+	}
+	result_skip(r, "the image holds no data for it: os-release has no SUPPORT_END%s, and '%s' %s is not in capgate's "
+		       "end-of-life data (RHEL, AlmaLinux, Rocky, Oracle Linux, CentOS, SLES, openSUSE Leap, Azure "
+		       "Linux; %s)", hsys_distro(ctx)->family == DF_SUSE ? " and /etc/products.d no <endoflife>" : "",
+		    os->id ? os->id : "?", os->version_id ? os->version_id : "", "checks/data/rpm-eol.csv");
 	return -ENOENT;
 }
 
@@ -453,10 +449,13 @@ static const struct cg_check os_checks[] = {
 		.title = "the release is still supported",
 		.severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE,
-		.refs = CG_REFS("distro-info-data"),
+		.refs = CG_REFS("distro-info-data", "endoflife.date"),
 		.remediation = NULL,
 		.description = "os-release ID/VERSION_ID/VERSION_CODENAME against capgate's dated copy of "
-			       "distro-info-data: fails past the last free support date (Debian eol-lts, Ubuntu eol-esm).",
+			       "distro-info-data (Debian, Ubuntu) and of endoflife.date's dates (RHEL, AlmaLinux, Rocky, "
+			       "Oracle Linux, CentOS, SLES, openSUSE Leap, Azure Linux; checks/data/rpm-eol.csv), "
+			       "os-release SUPPORT_END and SLES's products.d <endoflife> first where the image has them: "
+			       "fails past the last support date (Debian eol-lts, Ubuntu eol-esm, RHEL ELS, SLES LTSS).",
 		.run = os_release_eol,
 	},
 	{
@@ -465,10 +464,10 @@ static const struct cg_check os_checks[] = {
 		/* a warning: the release still gets security updates (os.release-eol blocks past them) */
 		.severity = CG_SEV_LOW,
 		.modes = CG_ANYWHERE,
-		.refs = CG_REFS("distro-info-data"),
+		.refs = CG_REFS("distro-info-data", "endoflife.date"),
 		.remediation = NULL,
-		.description = "Fails when the release is past its regular end of life and lives on LTS (Debian) or ESM "
-			       "(Ubuntu) only: a low warning, since the release still has security support; past "
+		.description = "Fails when the release is past its regular end of life and lives on LTS (Debian), ESM "
+			       "(Ubuntu), ELS (RHEL), Extended Support (Oracle) or LTSS (SLES) only: a low warning, since the release still has security support; past "
 			       "that, os.release-eol blocks.",
 		.run = os_release_extended_support,
 	},

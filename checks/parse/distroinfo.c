@@ -84,6 +84,44 @@ int distroinfo_find(const char *id, const char *version_id, const char *codename
 	return -ENOENT;
 }
 
+static bool cycle_matches(const char *cycle, size_t n, const char *version_id)
+{
+	size_t v = strlen(version_id), major = strcspn(version_id, ".");
+
+	if (v == n && !strncmp(cycle, version_id, n))
+		return true;
+	if (v + 2 == n && !strncmp(cycle, version_id, v) && !strncmp(cycle + v, ".0", 2))
+		return true; /* SLES 15 GA says VERSION_ID="15"; the data says 15.0 */
+	return !memchr(cycle, '.', n) && major == n && !strncmp(cycle, version_id, n);
+}
+
+int distroinfo_rpm_find(const char *id, const char *version_id, struct distroinfo_release *out)
+{
+	const char *p = strchr(distroinfo_rpm_eol_csv, '\n'); /* header */
+
+	if (!id || !version_id || !*version_id)
+		return -ENOENT;
+	while (p && *++p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *f[10] = {0};
+		size_t fl[10] = {0}, n = split_csv(p, len, f, fl);
+		struct distroinfo_release r = {0};
+		p = nl;
+		if (n < 3 || fl[0] != strlen(id) || strncmp(f[0], id, fl[0]) || !cycle_matches(f[1], fl[1], version_id))
+			continue;
+		copy_field(r.version, sizeof r.version, f[1], fl[1]);
+		snprintf(r.series, sizeof r.series, "%s-%s", id, version_id);
+		copy_field(r.codename, sizeof r.codename, f[0], fl[0]);
+		copy_field(r.eol, sizeof r.eol, f[2], fl[2]);
+		if (n > 3)
+			copy_field(r.eol_ext, sizeof r.eol_ext, f[3], fl[3]);
+		*out = r;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 enum distroinfo_support distroinfo_support(const struct distroinfo_release *rel, const char *today, const char **until)
 {
 	*until = NULL;

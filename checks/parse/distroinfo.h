@@ -8,6 +8,7 @@ extern const char distroinfo_version[];
 extern const char distroinfo_date[]; /* YYYY-MM-DD of the copy */
 extern const char distroinfo_debian_csv[];
 extern const char distroinfo_ubuntu_csv[];
+extern const char distroinfo_rpm_eol_csv[]; /* id,cycle,eol,eol_ext: RHEL and clones, SLES, Leap, Azure Linux */
 
 struct distroinfo_release {
 	char version[32];  /* "12", "22.04 LTS" */
@@ -22,6 +23,12 @@ struct distroinfo_release {
 /* Find the release of os-release ID ("debian", "ubuntu") by VERSION_CODENAME or VERSION_ID.
  * Returns 0, -ENOENT when the data does not know it, -EPROTONOSUPPORT for other distributions. */
 int distroinfo_find(const char *id, const char *version_id, const char *codename, struct distroinfo_release *out);
+
+/* The RPM-family release of os-release ID and VERSION_ID in checks/data/rpm-eol.csv (endoflife.date
+ * data): VERSION_ID as the cycle ("15.5", "3.0"), "15" as "15.0", or its major ("9.4" as "9").
+ * eol_ext is the vendor's paid extended support (RHEL ELS, SLES LTSS, Oracle Extended Support).
+ * Returns 0, or -ENOENT. */
+int distroinfo_rpm_find(const char *id, const char *version_id, struct distroinfo_release *out);
 
 enum distroinfo_support {
 	DISTRO_SUPPORTED,     /* before eol */
