@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Abuse of capgate's HTTP API over real loopback sockets. Usage: api_abuse.py HOST PORT TOKEN PHASE
-PHASE: flood N (N concurrent connections), loris N SECONDS (slow clients), garbage, auth,
-during (requests while a run is in progress). Prints figures and one 'ok'/'not ok' line per
+PHASE: flood N (N concurrent connections), loris N SECONDS (slow clients), fresh N SECONDS [PID]
+(N slow clients, every fresh client within 1 s), garbage, auth, during (requests while a run is in
+progress). Prints figures and one 'ok'/'not ok' line per
 property; /v1/health is probed all the way through. Only 127.0.0.0/8 is ever contacted."""
-import json, random, socket, sys, threading, time
+import json, os, random, socket, sys, threading, time
 
 HOST, PORT, TOKEN, PHASE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 assert HOST.startswith("127."), "loopback only"
@@ -151,6 +152,90 @@ def loris(n, secs):
     probe.verdict(f"during {len(socks)} slow-loris clients")
 
 
+def fresh(n, secs, pid=None):
+    """N slow-loris clients from 127.0.0.2 (a partial request, then one byte every 4 s; at each
+    byte, every connection the daemon closed is opened again, so N are always trying), and a
+    fresh client from 127.0.0.1 asking /v1/health every 250 ms for SECS seconds. Every probe must
+    be answered 200 within 1 s: the daemon bounds each client's connections and sheds that
+    client's oldest unfinished one (daemon.max_per_client), so no number of slow connections from
+    one client keeps another out. PID: the daemon, whose descriptors are counted at the end while
+    the slow clients are still connected."""
+    assert HOST == "127.0.0.1", "the slow clients need another loopback address than the probe"
+    src = ("127.0.0.2", 0)
+
+    def connect():
+        try:
+            s = socket.create_connection((HOST, PORT), timeout=2, source_address=src)
+            s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+            s.setblocking(False)
+            return s
+        except OSError:
+            return None
+
+    def is_open(s):
+        try:
+            s.recv(1, socket.MSG_PEEK)  # an answer or the end: the daemon is done with it
+            return False
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+
+    socks = [connect() for _ in range(n)]
+    print(f"# fresh: {sum(s is not None for s in socks)} of {n} slow clients connected from 127.0.0.2", flush=True)
+    lat, bad = [], []
+
+    def probe():
+        while time.monotonic() < end:
+            t = time.monotonic()
+            st, *_ = request("GET", "/v1/health", timeout=3.0)
+            d = time.monotonic() - t
+            lat.append(d)
+            if st != 200 or d >= 1.0:
+                bad.append((round(t - start, 2), st, round(d, 3)))
+            time.sleep(0.25)
+
+    start = time.monotonic()
+    end = start + secs
+    th = threading.Thread(target=probe, daemon=True)
+    th.start()
+    reopened = 0
+    nxt = start + 4
+    while time.monotonic() < end:
+        time.sleep(max(0.0, min(nxt, end) - time.monotonic()))
+        if time.monotonic() >= end:
+            break
+        nxt += 4
+        for i, s in enumerate(socks):
+            alive = s is not None and is_open(s)
+            if alive:
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    alive = False
+            if not alive:
+                if s is not None:
+                    s.close()
+                socks[i] = connect()
+                reopened += 1
+    th.join()
+    alive = sum(1 for s in socks if s is not None and is_open(s))
+    if pid:
+        fds = len(os.listdir(f"/proc/{pid}/fd"))
+        report(fds < 200, f"the daemon holds few connections under {n} slow clients ({fds} descriptors)")
+    for s in socks:
+        if s is not None:
+            s.close()
+    print(f"# fresh: {n} slow clients for {secs} s, {reopened} reopened after the daemon closed them, "
+          f"{alive} connected at the end")
+    for b in bad[:10]:
+        print(f"#   probe at {b[0]} s: status {b[1]}, {b[2]} s")
+    worst = max(lat) * 1000 if lat else -1
+    report(len(lat) >= secs * 2 and not bad,
+           f"under {n} slow clients: {len(lat)} fresh /v1/health probes, {len(bad)} not answered 200 "
+           f"within 1 s, slowest {worst:.0f} ms")
+
+
 def garbage():
     probe = HealthProbe()
     probe.start()
@@ -238,6 +323,8 @@ if PHASE == "flood":
     flood(int(sys.argv[5]))
 elif PHASE == "loris":
     loris(int(sys.argv[5]), int(sys.argv[6]))
+elif PHASE == "fresh":
+    fresh(int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]) if len(sys.argv) > 7 else None)
 elif PHASE == "garbage":
     garbage()
 elif PHASE == "auth":

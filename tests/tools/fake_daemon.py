@@ -4,7 +4,14 @@
 the file MODE says (one JSON document: {"runs": [code, body], "ready": [code, body, content-type],
 "report": [code, body]}, re-read on every request) and appends every Authorization header it sees
 to LOG. Usage: fake_daemon.py PORTFILE MODE LOG [PORT]"""
-import http.server, json, os, sys
+import ctypes, http.server, json, os, signal, sys
+
+# gone with the scenario that started it (a launcher in between, such as a version manager's shim
+# or setpriv, may leave the pid the scenario kills not this process's)
+ppid = os.getppid()
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+if os.getppid() != ppid:
+    sys.exit(0)
 
 portfile, mode, log = sys.argv[1:4]
 port = int(sys.argv[4]) if len(sys.argv) > 4 else 0
