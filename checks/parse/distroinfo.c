@@ -35,6 +35,33 @@ static size_t split_csv(const char *line, size_t len, const char *f[10], size_t 
 	return n;
 }
 
+struct csv_row {
+	const char *f[10];
+	size_t fl[10], n;
+};
+
+/* The next row of CSV at *P (advanced past it); false at the end. Fields are zeroed first: gcc -O3
+ * cannot see that split_csv sets every field below N. */
+static bool csv_next(const char **p, struct csv_row *row)
+{
+	const char *nl;
+
+	if (!*p || !**p)
+		return false;
+	nl = strchr(*p, '\n');
+	*row = (struct csv_row){0};
+	row->n = split_csv(*p, nl ? (size_t)(nl - *p) : strlen(*p), row->f, row->fl);
+	*p = nl ? nl + 1 : NULL;
+	return true;
+}
+
+/* The rows after the header line. */
+static const char *csv_body(const char *csv)
+{
+	const char *nl = strchr(csv, '\n');
+	return nl ? nl + 1 : NULL;
+}
+
 static bool version_matches(const char *csv_version, const char *version_id)
 {
 	/* "22.04 LTS" matches VERSION_ID "22.04"; Debian's "12" matches "12" */
@@ -45,21 +72,18 @@ static bool version_matches(const char *csv_version, const char *version_id)
 int distroinfo_find(const char *id, const char *version_id, const char *codename, struct distroinfo_release *out)
 {
 	bool debian = id && streq(id, "debian"), ubuntu = id && streq(id, "ubuntu");
+	struct csv_row row;
 	const char *p;
 
 	if (!debian && !ubuntu)
 		return -EPROTONOSUPPORT;
-	p = debian ? distroinfo_debian_csv : distroinfo_ubuntu_csv;
-	p = strchr(p, '\n'); /* header */
-	while (p && *++p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		/* zeroed: gcc -O3 cannot see that split_csv sets every field below N */
-		const char *f[10] = {0};
-		size_t fl[10] = {0}, n = split_csv(p, len, f, fl);
+	p = csv_body(debian ? distroinfo_debian_csv : distroinfo_ubuntu_csv);
+	while (csv_next(&p, &row)) {
+		const char *const *f = row.f;
+		const size_t *fl = row.fl;
+		size_t n = row.n;
 		struct distroinfo_release r = {0};
 
-		p = nl;
 		if (n < 3)
 			continue;
 		copy_field(r.version, sizeof r.version, f[0], fl[0]);
@@ -97,17 +121,17 @@ static bool cycle_matches(const char *cycle, size_t n, const char *version_id)
 
 int distroinfo_rpm_find(const char *id, const char *version_id, struct distroinfo_release *out)
 {
-	const char *p = strchr(distroinfo_rpm_eol_csv, '\n'); /* header */
+	const char *p = csv_body(distroinfo_rpm_eol_csv);
+	struct csv_row row;
 
 	if (!id || !version_id || !*version_id)
 		return -ENOENT;
-	while (p && *++p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *f[10] = {0};
-		size_t fl[10] = {0}, n = split_csv(p, len, f, fl);
+	while (csv_next(&p, &row)) {
+		const char *const *f = row.f;
+		const size_t *fl = row.fl;
+		size_t n = row.n;
 		struct distroinfo_release r = {0};
-		p = nl;
+
 		if (n < 3 || fl[0] != strlen(id) || strncmp(f[0], id, fl[0]) || !cycle_matches(f[1], fl[1], version_id))
 			continue;
 		copy_field(r.version, sizeof r.version, f[1], fl[1]);
