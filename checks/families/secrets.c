@@ -150,8 +150,8 @@ static int content_report(struct cg_ctx *ctx, struct cg_result *r, enum secret_o
 		 * a leak, and removing it breaks the package (the RHUI client key of Azure PAYG RHEL) */
 		if (ow == SO_PRIVATE_KEYS && hsys_file_pristine(ctx, s->f[i].path, NULL))
 			continue;
-		result_add_finding(r, s->f[i].path, s->f[i].line, s->f[i].rule, s->f[i].evidence, "%s",
-				   s->f[i].message);
+		result_add_finding_at(r, s->f[i].path, s->f[i].line, s->f[i].col, s->f[i].span, s->f[i].rule,
+				      s->f[i].evidence, "%s", s->f[i].message);
 	}
 	pthread_mutex_lock(&r->lock);
 	r->omitted += s->omitted[ow];
