@@ -830,6 +830,11 @@ static size_t homes_of(struct cg_ctx *ctx, struct cg_result *r, struct strv *hom
 	return homes->n;
 }
 
+size_t secrets_all_homes(struct cg_ctx *ctx, struct cg_result *r, struct strv *homes)
+{
+	return homes_of(ctx, r, homes);
+}
+
 static int secrets_orphaned_homes(struct cg_ctx *ctx, struct cg_result *r)
 {
 	const struct users *u;
