@@ -973,7 +973,7 @@ static const struct cg_check secrets_checks[] = {
 		.severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("gitleaks", "trufflehog", "detect-secrets", "secretlint"),
-		.remediation = "remove-file", /* guarded (remediate/plan.c); a blank-the-line action is not built yet */
+		.remediation = "redact-value", /* guarded (remediate/plan.c) */
 		.description = "About 75 vendor token formats (GitHub, GitLab, npm, PyPI, Slack, Vault, OpenAI, Anthropic, "
 			       "Azure DevOps and identifiable keys, AWS session tokens ...; docs/secrets.md lists them) "
 			       "with checksums or structure validated where the format has them; context rules (AWS "
