@@ -38,7 +38,7 @@ int inplace_redact(const char *buf, size_t len, const struct rem_span *spans, si
 		   char **why)
 {
 	_cleanup_free_ struct rem_span *v = NULL;
-	size_t pos = 0, k = 0;
+	size_t pos = 0, k = 0, start = out ? out->len : 0;
 	unsigned lineno = 1;
 
 	*why = NULL;
@@ -65,7 +65,7 @@ int inplace_redact(const char *buf, size_t len, const struct rem_span *spans, si
 			if (v[k].len == 0 || v[k].col > text - pos || v[k].len > text - pos - v[k].col) {
 				*why = xasprintf("the secret's bytes %u-%u are not inside line %u (%zu bytes): the file "
 						 "is not what was scanned", v[k].col, v[k].col + v[k].len, lineno, text - pos);
-				return -EINVAL;
+				goto fail;
 			}
 			/* overlapping spans (two rules on one value) become one marker */
 			if (from < at) {
@@ -91,11 +91,19 @@ int inplace_redact(const char *buf, size_t len, const struct rem_span *spans, si
 	if (k < n) {
 		*why = xasprintf("line %u is not in the file (%u lines): the file is not what was scanned", v[k].line,
 				 lineno - 1);
-		return -EINVAL;
+		goto fail;
 	}
 	if (out && pos < len)
 		strbuf_append(out, buf + pos, len - pos);
 	return 0;
+fail:
+	/* nothing of a refused file is handed on */
+	if (out && out->buf) {
+		explicit_bzero(out->buf + start, out->len - start);
+		out->len = start;
+		out->buf[start] = '\0';
+	}
+	return -EINVAL;
 }
 
 /* The redact-value item for PATH this plan already has (one rewrite per file), or NULL. */

@@ -153,8 +153,8 @@ int rem_read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *s
 /* inplace.c */
 #define INPLACE_MARKER "CAPGATE-REDACTED"
 /* BUF (LEN bytes) with each of the N spans replaced by INPLACE_MARKER, every other byte kept, appended
- * to OUT (NULL: only judge). -EINVAL with *WHY (malloc'd) for a file with NUL bytes or a span that
- * is not inside its line: nothing is guessed. */
+ * to OUT (NULL: only judge). -EINVAL with *WHY (malloc'd) and OUT as it was, for a file with NUL
+ * bytes or a span that is not inside its line: nothing is guessed. */
 int inplace_redact(const char *buf, size_t len, const struct rem_span *spans, size_t n, struct strbuf *out,
 		   char **why);
 void inplace_plan(struct rem_planner *p, const struct cg_finding *f);
