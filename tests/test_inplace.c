@@ -300,6 +300,39 @@ START_TEST(apply_refuses_a_file_changed_since_the_plan)
 }
 END_TEST
 
+START_TEST(no_redaction_of_a_file_another_check_removes)
+{
+	struct cg_ctx ctx;
+	struct cg_report rep;
+	struct cg_selection sel = {.fail_on = -1};
+	struct pipeline_opts o = {.remediate = true, .phases = REM_PHASES_ALL, .force = true};
+	size_t i;
+	json_t *a;
+	bool seen = false;
+
+	/* bob was removed with userdel: his home goes (forced), and it sorts after the redaction */
+	fx_put(&fx, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n", 0644);
+	fx_put(&fx, "/home/bob/app/.env", "DB_PASSWORD=Vq7pLm2zR9xKw4Tb\n", 0600);
+	ck_assert_int_eq(ctx_init(&ctx, fx.root, NULL), 0);
+	strv_push(&sel.only, "secrets.tokens");
+	strv_push(&sel.only, "secrets.orphaned-homes");
+	ck_assert_int_eq(pipeline_run(&ctx, &sel, &o, &rep), 0);
+	/* whichever check sorts first, the file is removed and never rewritten */
+	json_array_foreach(rep.actions, i, a)
+		if (streq(json_string_value(json_object_get(a, "action")), "redact-value")) {
+			seen = true;
+			ck_assert_str_eq(json_string_value(json_object_get(a, "result")), "skipped");
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(a, "reason")), "removed with"));
+		}
+	ck_assert(seen);
+	_cleanup_free_ char *home = fx_path(&fx, "/home/bob");
+	ck_assert_int_eq(access(home, F_OK), -1);
+	scan_report_free(&rep);
+	ctx_done(&ctx);
+	strv_free(&sel.only);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -308,6 +341,7 @@ int main(void)
 		refuses_binary_and_spans_off_their_line,
 		fix_redacts_in_place_keeping_owner_mode_and_xattrs,
 		apply_refuses_a_file_changed_since_the_plan,
+		no_redaction_of_a_file_another_check_removes,
 	};
 
 	return fx_run("inplace", setup, teardown, tests, ELEMENTSOF(tests));
