@@ -122,8 +122,7 @@ static void plan_machine_id(struct rem_planner *p, const struct cg_finding *f)
 
 /* ---- rewrites that keep every other byte: /etc/shadow, sudoers ---- */
 
-/* Read a file for rewriting: the planned inode, regular, one link. */
-static int read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *st, char **buf, size_t *len)
+int rem_read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *st, size_t max, char **buf, size_t *len)
 {
 	_cleanup_close_ int fd = safefs_open_regular(&ctx->fs, it->path, st);
 
@@ -133,7 +132,12 @@ static int read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat
 		return -SAFEFS_EMOVED;
 	if (st->st_nlink > 1)
 		return -SAFEFS_ENLINK;
-	return safefs_read_fd(fd, SHADOW_MAX, buf, len);
+	return safefs_read_fd(fd, max, buf, len);
+}
+
+static int read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *st, char **buf, size_t *len)
+{
+	return rem_read_for_rewrite(ctx, it, st, SHADOW_MAX, buf, len);
 }
 
 /* Lock the accounts named in IT->arg (comma-separated): their password field becomes '*' for
@@ -610,55 +614,6 @@ static void plan_remove_user(struct rem_planner *p, const struct cg_finding *f)
 		plan_refuse_why(p, f);
 }
 
-/* ---- secrets.tokens (guarded): blank the lines that hold a token, keep the file ---- */
-
-static void plan_blank_line(struct rem_planner *p, const struct cg_finding *f)
-{
-	char n[16];
-
-	if (!f->line) {
-		rem_plan_refuse(p, "blank-secret-line", f->path, "the finding names no line; remove the file by hand");
-		return;
-	}
-	snprintf(n, sizeof n, "%u", f->line);
-	plan_merged(p, "blank-secret-line", f->path, n);
-}
-
-static int apply_blank_line(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	struct strbuf out = {0};
-	struct strv lines = {0};
-	unsigned lineno = 1;
-	int r = read_for_rewrite(ctx, it, &st, &buf, &len);
-
-	if (r < 0)
-		return r;
-	strv_split_commas(&lines, it->arg);
-	for (size_t pos = 0; pos < len; lineno++) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
-		bool blank = false;
-		for (size_t k = 0; k < lines.n && !blank; k++)
-			blank = strtoul(lines.v[k], NULL, 10) == lineno;
-		/* the line stays, empty: line numbers of the rest of the file do not move */
-		if (blank)
-			strbuf_puts(&out, nl ? "\n" : "");
-		else
-			strbuf_append(&out, buf + pos, end - pos);
-		pos = end;
-	}
-	r = safefs_write_atomic(&ctx->fs, it->path, out.buf ? out.buf : "", out.len, st.st_mode, st.st_uid, st.st_gid,
-				expect(it));
-	explicit_bzero(buf, len);
-	free(buf);
-	strbuf_free(&out);
-	strv_free(&lines);
-	return r;
-}
-
 /* ---- the table ---- */
 
 const struct rem_action rem_actions[] = {
@@ -683,7 +638,8 @@ const struct rem_action rem_actions[] = {
 	{"install-snakeoil-hook", "write capgate-snakeoil.service (runs make-ssl-cert at first boot)", NULL, apply_snakeoil_hook},
 	{"enable-snakeoil-hook", "link it into multi-user.target.wants, as systemctl enable does", NULL, apply_snakeoil_enable},
 	{"remove-swap-file", "remove a swap file (guarded)", NULL, apply_remove_file},
-	{"blank-secret-line", "empty the lines that hold a token (guarded), every other byte kept", plan_blank_line, apply_blank_line},
+	{"redact-value", "replace a secret's bytes with CAPGATE-REDACTED, every other byte, owner, mode and xattrs kept; "
+			 "text files only", inplace_plan, inplace_apply},
 	{"fix-perms", "tighten a file's or directory's mode (never loosen, owner kept); +t for shared dirs", plan_fix_perms, apply_fix_perms},
 	{"remove-sudoers-rule", "drop grants to names nobody has; NOPASSWD grants stay a person's decision", plan_sudoers_rule, NULL},
 	{"remove-user", "never applied: a build user's account is the deprovision step's, any other the build's", plan_remove_user, NULL},

@@ -293,10 +293,12 @@ int remediate_plan(struct cg_ctx *ctx, const struct cg_report *rep, const struct
 	 * dry run and the real run print the same */
 	for (size_t b = 0; b < plan->n; b++) {
 		struct rem_item *B = &plan->v[b];
-		for (size_t a = 0; a < b && B->state == REM_PLANNED && B->selected; a++) {
+		/* a redaction is pointless before or after a removal of the file, wherever it sorts */
+		bool rewrite = B->action && streq(B->action->id, "redact-value");
+		for (size_t a = 0; a < (rewrite ? plan->n : b) && B->state == REM_PLANNED && B->selected; a++) {
 			const struct rem_item *A = &plan->v[a];
 			size_t n = strlen(A->path);
-			if (A->state != REM_PLANNED || !A->selected || !A->action ||
+			if (a == b || A->state != REM_PLANNED || !A->selected || !A->action ||
 			    !(startswith(A->action->id, "remove-") || streq(A->action->id, "vacuum-journal")))
 				continue;
 			if (streq(A->path, B->path) || (strncmp(A->path, B->path, n) == 0 && B->path[n] == '/')) {
@@ -405,6 +407,8 @@ json_t *remediate_actions_json(const struct rem_plan *plan, bool dry_run)
 			json_object_set_new(a, "data_extents", ext);
 		} else
 			json_object_set_new(a, "sha256_before", it->have_sha ? json_string(it->sha256) : json_null());
+		if (it->have_after)
+			json_object_set_new(a, "sha256_after", json_string(it->sha256_after));
 		if (it->files)
 			json_object_set_new(a, "files", json_integer((json_int_t)it->files));
 		if (it->reason && it->state != REM_DONE)
@@ -454,6 +458,7 @@ void remediate_plan_free(struct rem_plan *plan)
 		free(plan->v[i].arg);
 		free(plan->v[i].reason);
 		free(plan->v[i].extents);
+		free(plan->v[i].spans);
 	}
 	free(plan->v);
 	*plan = (struct rem_plan){0};

@@ -25,6 +25,11 @@ enum rem_state { REM_PLANNED, REM_REFUSED, REM_DONE, REM_FAILED };
 
 struct rem_action;
 
+/* One secret for redact-value (inplace.c): LEN bytes at byte COL of LINE (from 1). */
+struct rem_span {
+	unsigned line, col, len;
+};
+
 struct rem_item {
 	const struct rem_action *action;
 	const char *check_id; /* static, from the registry */
@@ -49,6 +54,13 @@ struct rem_item {
 	unsigned long long *extents; /* a sparse file's data extents (offset, length pairs), or NULL */
 	size_t nextents;
 	unsigned long long files, bytes; /* what a tree removal or a unit change removed */
+	/* redact-value: where the secrets are, and the content they were found in (SHA-256, kept in
+	 * memory only: apply rewrites nothing else) */
+	struct rem_span *spans;
+	size_t nspans;
+	char planned_sha[65];
+	bool have_after;
+	char sha256_after[65]; /* a rewrite: the content it left, for the manifest */
 };
 
 struct rem_plan {
@@ -135,6 +147,18 @@ void rem_plan_deprovision(struct rem_planner *p, const char *action, const char 
  * the item names one) account. */
 bool remediate_item_deprovisions(const struct rem_item *it, const char *check_id, const struct cg_finding *f);
 
+/* Read the file of IT for rewriting: the planned inode, regular, one link, at most MAX bytes. */
+int rem_read_for_rewrite(struct cg_ctx *ctx, struct rem_item *it, struct stat *st, size_t max, char **buf, size_t *len);
+
+/* inplace.c */
+#define INPLACE_MARKER "CAPGATE-REDACTED"
+/* BUF (LEN bytes) with each of the N spans replaced by INPLACE_MARKER, every other byte kept, appended
+ * to OUT (NULL: only judge). -EINVAL with *WHY (malloc'd) and OUT as it was, for a file with NUL
+ * bytes or a span that is not inside its line: nothing is guessed. */
+int inplace_redact(const char *buf, size_t len, const struct rem_span *spans, size_t n, struct strbuf *out,
+		   char **why);
+void inplace_plan(struct rem_planner *p, const struct cg_finding *f);
+int inplace_apply(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
 /* units.c */
 int units_disable(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);
 int units_mask(struct cg_ctx *ctx, struct rem_item *it, const struct rem_opts *o);

@@ -476,6 +476,11 @@ static const struct corpus_case corpus[] = {
 	{"keyword", "password-assignment", "genericToken = \"{A:32}\"\n", "token_type = \"bearer_token_value\"\n"},
 	{"keyword", "password-assignment", "some_api_token_123: {A:32}\n", "max_tokens: 409600000\n"},
 	{"keyword", "password-assignment", "client_secret={A:32}\n", "client_secret=example-client-secret-1234\n"},
+	{"keyword", "password-assignment",
+	 "  \"DefaultConnection\": \"Server=tcp:db.internal,1433;Database=app;User Id=app;Password={A:18};\"\n",
+	 "  \"DefaultConnection\": \"Server=tcp:db.internal,1433;Database=app;User Id=app;Password=;\"\n"},
+	{"keyword", "password-assignment", "Host=db;Username=app;Password={A:18}\n",
+	 "Note: the password=field of the form is {A:18}\n"},
 	{"keyword", "password-assignment", "AZDO_PERSONAL_ACCESS_TOKEN={[abcdefghijklmnopqrstuvwxyz234567]:52}\n",
 	 "secret = self.secret_manager.get(name)\n"},
 };

@@ -32,19 +32,16 @@ void result_free(struct cg_result *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
-void result_add_finding(struct cg_result *r, const char *path, unsigned line, const char *rule,
-			const char *evidence, const char *fmt, ...)
+static void add_finding_v(struct cg_result *r, const char *path, unsigned line, unsigned col, unsigned span,
+			  const char *rule, const char *evidence, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg;
 
 	if (path && ((r->exclude && strv_match_glob(r->exclude, path)) ||
 		     (r->global_exclude && strv_match_glob(r->global_exclude, path))))
 		return;
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
-	va_end(ap);
 
 	pthread_mutex_lock(&r->lock);
 	if (r->nfindings >= r->max_findings) {
@@ -53,12 +50,32 @@ void result_add_finding(struct cg_result *r, const char *path, unsigned line, co
 	} else {
 		r->findings = xreallocarray(r->findings, r->nfindings + 1, sizeof *r->findings);
 		r->findings[r->nfindings++] = (struct cg_finding){
-			.path = xstrdup(path ? path : ""), .line = line,
+			.path = xstrdup(path ? path : ""), .line = line, .col = span ? col : 0, .span = span,
 			.rule = rule ? xstrdup(rule) : NULL,
 			.evidence = evidence ? xstrdup(evidence) : NULL, .message = msg,
 		};
 	}
 	pthread_mutex_unlock(&r->lock);
+}
+
+void result_add_finding(struct cg_result *r, const char *path, unsigned line, const char *rule,
+			const char *evidence, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding_v(r, path, line, 0, 0, rule, evidence, fmt, ap);
+	va_end(ap);
+}
+
+void result_add_finding_at(struct cg_result *r, const char *path, unsigned line, unsigned col, unsigned span,
+			   const char *rule, const char *evidence, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding_v(r, path, line, col, span, rule, evidence, fmt, ap);
+	va_end(ap);
 }
 
 void result_add_error(struct cg_result *r, const char *path, int err, const char *fmt, ...)

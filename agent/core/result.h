@@ -14,6 +14,8 @@ enum cg_status { CG_PASS, CG_FAIL, CG_ERROR, CG_SKIP };
 struct cg_finding {
 	char *path;     /* as seen inside the image */
 	unsigned line;  /* 0 when the finding is not about a line */
+	unsigned col;   /* byte offset of the secret within LINE (with SPAN) */
+	unsigned span;  /* length of the secret in bytes; 0: where it lies is not known */
 	char *rule;     /* sub-rule, or NULL */
 	char *evidence; /* redacted, or NULL */
 	char *message;
@@ -46,6 +48,10 @@ void result_free(struct cg_result *r);
 /* Record a finding. EVIDENCE must already be redacted (redact_secret()) or be harmless. */
 void result_add_finding(struct cg_result *r, const char *path, unsigned line, const char *rule,
 			const char *evidence, const char *fmt, ...) _printf_(6, 7);
+/* The same, for a secret whose bytes are known: SPAN bytes at byte COL of LINE (redact-value
+ * replaces exactly those; SPAN 0: not known). Not part of any report. */
+void result_add_finding_at(struct cg_result *r, const char *path, unsigned line, unsigned col, unsigned span,
+			   const char *rule, const char *evidence, const char *fmt, ...) _printf_(8, 9);
 /* Record that PATH could not be judged; ERR is a -errno. The check's status becomes error. */
 void result_add_error(struct cg_result *r, const char *path, int err, const char *fmt, ...) _printf_(4, 5);
 /* The check does not apply here (offline-only data, wrong distro, ...). */

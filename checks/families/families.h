@@ -18,3 +18,10 @@ extern const struct cg_family family_agent;
 extern const struct cg_family family_pkg;
 extern const struct cg_family family_os;
 extern const struct cg_family family_azure;
+
+struct cg_ctx;
+struct cg_result;
+struct strv;
+/* Every home of the image (secrets.c): passwd homes, /root, every directory under /home and the
+ * homes of removed accounts; HOMES gets them, problems go to R. */
+size_t secrets_all_homes(struct cg_ctx *ctx, struct cg_result *r, struct strv *homes);

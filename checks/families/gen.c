@@ -156,10 +156,8 @@ static void history_judge(struct cg_ctx *ctx, struct cg_result *r, const char *p
 
 static int gen_shell_history(struct cg_ctx *ctx, struct cg_result *r)
 {
-	_cleanup_free_ const char **homes = NULL;
+	struct strv all = {0};
 	const struct users *u;
-	size_t n;
-	bool root_seen = false;
 	int e = 0;
 
 	u = ctx_users(ctx, &e);
@@ -170,19 +168,14 @@ static int gen_shell_history(struct cg_ctx *ctx, struct cg_result *r)
 		history_judge(ctx, r, "/root/.bash_history");
 		return 0;
 	}
-	n = users_homes(u, &homes);
-	for (size_t i = 0; i < n; i++) {
-		root_seen |= streq(homes[i], "/root");
+	/* passwd homes, /root, and the homes of removed accounts (userdel without -r) */
+	secrets_all_homes(ctx, r, &all);
+	for (size_t i = 0; i < all.n; i++)
 		for (size_t k = 0; k < ELEMENTSOF(history_files); k++) {
-			_cleanup_free_ char *p = xasprintf("%s/%s", homes[i], history_files[k]);
+			_cleanup_free_ char *p = xasprintf("%s/%s", all.v[i], history_files[k]);
 			history_judge(ctx, r, p);
 		}
-	}
-	if (!root_seen)
-		for (size_t k = 0; k < ELEMENTSOF(history_files); k++) {
-			_cleanup_free_ char *p = xasprintf("/root/%s", history_files[k]);
-			history_judge(ctx, r, p);
-		}
+	strv_free(&all);
 	return 0;
 }
 
@@ -333,10 +326,10 @@ static const struct cg_check gen_checks[] = {
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("virt-sysprep bash-history", "waagent deprovision", "Lynis HRDN-7222"),
 		.remediation = "remove-file",
-		.description = "Histories of every account in the image's passwd (bash, zsh, fish, python, psql, "
-			       "mysql, sqlite, node, redis-cli, less, vim) record what the build typed, including "
-			       "tokens passed on command lines. A history linked to /dev/null is fine; any other "
-			       "link is reported and never followed.",
+		.description = "Histories (bash, zsh, fish, python, psql, mysql, sqlite, node, redis-cli, less, vim) "
+			       "in every home of the image's passwd, in /root and in homes of removed accounts "
+			       "record what the build typed, including tokens passed on command lines. A history "
+			       "linked to /dev/null is fine; any other link is reported and never followed.",
 		.run = gen_shell_history,
 	},
 	{

@@ -150,8 +150,8 @@ static int content_report(struct cg_ctx *ctx, struct cg_result *r, enum secret_o
 		 * a leak, and removing it breaks the package (the RHUI client key of Azure PAYG RHEL) */
 		if (ow == SO_PRIVATE_KEYS && hsys_file_pristine(ctx, s->f[i].path, NULL))
 			continue;
-		result_add_finding(r, s->f[i].path, s->f[i].line, s->f[i].rule, s->f[i].evidence, "%s",
-				   s->f[i].message);
+		result_add_finding_at(r, s->f[i].path, s->f[i].line, s->f[i].col, s->f[i].span, s->f[i].rule,
+				      s->f[i].evidence, "%s", s->f[i].message);
 	}
 	pthread_mutex_lock(&r->lock);
 	r->omitted += s->omitted[ow];
@@ -830,6 +830,11 @@ static size_t homes_of(struct cg_ctx *ctx, struct cg_result *r, struct strv *hom
 	return homes->n;
 }
 
+size_t secrets_all_homes(struct cg_ctx *ctx, struct cg_result *r, struct strv *homes)
+{
+	return homes_of(ctx, r, homes);
+}
+
 static int secrets_orphaned_homes(struct cg_ctx *ctx, struct cg_result *r)
 {
 	const struct users *u;
@@ -968,7 +973,7 @@ static const struct cg_check secrets_checks[] = {
 		.severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE,
 		.refs = CG_REFS("gitleaks", "trufflehog", "detect-secrets", "secretlint"),
-		.remediation = "remove-file", /* guarded (remediate/plan.c); a blank-the-line action is not built yet */
+		.remediation = "redact-value", /* guarded (remediate/plan.c) */
 		.description = "About 75 vendor token formats (GitHub, GitLab, npm, PyPI, Slack, Vault, OpenAI, Anthropic, "
 			       "Azure DevOps and identifiable keys, AWS session tokens ...; docs/secrets.md lists them) "
 			       "with checksums or structure validated where the format has them; context rules (AWS "

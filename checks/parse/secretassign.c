@@ -236,6 +236,35 @@ static bool config_line(const struct secret_cand *c, const char *key, const char
 	return vend >= end || *vend == '\n' || *vend == '#';
 }
 
+/* A pair of a connection string (ADO.NET, ODBC, libpq keywords, JDBC properties): "Server=db;User
+ * Id=app;Password=v;" as an appsettings.json value or a line of its own. The key follows ';' or
+ * opens the string, the value runs to ';' or the string's end, and the string names a server. */
+static bool conn_string_pair(const struct secret_cand *c, const char *key, const char *vend)
+{
+	static const char *const hosts[] = {"server=", "host=", "data source=", "datasource=", "address=", "addr=",
+					    "hostname=", NULL};
+	const char *b = key, *ls = key, *le = vend, *end = c->buf + c->len;
+
+	while (b > c->buf && (b[-1] == ' ' || b[-1] == '\t'))
+		b--;
+	if (b > c->buf && !strchr(";\"'\n", b[-1]))
+		return false;
+	if (vend < end && !strchr(";\"'\r\n", *vend))
+		return false;
+	while (ls > c->buf && ls[-1] != '\n')
+		ls--;
+	while (le < end && *le != '\n')
+		le++;
+	for (const char *p = ls; p < le; p++) {
+		if (p > ls && !strchr(";\"' \t", p[-1]))
+			continue;
+		for (const char *const *h = hosts; *h; h++)
+			if ((size_t)(le - p) > strlen(*h) && strncasecmp(p, *h, strlen(*h)) == 0)
+				return true;
+	}
+	return false;
+}
+
 bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand *c)
 {
 	const char *k, *v;
@@ -271,7 +300,7 @@ bool secret_judge_assignment(const struct secret_rule *rule, struct secret_cand 
 		if (p < c->len && strchr("\"'`", c->buf[p]))
 			q = c->buf[p];
 		secret_cut_value(c->buf + p, c->buf + c->len, &v, &n);
-		if (q ? !quoted_literal_ends(c, v + n, q) : !config_line(c, k, v + n))
+		if (q ? !quoted_literal_ends(c, v + n, q) : !config_line(c, k, v + n) && !conn_string_pair(c, k, v + n))
 			return false;
 	}
 	if (n && (strchr(",+", v[0]) || strchr(",+", v[n - 1])))

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <hs/hs.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -299,8 +300,8 @@ static void add_error(struct worker *w, const char *path, int err)
 	w->e[w->ne++] = (struct secretscan_error){.path = xstrdup(path), .err = err};
 }
 
-static void add_finding(struct worker *w, enum secret_owner ow, const char *path, unsigned line, const char *rule,
-			const char *secret, size_t slen, const char *message)
+static void add_finding(struct worker *w, enum secret_owner ow, const char *path, unsigned line, unsigned col,
+			unsigned span, const char *rule, const char *secret, size_t slen, const char *message)
 {
 	const struct secretscan_opts *o = w->eng->o;
 
@@ -320,7 +321,7 @@ static void add_finding(struct worker *w, enum secret_owner ow, const char *path
 		w->f = xreallocarray(w->f, w->cap, sizeof *w->f);
 	}
 	w->f[w->nf++] = (struct secretscan_finding){
-		.owner = ow, .path = xstrdup(path), .line = line, .rule = rule,
+		.owner = ow, .path = xstrdup(path), .line = line, .col = col, .span = span, .rule = rule,
 		.evidence = secret ? redact_secret(secret, slen) : NULL, .message = xstrdup(message),
 	};
 }
@@ -372,14 +373,16 @@ struct kept {
 	unsigned rule;
 	unsigned line;
 	unsigned long long sfrom, sto; /* secret span in the file, for overlap dedup; 0,0: none */
+	unsigned col, span;            /* the same within LINE, when it lies on it (redact-value) */
 	struct secret_cand c;
 };
 
 static void judge_block(struct worker *w, struct job *j, int fd, const char *blk, size_t blen,
-			unsigned long long babs, unsigned bline, unsigned long long done, const struct secret_mask *mask,
-			struct kept **kv, size_t *kn)
+			unsigned long long babs, unsigned bline, unsigned long long bls, unsigned long long done,
+			const struct secret_mask *mask, struct kept **kv, size_t *kn)
 {
 	unsigned line = bline;
+	unsigned long long ls = bls; /* where LINE starts in the file */
 	size_t pos = 0;
 
 	w->nm = 0;
@@ -413,7 +416,10 @@ static void judge_block(struct worker *w, struct job *j, int fd, const char *blk
 		if (babs + m->to <= done)
 			continue; /* seen in the previous block (overlap of a long line) */
 		for (; pos < m->from; pos++)
-			line += blk[pos] == '\n';
+			if (blk[pos] == '\n') {
+				line++;
+				ls = babs + pos + 1;
+			}
 		c = (struct secret_cand){.buf = blk, .len = blen, .from = (size_t)m->from, .to = (size_t)m->to,
 					 .fd = fd, .abs_from = babs + m->from};
 		/* tokens whose pattern fixes only a minimum length run on to their real end */
@@ -433,6 +439,14 @@ static void judge_block(struct worker *w, struct job *j, int fd, const char *blk
 		if (c.secret && !c.owned && c.secret >= blk && c.secret < blk + blen) {
 			k->sfrom = babs + (unsigned long long)(c.secret - blk);
 			k->sto = k->sfrom + c.secret_len;
+			/* where on its line, for a fix that replaces exactly these bytes: only when the
+			 * secret lies on the match's line, whole, inside this block */
+			size_t lo = ls > babs ? (size_t)(ls - babs) : 0, end = (size_t)(c.secret - blk) + c.secret_len;
+			if (k->sfrom >= ls && end <= blen && c.secret_len > 0 && c.secret_len <= UINT_MAX &&
+			    k->sfrom - ls <= UINT_MAX && !memchr(blk + lo, '\n', end - lo)) {
+				k->col = (unsigned)(k->sfrom - ls);
+				k->span = (unsigned)c.secret_len;
+			}
 		}
 		/* the secret points into BLK, which the next read overwrites: keep a copy */
 		if (c.secret && !c.owned) {
@@ -468,7 +482,7 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 	const struct secretscan_opts *o = w->eng->o;
 	char *buf = w->buf;
 	size_t have = 0;
-	unsigned long long abs = 0, done = 0;
+	unsigned long long abs = 0, done = 0, lstart = 0;
 	unsigned line = 1;
 	struct kept *kv = NULL;
 	size_t kn = 0;
@@ -498,7 +512,7 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 			const char *nl = memrchr(buf, '\n', have);
 			bend = nl ? (size_t)(nl - buf) + 1 : have;
 		}
-		judge_block(w, j, fd, buf, bend, abs, line, done, mask, &kv, &kn);
+		judge_block(w, j, fd, buf, bend, abs, line, lstart, done, mask, &kv, &kn);
 		if (eof && bend == have)
 			break;
 		if (!memchr(buf, '\n', bend) && bend > VERIFY_OVERLAP) {
@@ -509,7 +523,10 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 			abs += bend - VERIFY_OVERLAP;
 		} else {
 			for (size_t i = 0; i < bend; i++)
-				line += buf[i] == '\n';
+				if (buf[i] == '\n') {
+					line++;
+					lstart = abs + i + 1;
+				}
 			memmove(buf, buf + bend, have - bend);
 			have -= bend;
 			abs += bend;
@@ -564,8 +581,8 @@ static void locate_file(struct worker *w, struct job *j, int fd, const struct se
 		if (gcp_sa && r->owner == SO_PRIVATE_KEYS)
 			dup = true;
 		if (!dup)
-			add_finding(w, r->owner, j->path, k->line, k->c.rule ? k->c.rule : r->id, k->c.secret,
-				    k->c.secret_len, k->c.message ? k->c.message : r->message);
+			add_finding(w, r->owner, j->path, k->line, k->col, k->span, k->c.rule ? k->c.rule : r->id,
+				    k->c.secret, k->c.secret_len, k->c.message ? k->c.message : r->message);
 	}
 	free(lost);
 	free(order);
@@ -596,7 +613,7 @@ static void scan_job(struct worker *w, struct job *j)
 		char *msg = NULL;
 		const char *rule = NULL;
 		secretkeys_judge_pkcs12(fd, &msg, &rule);
-		add_finding(w, SO_PRIVATE_KEYS, j->path, 0, rule, NULL, 0, msg);
+		add_finding(w, SO_PRIVATE_KEYS, j->path, 0, 0, 0, rule, NULL, 0, msg);
 		free(msg);
 	}
 	w->files++;

@@ -13,6 +13,7 @@ struct secretscan_finding {
 	enum secret_owner owner;
 	char *path;
 	unsigned line;
+	unsigned col, span; /* the secret's bytes within LINE; span 0: not known (the judge built it) */
 	const char *rule; /* static */
 	char *evidence;   /* redacted */
 	char *message;
