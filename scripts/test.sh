@@ -8,6 +8,9 @@
 # tests/fuzz/regress/, which this replays).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's own tools first: the python3 apt installs (with the modules the tests need),
+# not a version manager's shim earlier in an interactive PATH, which also costs 0.3 s a start
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 "$src/scripts/deps.sh" --test
 export CAPGATE_CACHE=${CAPGATE_CACHE:-/var/cache/capgate-test}
 jobs=$(nproc)

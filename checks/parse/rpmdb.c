@@ -192,7 +192,14 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 		for (size_t k = 0; k < ELEMENTSOF(formats) && !found; k++) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", dirs[i], formats[k].file), *res = NULL;
 			struct stat st;
-			if (imgfile_resolve(fs, p, &res) < 0 || safefs_lstat(fs, res, &st) < 0 || !S_ISREG(st.st_mode))
+			int r = imgfile_resolve(fs, p, &res);
+			if (r >= 0)
+				r = safefs_lstat(fs, res, &st);
+			if (r < 0 && r != -ENOENT && r != -ENOTDIR) {
+				db->path = xstrdup(p); /* there, and unreadable: an error, not "no database" */
+				return r;
+			}
+			if (r < 0 || !S_ISREG(st.st_mode))
 				continue;
 			found = xstrdup(res);
 			db->path = xstrdup(p);

@@ -135,9 +135,13 @@ int sysctl_load(const struct safefs *fs, struct sysctl_conf *conf, char **err_pa
 		_cleanup_free_ char *real = NULL;
 		if (d.v[i].masked)
 			continue;
-		if (imgfile_resolve(fs, d.v[i].path, &real) == 0 && streq(real, "/etc/sysctl.conf"))
+		/* which file a drop-in is decides where /etc/sysctl.conf is read: an unreadable link
+		 * is an error of the load, not a guess */
+		r = imgfile_resolve(fs, d.v[i].path, &real);
+		if (r == 0 && streq(real, "/etc/sysctl.conf"))
 			conf_linked = true;
-		r = read_into(fs, conf, d.v[i].path);
+		if (r >= 0)
+			r = read_into(fs, conf, d.v[i].path);
 		if (r == -ENOENT)
 			continue; /* a dangling link: systemd skips it too */
 		if (r < 0) {

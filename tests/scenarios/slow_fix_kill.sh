@@ -30,7 +30,8 @@ while [ $i -lt "$rounds" ]; do
 	cp -a "$pristine" "$img"
 	# a random point in [0, 0.9 x the reference fix's time]: most kills land mid-run, some before
 	# the first change; on a loaded machine a run may take longer, so a few land after the end
-	delay=$(awk -v s="$i$$" -v m="$fix_ms" 'BEGIN { srand(s); printf "%.3f", rand() * m * 0.9 / 1000 }')
+	# (seeded by the round: the same points every run, scaled by this machine's fix time)
+	delay=$(awk -v s="$i" -v m="$fix_ms" 'BEGIN { srand(s); printf "%.3f", rand() * m * 0.9 / 1000 }')
 	"$CAPGATE_BIN" fix --root "$img" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
