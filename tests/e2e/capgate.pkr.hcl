@@ -16,6 +16,10 @@ variable "scenario" {
   description = "ready: leftovers that have safe fixes; blocked: also one that has none"
 }
 variable "output_dir" { type = string }
+variable "live_report" {
+  type        = string
+  description = "where the live azure.* report of the booted image is downloaded to"
+}
 variable "serial_log" { type = string }
 
 source "qemu" "debian" {
@@ -88,6 +92,20 @@ build {
     execute_command  = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
     environment_vars = ["SCENARIO=${var.scenario}"]
     script           = "${path.root}/plant.sh"
+  }
+
+  # the booted image judged live, azure.* only, read-only; run.sh compares it with the offline
+  # verdict of the captured disk (the report lives in /dev/shm, never captured)
+  provisioner "shell" {
+    execute_command = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
+    inline = [
+      "capgate scan --only 'azure.*' --format json --output /dev/shm/capgate-azure-live.json || test $? -le 1",
+    ]
+  }
+  provisioner "file" {
+    direction   = "download"
+    source      = "/dev/shm/capgate-azure-live.json"
+    destination = var.live_report
   }
 
   # @CAPGATE_FLOW@

@@ -4,7 +4,8 @@
 # BUILD, run the Packer template for each scenario with capgate's shipped flow (the "capgate flow"
 # lines of packaging/packer/azure-capgate.pkr.hcl, unchanged) and the default profile, and judge:
 #   ready   - packer succeeds; the captured disk, extracted without mounting (debugfs rdump), is
-#             judged `ready` by `capgate scan --root` with the default configuration
+#             judged `ready` by `capgate scan --root` with the default configuration, and its
+#             azure.* results equal those of the live scan of the booted VM
 #   blocked - packer fails at the gate, and its log names the check that blocked (gen.swap-files)
 # Usage: run.sh BUILD [ready|blocked]...   (default: both). Prints timings. Exit 0 when all pass, else 1.
 # CAPGATE_E2E_KEEP=1 keeps the scratch folder (logs, serial console, captured disk).
@@ -44,7 +45,7 @@ for s in $scenarios; do
 	PACKER_CONFIG_DIR="$work/packer-config" PACKER_CACHE_DIR="$work/packer-cache" \
 	PACKER_LOG=1 PACKER_LOG_PATH="$work/packer-debug-$s.log" \
 	packer build -color=false -timestamp-ui -var "vmdir=$vm" -var "deb=$deb" -var "scenario=$s" \
-		-var "output_dir=$work/out-$s" -var "serial_log=$work/serial-$s.log" \
+		-var "output_dir=$work/out-$s" -var "serial_log=$work/serial-$s.log" -var "live_report=$work/azure-live-$s.json" \
 		"$work/tpl/capgate.pkr.hcl" >"$log" 2>&1
 	rc=$?
 	set -e
@@ -108,6 +109,24 @@ PY
 		t2=$(now)
 		verdict=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["verdict"])' "$work/final.json")
 		echo "e2e: ready: offline scan of the captured image: $verdict (exit $src), extract+scan $(secs "$t1" "$t2") s"
+		# Azure readiness judged both ways: live inside the booted VM (before the flow) and offline on
+		# the captured disk; every azure.* check must say the same, with the same findings
+		python3 - "$work/azure-live-$s.json" "$work/final.json" <<'PY' || fail=1
+import json, sys
+live, off = (json.load(open(p)) for p in sys.argv[1:3])
+def azure(rep):
+    return {c["id"]: (c["status"], sorted((f["path"], f.get("rule") or "") for f in c["findings"]))
+            for c in rep["checks"] if c["id"].startswith("azure.")}
+a, b = azure(live), azure(off)
+if live["mode"] != "live" or off["mode"] != "offline" or not a:
+    sys.exit(f"e2e: ready: azure.*: no live/offline pair to compare ({live['mode']}: {len(a)} checks)")
+differ = sorted(i for i in a.keys() | b.keys() if a.get(i) != b.get(i))
+for i in differ:
+    print(f"e2e: ready: {i}: live {a.get(i)}, offline {b.get(i)}")
+print(f"e2e: ready: azure.* live vs offline: {len(a)} checks, {len(a) - len(differ)} agree; "
+      f"live {sum(s == 'pass' for s, _ in a.values())} pass, offline {sum(s == 'pass' for s, _ in b.values())} pass")
+sys.exit(1 if differ else 0)
+PY
 		if [ "$src" -ne 0 ] || [ "$verdict" != ready ]; then
 			CAPGATE_CONFDIR="$work/noconf" "$build/capgate" scan --root "$tree" || true
 			# capgate-seal.service clears what shutdown writes (journal, wtmp, random seed): nothing may remain
