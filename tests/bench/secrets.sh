@@ -134,7 +134,7 @@ int main(void)
 }
 C
 cc -D_GNU_SOURCE -I"$src/agent/base" -I"$src/checks/parse" -o "$bin/patterns" "$bin/patterns.c" \
-	"$src/checks/parse/secretrules.c" "$src/checks/parse/secretkeys.c" "$src/agent/base/util.c" "$src/agent/base/redact.c" -lcrypto
+	"$src/checks/parse/secretrules.c" "$src/checks/parse/secretkeys.c" "$src/checks/parse/secretassign.c" "$src/agent/base/util.c" "$src/agent/base/redact.c" -lcrypto
 "$bin/patterns" >"$bin/patterns.txt"
 command -v rg >/dev/null || apt-get install -y -q ripgrep >&2
 capgate="$build/capgate"
