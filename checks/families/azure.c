@@ -258,10 +258,15 @@ static bool cmdline_has(const char *cmdline, const char *key, const char *prefix
 	return has;
 }
 
-/* Where the defaults set the command line: the last GRUB_CMDLINE_LINUX assignment, else the file. */
+/* Where the defaults set the command line: the later of the last GRUB_CMDLINE_LINUX and
+ * GRUB_CMDLINE_LINUX_DEFAULT assignments (Ubuntu's cloud images set _DEFAULT in a grub.d drop-in
+ * that overrides /etc/default/grub), else the file. The array keeps parse order. */
 static const struct bootcfg_var *defaults_where(const struct boot_state *b, const char **path, unsigned *line)
 {
 	const struct bootcfg_var *v = bootcfg_defaults_get(&b->defaults, "GRUB_CMDLINE_LINUX");
+	const struct bootcfg_var *d = bootcfg_defaults_get(&b->defaults, "GRUB_CMDLINE_LINUX_DEFAULT");
+	if (!v || (d && d > v))
+		v = d;
 	*path = v ? v->path : GRUB_DEFAULTS;
 	*line = v ? v->line : 0;
 	return v;
