@@ -298,7 +298,10 @@ static bool judge_cmdline(struct cg_ctx *ctx, struct cg_result *r, bool (*pred)(
 	}
 	if (b->have_grubcfg && !b->grubcfg.blscfg)
 		for (size_t i = 0; i < b->grubcfg.n; i++)
-			if (!pred(b->grubcfg.v[i].args)) {
+			/* grub-mkconfig builds recovery entries from GRUB_CMDLINE_LINUX alone: with the
+			 * console in _DEFAULT (Ubuntu's guide) they never have it, and regenerating
+			 * would not change that */
+			if (!b->grubcfg.v[i].recovery && !pred(b->grubcfg.v[i].args)) {
 				result_add_finding(r, b->grubcfg_path, b->grubcfg.v[i].line, rule, NULL,
 						   "the generated boot menu entry '%s' %s%s: regenerate it (update-grub, or "
 						   "grub2-mkconfig -o %s)", b->grubcfg.v[i].title, what,
