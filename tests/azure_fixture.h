@@ -48,10 +48,16 @@ static inline void az_cpio(struct strbuf *out, const char *const *names, enum az
 	free(buf);
 }
 
-/* An initramfs with the kernel modules MODS (names, no suffix; NULL-terminated) of VERSION,
- * compressed with FILTER, after an early-microcode archive when MICROCODE. */
-static inline void az_initramfs(struct strbuf *out, const char *version, const char *const *mods, enum az_filter filter,
-				bool microcode)
+/* Where an initramfs keeps its modules: the directory above <version>/kernel/drivers and the
+ * compression suffix after .ko (NULL: alternately none and .xz). */
+struct az_modlayout {
+	const char *dir, *suffix;
+};
+
+/* An initramfs with the kernel modules MODS (names, no suffix; NULL-terminated) of VERSION laid
+ * out as LAYOUT, compressed with FILTER, after an early-microcode archive when MICROCODE. */
+static inline void az_initramfs_at(struct strbuf *out, const char *version, const char *const *mods,
+				   enum az_filter filter, bool microcode, struct az_modlayout layout)
 {
 	struct strv names = {0};
 
@@ -64,23 +70,36 @@ static inline void az_initramfs(struct strbuf *out, const char *version, const c
 	strv_push(&names, "init");
 	strv_push(&names, "usr/bin/busybox");
 	for (size_t i = 0; mods[i]; i++) {
-		_cleanup_free_ char *p = xasprintf("usr/lib/modules/%s/kernel/drivers/%s.ko%s", version, mods[i],
-						   i % 2 ? ".xz" : "");
+		_cleanup_free_ char *p = xasprintf("%s/%s/kernel/drivers/%s.ko%s", layout.dir, version, mods[i],
+						   layout.suffix ? layout.suffix : i % 2 ? ".xz" : "");
 		strv_push(&names, p);
 	}
 	az_cpio(out, (const char *const *)names.v, filter);
 	strv_free(&names);
 }
 
-static inline void az_write_initramfs(const char *root, const char *rel, const char *version, const char *const *mods,
-				      enum az_filter filter, bool microcode)
+static inline void az_initramfs(struct strbuf *out, const char *version, const char *const *mods, enum az_filter filter,
+				bool microcode)
+{
+	az_initramfs_at(out, version, mods, filter, microcode, (struct az_modlayout){"usr/lib/modules", NULL});
+}
+
+static inline void az_write_initramfs_at(const char *root, const char *rel, const char *version,
+					 const char *const *mods, enum az_filter filter, bool microcode,
+					 struct az_modlayout layout)
 {
 	struct strbuf b = {0};
-	az_initramfs(&b, version, mods, filter, microcode);
+	az_initramfs_at(&b, version, mods, filter, microcode, layout);
 	_cleanup_free_ char *p = tu_path(root, rel);
 	FILE *f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(b.buf, 1, b.len, f), b.len);
 	fclose(f);
 	strbuf_free(&b);
+}
+
+static inline void az_write_initramfs(const char *root, const char *rel, const char *version, const char *const *mods,
+				      enum az_filter filter, bool microcode)
+{
+	az_write_initramfs_at(root, rel, version, mods, filter, microcode, (struct az_modlayout){"usr/lib/modules", NULL});
 }

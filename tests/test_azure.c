@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* checks/families/azure.c: a Debian- and a RHEL-shaped image tree, each with the faults of issue 13
+/* checks/families/azure.c: a Debian-, RHEL-, SLES- and Ubuntu-shaped image tree, each with the faults of issue 13
  * planted, is blocked with one finding per fault at the file where it lives; the same tree with
  * each fault corrected has no azure.* finding; baseline runs the family only on Azure images; the
  * safe fixes (GRUB drop-in, waagent.conf edit, cloud-init drop-in, sshd 180) do what they say. */
@@ -10,6 +10,8 @@
 
 #define KVER "6.1.0-28-cloud-amd64"
 #define RVER "5.14.0-427.el9.x86_64"
+#define SVER "6.4.0-150600.23.25-default"
+#define UVER "6.8.0-45-generic"
 
 static const char *const hv_all[] = {"hv/hv_vmbus", "scsi/hv_storvsc", "net/hyperv/hv_netvsc", "nvme/host/nvme",
 				     "nvme/host/nvme-core", NULL};
@@ -23,20 +25,33 @@ static const char waagent_rest[] = "# Microsoft Azure Linux Agent Configuration\
 				   "ResourceDisk.EnableSwap=n\n"
 				   "Logs.Verbose=n\n";
 
-/* a unit in /lib/systemd/system, enabled by a link in /etc/systemd/system/TARGET.wants */
-static void unit(const char *root, const char *name, const char *target)
+/* a unit in DIR (lib/systemd/system, usr/lib/systemd/system), enabled by a link in
+ * /etc/systemd/system/TARGET.wants */
+static void unit_in(const char *root, const char *dir, const char *name, const char *target)
 {
-	_cleanup_free_ char *rel = xasprintf("lib/systemd/system/%s", name);
+	_cleanup_free_ char *rel = xasprintf("%s/%s", dir, name);
 	_cleanup_free_ char *body = xasprintf("[Unit]\nDescription=%s\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=%s\n",
 					      name, target);
 	_cleanup_free_ char *link = xasprintf("etc/systemd/system/%s.wants/%s", target, name);
-	_cleanup_free_ char *to = xasprintf("/lib/systemd/system/%s", name);
+	_cleanup_free_ char *to = xasprintf("/%s/%s", dir, name);
 	tu_write(root, rel, body, 0644);
 	tu_symlink(root, link, to);
 }
 
-/* Everything both distributions' trees share: agents, cloud-init, sshd, modprobe, chrony, EFI. */
-static void common(const char *root, bool faulty)
+static void unit(const char *root, const char *name, const char *target)
+{
+	unit_in(root, "lib/systemd/system", name, target);
+}
+
+/* Where a distribution keeps what common() writes: its unit directory, cloud-init's datasource
+ * drop-in (and what else that file says), the OpenSSH server's unit and the target enabling it. */
+struct shape {
+	const char *units, *ds_cfg, *ds_extra, *sshd, *sshd_target;
+};
+static const struct shape debian_shape = {"lib/systemd/system", "90_dpkg.cfg", "", "ssh.service", "multi-user.target"};
+
+/* Everything the distributions' trees share: agents, cloud-init, sshd, modprobe, chrony, EFI. */
+static void common_shaped(const char *root, bool faulty, const struct shape *sh)
 {
 	tu_write(root, "usr/sbin/waagent", "#!/usr/bin/python3\n", 0755);
 	tu_write(root, "usr/bin/cloud-init", "#!/usr/bin/python3\n", 0755);
@@ -45,8 +60,10 @@ static void common(const char *root, bool faulty)
 	tu_write(root, "etc/cloud/cloud.cfg", "users:\n  - default\ndatasource_list: [ NoCloud, Azure, None ]\n"
 					       "cloud_init_modules:\n  - seed_random\n", 0644);
 	tu_write(root, "etc/cloud/cloud.cfg.d/05_logging.cfg", "_log:\n  - level: debug\n", 0644);
-	tu_write(root, "etc/cloud/cloud.cfg.d/90_dpkg.cfg",
-		 faulty ? "# from the build\ndatasource_list: [ NoCloud, None ]\n" : "datasource_list: [ Azure ]\n", 0644);
+	_cleanup_free_ char *ds_rel = xasprintf("etc/cloud/cloud.cfg.d/%s", sh->ds_cfg);
+	_cleanup_free_ char *ds = xasprintf("%s%s", faulty ? "# from the build\ndatasource_list: [ NoCloud, None ]\n"
+						       : "datasource_list: [ Azure ]\n", sh->ds_extra);
+	tu_write(root, ds_rel, ds, 0644);
 	tu_write(root, "etc/ssh/sshd_config",
 		 faulty ? "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\nClientAliveInterval 300\n"
 			: "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\nClientAliveInterval 180\n", 0644);
@@ -55,9 +72,14 @@ static void common(const char *root, bool faulty)
 		 faulty ? "install cramfs /bin/false\ninstall udf /bin/false\n" : "install cramfs /bin/false\n", 0644);
 	tu_write(root, "usr/sbin/hv_kvp_daemon", "", 0755);
 	tu_write(root, "boot/efi/EFI/BOOT/BOOTX64.EFI", "MZ", 0644);
-	unit(root, "cloud-init.service", "cloud-init.target");
-	unit(root, "cloud-final.service", "cloud-init.target");
-	unit(root, "ssh.service", "multi-user.target");
+	unit_in(root, sh->units, "cloud-init.service", "cloud-init.target");
+	unit_in(root, sh->units, "cloud-final.service", "cloud-init.target");
+	unit_in(root, sh->units, sh->sshd, sh->sshd_target);
+}
+
+static void common(const char *root, bool faulty)
+{
+	common_shaped(root, faulty, &debian_shape);
 }
 
 /* Debian 12 as the cloud team builds it, or with the issue's faults planted. */
@@ -126,6 +148,172 @@ static char *rhel_tree(bool faulty)
 		 "[keyfile]\nunmanaged-devices=driver:mlx4_core;driver:mlx5_core\n", 0644);
 	unit(root, "waagent.service", "multi-user.target");
 	common(root, faulty);
+	return root;
+}
+
+/* SLES 15 SP6 as SUSE's guide prepares it: grub2 with /boot/grub2/grub.cfg (no BLS before SLE 16),
+ * UEFI's linuxefi/initrdefi, dracut's /boot/initrd-VERSION (and the /boot/initrd, /boot/vmlinuz
+ * links), modules under /lib/modules (no merged /usr in SLE 15), os-release a link into /usr/lib,
+ * units in /usr/lib/systemd/system, waagent.service and sshd.service, wicked's ifcfg-eth0, YaST's
+ * fstab (btrfs subvolumes, swap mounted on "swap"). */
+static const struct shape sles_shape = {"usr/lib/systemd/system", "91-azure_datasource.cfg",
+					"datasource:\n  Azure:\n    apply_network_config: False\n", "sshd.service",
+					"multi-user.target"};
+
+static char *sles_tree(bool faulty)
+{
+	char *root = tu_scratch();
+	const char *good = "USE_BY_UUID_DEVICE_NAMES=1 earlyprintk=ttyS0 console=ttyS0 rootdelay=300 net.ifnames=0 "
+			   "dis_ucode_ldr scsi_mod.use_blk_mq=1 multipath=off";
+	const char *bad = "splash=silent mitigations=auto quiet";
+
+	tu_write(root, "usr/lib/os-release",
+		 "NAME=\"SLES\"\nVERSION=\"15-SP6\"\nVERSION_ID=\"15.6\"\nPRETTY_NAME=\"SUSE Linux Enterprise Server 15 SP6\"\n"
+		 "ID=\"sles\"\nID_LIKE=\"suse\"\nANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:suse:sles:15:sp6\"\n", 0644);
+	tu_symlink(root, "etc/os-release", "../usr/lib/os-release");
+	_cleanup_free_ char *defaults = xasprintf(
+		"# If you change this file, run 'grub2-mkconfig -o /boot/grub2/grub.cfg' afterwards to update\n"
+		"# /boot/grub2/grub.cfg.\n"
+		"GRUB_DISTRIBUTOR=\nGRUB_DEFAULT=saved\nGRUB_HIDDEN_TIMEOUT=0\nGRUB_HIDDEN_TIMEOUT_QUIET=true\nGRUB_TIMEOUT=1\n"
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\nGRUB_CMDLINE_LINUX=\"\"\n"
+		"GRUB_TERMINAL=\"%s\"\nGRUB_SERIAL_COMMAND=\"serial --speed=115200 --unit=0 --word=8 --parity=no --stop=1\"\n"
+		"GRUB_GFXMODE=\"auto\"\nGRUB_DISABLE_RECOVERY=\"true\"\nGRUB_DISABLE_OS_PROBER=\"true\"\n"
+		"SUSE_BTRFS_SNAPSHOT_BOOTING=\"true\"\nGRUB_USE_LINUXEFI=\"true\"\n",
+		faulty ? bad : good, faulty ? "gfxterm" : "console serial");
+	tu_write(root, "etc/default/grub", defaults, 0644);
+	_cleanup_free_ char *cfg = xasprintf(
+		"#\n# DO NOT EDIT THIS FILE\n#\n# It is automatically generated by grub2-mkconfig using templates\n"
+		"# from /etc/grub.d and settings from /etc/default/grub\n#\n\n### BEGIN /etc/grub.d/00_header ###\n"
+		"set btrfs_relative_path=\"y\"\nexport btrfs_relative_path\n"
+		"if [ -f ${config_directory}/grubenv ]; then\n  load_env -f ${config_directory}/grubenv\nfi\n"
+		"%s"
+		"### BEGIN /etc/grub.d/10_linux ###\n"
+		"menuentry 'SLES 15-SP6'  --class sles --class gnu-linux --class gnu --class os $menuentry_id_option "
+		"'gnulinux-simple-0b9a' {\n\tload_video\n\tset gfxpayload=keep\n\tinsmod gzio\n\tinsmod part_gpt\n\tinsmod btrfs\n"
+		"\tsearch --no-floppy --fs-uuid --set=root 0b9a\n\techo\t'Loading Linux " SVER " ...'\n"
+		"\tlinuxefi\t/boot/vmlinuz-" SVER " root=UUID=0b9a  ${extra_cmdline} %s\n"
+		"\techo\t'Loading initial ramdisk ...'\n\tinitrdefi\t/boot/initrd-" SVER "\n}\n",
+		faulty ? "terminal_output gfxterm\n" : "terminal_input console serial\nterminal_output console serial\n",
+		faulty ? bad : good);
+	tu_write(root, "boot/grub2/grub.cfg", cfg, 0644);
+	tu_write(root, "boot/grub2/grubenv", "# GRUB Environment Block\nsaved_entry=SLES 15-SP6\n", 0644);
+	tu_write(root, "boot/vmlinuz-" SVER, "kernel", 0644);
+	tu_write(root, "boot/.vmlinuz-" SVER ".hmac", "hmac", 0644);
+	tu_symlink(root, "boot/vmlinuz", "vmlinuz-" SVER);
+	tu_write(root, "boot/config-" SVER, "CONFIG_HYPERV=m\nCONFIG_HYPERV_STORAGE=m\nCONFIG_HYPERV_NET=m\nCONFIG_BLK_DEV_NVME=m\n", 0644);
+	az_write_initramfs_at(root, "boot/initrd-" SVER, SVER, faulty ? hv_none : hv_all, AZ_XZ, true,
+			      (struct az_modlayout){"lib/modules", ".zst"});
+	tu_symlink(root, "boot/initrd", "initrd-" SVER);
+	tu_write(root, "usr/bin/dracut", "#!/bin/bash\n", 0755);
+	tu_write(root, "etc/dracut.conf", "# PUT YOUR CONFIG IN separate files\n# in /etc/dracut.conf.d\n", 0644);
+	if (faulty)
+		tu_mkdir(root, "etc/dracut.conf.d", 0755);
+	else
+		tu_write(root, "etc/dracut.conf.d/azure.conf", "add_drivers+=\" hv_vmbus hv_netvsc hv_storvsc \"\n", 0644);
+	tu_write(root, "etc/fstab",
+		 faulty ? "/dev/sda4 / btrfs defaults 0 0\nUUID=0b9a /var btrfs subvol=/@/var 0 0\n"
+			  "UUID=0b9a /home btrfs subvol=/@/home 0 0\nUUID=0b9a /.snapshots btrfs subvol=/@/.snapshots 0 0\n"
+			  "UUID=1e2f /boot/efi vfat utf8 0 2\nUUID=77c1 swap swap defaults 0 0\n"
+			: "UUID=0b9a / btrfs defaults 0 0\nUUID=0b9a /var btrfs subvol=/@/var 0 0\n"
+			  "UUID=0b9a /home btrfs subvol=/@/home 0 0\nUUID=0b9a /.snapshots btrfs subvol=/@/.snapshots 0 0\n"
+			  "UUID=1e2f /boot/efi vfat utf8 0 2\n",
+		 0644);
+	tu_write(root, "etc/chrony.conf", "include /etc/chrony.d/*.conf\nrefclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0\n", 0644);
+	tu_write(root, "etc/chrony.d/pool.conf", "pool suse.pool.ntp.org iburst\n", 0644);
+	tu_write(root, "usr/sbin/wicked", "", 0755);
+	tu_write(root, "etc/sysconfig/network/ifcfg-eth0",
+		 "BOOTPROTO='dhcp'\nDHCLIENT6_MODE='managed'\nSTARTMODE='auto'\nCLOUD_NETCONFIG_MANAGE='yes'\n", 0644);
+	tu_write(root, "etc/sysconfig/network/dhcp", "DHCLIENT_SET_HOSTNAME=\"no\"\n", 0644);
+	/* the kernel package's own modprobe.d file: a directive modprobe knows and the parser must skip */
+	tu_write(root, "etc/modprobe.d/10-unsupported-modules.conf", "allow_unsupported_modules 0\n", 0644);
+	unit_in(root, "usr/lib/systemd/system", "waagent.service", "multi-user.target");
+	common_shaped(root, faulty, &sles_shape);
+	return root;
+}
+
+/* Ubuntu 24.04 from the cloud image, prepared by Ubuntu's Azure guide: merged /usr (lib, bin,
+ * sbin are links), the command line in /etc/default/grub.d/50-cloudimg-settings.cfg overriding the
+ * stock GRUB_CMDLINE_LINUX_DEFAULT, a grub.cfg with its recovery entries (built from
+ * GRUB_CMDLINE_LINUX alone), initramfs-tools' /boot/initrd.img-VERSION with zstd modules,
+ * ssh.socket instead of ssh.service, netplan, fstab by LABEL. */
+static const struct shape ubuntu_shape = {"usr/lib/systemd/system", "90_dpkg.cfg", "", "ssh.socket", "sockets.target"};
+
+static char *ubuntu_tree(bool faulty)
+{
+	char *root = tu_scratch();
+	const char *good = "console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0,115200 rootdelay=300 panic=-1";
+	const char *bad = "console=tty1 panic=-1";
+
+	tu_mkdir(root, "usr/lib", 0755);
+	tu_mkdir(root, "usr/bin", 0755);
+	tu_mkdir(root, "usr/sbin", 0755);
+	tu_symlink(root, "lib", "usr/lib");
+	tu_symlink(root, "bin", "usr/bin");
+	tu_symlink(root, "sbin", "usr/sbin");
+	tu_write(root, "usr/lib/os-release",
+		 "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nVERSION=\"24.04.1 LTS (Noble Numbat)\"\n"
+		 "VERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\nUBUNTU_CODENAME=noble\n", 0644);
+	tu_symlink(root, "etc/os-release", "../usr/lib/os-release");
+	tu_write(root, "etc/default/grub",
+		 "# If you change this file, run 'update-grub' afterwards to update\n# /boot/grub/grub.cfg.\n"
+		 "# For full documentation of the options in this file, see:\n#   info -f grub -n 'Simple configuration'\n\n"
+		 "GRUB_DEFAULT=0\nGRUB_TIMEOUT_STYLE=hidden\nGRUB_TIMEOUT=0\n"
+		 "GRUB_DISTRIBUTOR=`( . /etc/os-release; echo ${NAME:-Ubuntu} ) 2>/dev/null || echo Ubuntu`\n"
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\nGRUB_CMDLINE_LINUX=\"\"\n", 0644);
+	tu_write(root, "etc/default/grub.d/40-force-partuuid.cfg",
+		 "# Force the use of a PARTUUID root\nGRUB_FORCE_PARTUUID=3e4f\n", 0644);
+	_cleanup_free_ char *cloudimg = xasprintf(
+		"# Cloud Image specific Grub settings for Generic Cloud Images\n"
+		"# CLOUD_IMG: This file was created/modified by the Cloud Image build process\n\n"
+		"# Set the recordfail timeout\nGRUB_RECORDFAIL_TIMEOUT=0\n\n# Do not wait on grub prompt\nGRUB_TIMEOUT=0\n\n"
+		"# Set the default commandline\nGRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\n\n# Set the grub console type\nGRUB_TERMINAL=%s\n",
+		faulty ? bad : good, faulty ? "console" : "serial");
+	tu_write(root, "etc/default/grub.d/50-cloudimg-settings.cfg", cloudimg, 0644);
+	_cleanup_free_ char *cfg = xasprintf(
+		"#\n# DO NOT EDIT THIS FILE\n#\n# It is automatically generated by grub-mkconfig using templates\n"
+		"# from /etc/grub.d and settings from /etc/default/grub\n#\n\n"
+		"%s"
+		"menuentry 'Ubuntu' --class ubuntu --class gnu-linux --class gnu --class os $menuentry_id_option 'gnulinux-simple-0b9a' {\n"
+		"\trecordfail\n\tload_video\n\tinsmod gzio\n\tinsmod part_gpt\n\tinsmod ext2\n"
+		"\tsearch --no-floppy --fs-uuid --set=root 0b9a\n"
+		"\tlinux\t/boot/vmlinuz-" UVER " root=PARTUUID=3e4f ro %s\n\tinitrd\t/boot/initrd.img-" UVER "\n}\n"
+		"submenu 'Advanced options for Ubuntu' $menuentry_id_option 'gnulinux-advanced-0b9a' {\n"
+		"\tmenuentry 'Ubuntu, with Linux " UVER "' --class ubuntu $menuentry_id_option 'gnulinux-" UVER "-advanced-0b9a' {\n"
+		"\t\trecordfail\n\t\tlinux\t/boot/vmlinuz-" UVER " root=PARTUUID=3e4f ro %s\n"
+		"\t\tinitrd\t/boot/initrd.img-" UVER "\n\t}\n"
+		"\tmenuentry 'Ubuntu, with Linux " UVER " (recovery mode)' --class ubuntu $menuentry_id_option "
+		"'gnulinux-" UVER "-recovery-0b9a' {\n"
+		"\t\trecordfail\n\t\tlinux\t/boot/vmlinuz-" UVER " root=PARTUUID=3e4f ro recovery nomodeset dis_ucode_ldr \n"
+		"\t\tinitrd\t/boot/initrd.img-" UVER "\n\t}\n}\n",
+		faulty ? "" : "serial --unit=0 --speed=9600 --stop=1\nterminal_input serial\nterminal_output serial\n",
+		faulty ? bad : good, faulty ? bad : good);
+	tu_write(root, "boot/grub/grub.cfg", cfg, 0644);
+	tu_write(root, "boot/vmlinuz-" UVER, "kernel", 0644);
+	tu_symlink(root, "boot/vmlinuz", "vmlinuz-" UVER);
+	tu_write(root, "boot/config-" UVER, "CONFIG_HYPERV=m\nCONFIG_HYPERV_STORAGE=m\nCONFIG_HYPERV_NET=m\nCONFIG_BLK_DEV_NVME=y\n", 0644);
+	az_write_initramfs_at(root, "boot/initrd.img-" UVER, UVER, faulty ? hv_none : hv_all, AZ_ZSTD, true,
+			      (struct az_modlayout){"usr/lib/modules", ".zst"});
+	tu_symlink(root, "boot/initrd.img", "initrd.img-" UVER);
+	tu_write(root, "etc/initramfs-tools/initramfs.conf", faulty ? "MODULES=dep\nCOMPRESS=zstd\n" : "MODULES=most\nCOMPRESS=zstd\n", 0644);
+	tu_write(root, "etc/initramfs-tools/conf.d/resume", "RESUME=none\n", 0644);
+	tu_write(root, "etc/fstab",
+		 faulty ? "/dev/sda1\t/\text4\tdiscard,errors=remount-ro\t0 1\nLABEL=UEFI\t/boot/efi\tvfat\tumask=0077\t0 1\n"
+			  "/swap.img\tnone\tswap\tsw\t0\t0\n"
+			: "LABEL=cloudimg-rootfs\t/\text4\tdiscard,errors=remount-ro\t0 1\nLABEL=UEFI\t/boot/efi\tvfat\tumask=0077\t0 1\n",
+		 0644);
+	tu_write(root, "etc/chrony/chrony.conf", "confdir /etc/chrony/conf.d\npool ntp.ubuntu.com iburst maxsources 4\n"
+						 "sourcedir /etc/chrony/sources.d\n", 0644);
+	tu_write(root, "etc/chrony/conf.d/azure-ptp.conf", "refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2\n", 0644);
+	tu_write(root, "etc/netplan/50-cloud-init.yaml", "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: true\n", 0600);
+	tu_write(root, "etc/cloud/cloud.cfg.d/10-azure-kvp.cfg",
+		 "reporting:\n  logging:\n    type: log\n  telemetry:\n    type: hyperv\n", 0644);
+	tu_write(root, "etc/cloud/cloud.cfg.d/90-azure.cfg",
+		 "system_info:\n  package_mirrors:\n    - arches: [i386, amd64]\n      failsafe:\n"
+		 "        primary: http://archive.ubuntu.com/ubuntu\n", 0644);
+	tu_write(root, "etc/cloud/cloud.cfg.d/README", "# All files in this directory will be read by cloud-init\n", 0644);
+	tu_write(root, "etc/ssh/sshd_config.d/60-cloudimg-settings.conf", "PasswordAuthentication no\n", 0644);
+	unit_in(root, "usr/lib/systemd/system", "walinuxagent.service", "multi-user.target");
+	common_shaped(root, faulty, &ubuntu_shape);
 	return root;
 }
 
@@ -246,6 +434,83 @@ END_TEST
 START_TEST(rhel_corrected_clean)
 {
 	_cleanup_free_ char *root = rhel_tree(false);
+	assert_clean(root);
+	tu_rm_rf(root);
+}
+END_TEST
+
+START_TEST(sles_faults_blocked)
+{
+	_cleanup_free_ char *root = sles_tree(true);
+	struct tu_scan t;
+	struct strbuf list = {0};
+
+	tu_scan_with(&t, root, "azure", NULL, "azure");
+	ck_assert_int_eq(t.rep.verdict, CG_BLOCKED);
+	HAS(&t.rep, "azure.kernel-console", "/etc/default/grub", 9); /* defaults and grub.cfg: one fault */
+	HAS(&t.rep, "azure.hyperv-drivers", "/boot/initrd-" SVER, 0);
+	HAS(&t.rep, "azure.waagent-config", "/etc/waagent.conf", 8);
+	HAS(&t.rep, "azure.cloud-init", "/etc/cloud/cloud.cfg.d/91-azure_datasource.cfg", 2);
+	HAS(&t.rep, "azure.fstab-ids", "/etc/fstab", 1);
+	HAS(&t.rep, "azure.swap", "/etc/fstab", 6);
+	HAS(&t.rep, "azure.ssh-keepalive", "/etc/ssh/sshd_config", 3);
+	HAS(&t.rep, "azure.udf-vfat", "/etc/modprobe.d/cis.conf", 2);
+	ck_assert_msg(blocking(&t.rep, &list) == 8, "%s", list.buf);
+	/* dracut's command for SUSE's initrd name; every module named, nvme (.ko.zst) found */
+	const struct cg_finding *f = finding(&t.rep, "azure.hyperv-drivers", "/boot/initrd-" SVER, 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f ? f->rule : "", "hv_vmbus hv_storvsc hv_netvsc");
+	ck_assert_ptr_nonnull(f ? strstr(f->message, "dracut -f /boot/initrd-" SVER " " SVER) : NULL);
+	ck_assert_ptr_null(finding(&t.rep, "azure.nvme-driver", "/boot/initrd-" SVER, 0));
+	/* quiet in SUSE's stock command line */
+	ck_assert_ptr_nonnull(finding(&t.rep, "azure.boot-diagnostics", "/etc/default/grub", 9));
+	strbuf_free(&list);
+	tu_scan_free(&t);
+	tu_rm_rf(root);
+}
+END_TEST
+
+START_TEST(sles_corrected_clean)
+{
+	_cleanup_free_ char *root = sles_tree(false);
+	assert_clean(root);
+	tu_rm_rf(root);
+}
+END_TEST
+
+START_TEST(ubuntu_faults_blocked)
+{
+	_cleanup_free_ char *root = ubuntu_tree(true);
+	struct tu_scan t;
+	struct strbuf list = {0};
+
+	tu_scan_with(&t, root, "azure", NULL, "azure");
+	ck_assert_int_eq(t.rep.verdict, CG_BLOCKED);
+	/* the cloud image's drop-in sets the command line, over the stock defaults */
+	HAS(&t.rep, "azure.kernel-console", "/etc/default/grub.d/50-cloudimg-settings.cfg", 11);
+	HAS(&t.rep, "azure.hyperv-drivers", "/boot/initrd.img-" UVER, 0);
+	HAS(&t.rep, "azure.waagent-config", "/etc/waagent.conf", 8);
+	HAS(&t.rep, "azure.cloud-init", "/etc/cloud/cloud.cfg.d/90_dpkg.cfg", 2);
+	HAS(&t.rep, "azure.fstab-ids", "/etc/fstab", 1);
+	HAS(&t.rep, "azure.swap", "/etc/fstab", 3); /* the installer's /swap.img */
+	HAS(&t.rep, "azure.ssh-keepalive", "/etc/ssh/sshd_config", 3);
+	HAS(&t.rep, "azure.udf-vfat", "/etc/modprobe.d/cis.conf", 2);
+	ck_assert_msg(blocking(&t.rep, &list) == 8, "%s", list.buf);
+	const struct cg_finding *f = finding(&t.rep, "azure.hyperv-drivers", "/boot/initrd.img-" UVER, 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f ? f->rule : "", "hv_vmbus hv_storvsc hv_netvsc");
+	ck_assert_ptr_nonnull(f ? strstr(f->message, "update-initramfs -u -k " UVER) : NULL);
+	/* Ubuntu's guide: rootdelay=300 */
+	HAS(&t.rep, "azure.boot-diagnostics", "/etc/default/grub.d/50-cloudimg-settings.cfg", 11);
+	strbuf_free(&list);
+	tu_scan_free(&t);
+	tu_rm_rf(root);
+}
+END_TEST
+
+START_TEST(ubuntu_corrected_clean)
+{
+	_cleanup_free_ char *root = ubuntu_tree(false);
 	assert_clean(root);
 	tu_rm_rf(root);
 }
@@ -436,6 +701,10 @@ static Suite *suite(void)
 	tcase_add_test(t, debian_corrected_clean);
 	tcase_add_test(t, rhel_faults_blocked);
 	tcase_add_test(t, rhel_corrected_clean);
+	tcase_add_test(t, sles_faults_blocked);
+	tcase_add_test(t, sles_corrected_clean);
+	tcase_add_test(t, ubuntu_faults_blocked);
+	tcase_add_test(t, ubuntu_corrected_clean);
 	tcase_add_test(t, stale_generated_files);
 	tcase_add_test(t, cloud_init_merge_order);
 	tcase_add_test(t, profiles);

@@ -64,8 +64,18 @@ START_TEST(grubcfg_entries)
 	ck_assert_str_eq(g.v[0].args, "root=UUID=1 ro console=ttyS0");
 	ck_assert_uint_eq(g.v[0].line, 5);
 	ck_assert_str_eq(g.v[1].title, "Debian, 6.1 (recovery)");
+	/* 10_linux's recovery entries: Debian's "single", Ubuntu's "recovery nomodeset" */
+	ck_assert(!g.v[0].recovery);
+	ck_assert(g.v[1].recovery);
 	ck_assert(g.serial_terminal);
 	ck_assert(!g.blscfg);
+	bootcfg_grubcfg_free(&g);
+	bootcfg_grubcfg_parse(&g, "menuentry 'Ubuntu, with Linux 6.8 (recovery mode)' {\n"
+				  "\tlinux /boot/vmlinuz-6.8 root=PARTUUID=1 ro recovery nomodeset dis_ucode_ldr \n}\n"
+				  "menuentry 'x' {\n\tlinux /boot/vmlinuz-6.8 root=PARTUUID=1 ro single-user=no\n}\n");
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert(g.v[0].recovery);
+	ck_assert(!g.v[1].recovery);
 	bootcfg_grubcfg_free(&g);
 	bootcfg_grubcfg_parse(&g, "insmod blscfg\nblscfg\n");
 	ck_assert(g.blscfg);

@@ -258,10 +258,15 @@ static bool cmdline_has(const char *cmdline, const char *key, const char *prefix
 	return has;
 }
 
-/* Where the defaults set the command line: the last GRUB_CMDLINE_LINUX assignment, else the file. */
+/* Where the defaults set the command line: the later of the last GRUB_CMDLINE_LINUX and
+ * GRUB_CMDLINE_LINUX_DEFAULT assignments (Ubuntu's cloud images set _DEFAULT in a grub.d drop-in
+ * that overrides /etc/default/grub), else the file. The array keeps parse order. */
 static const struct bootcfg_var *defaults_where(const struct boot_state *b, const char **path, unsigned *line)
 {
 	const struct bootcfg_var *v = bootcfg_defaults_get(&b->defaults, "GRUB_CMDLINE_LINUX");
+	const struct bootcfg_var *d = bootcfg_defaults_get(&b->defaults, "GRUB_CMDLINE_LINUX_DEFAULT");
+	if (!v || (d && d > v))
+		v = d;
 	*path = v ? v->path : GRUB_DEFAULTS;
 	*line = v ? v->line : 0;
 	return v;
@@ -293,7 +298,10 @@ static bool judge_cmdline(struct cg_ctx *ctx, struct cg_result *r, bool (*pred)(
 	}
 	if (b->have_grubcfg && !b->grubcfg.blscfg)
 		for (size_t i = 0; i < b->grubcfg.n; i++)
-			if (!pred(b->grubcfg.v[i].args)) {
+			/* grub-mkconfig builds recovery entries from GRUB_CMDLINE_LINUX alone: with the
+			 * console in _DEFAULT (Ubuntu's guide) they never have it, and regenerating
+			 * would not change that */
+			if (!b->grubcfg.v[i].recovery && !pred(b->grubcfg.v[i].args)) {
 				result_add_finding(r, b->grubcfg_path, b->grubcfg.v[i].line, rule, NULL,
 						   "the generated boot menu entry '%s' %s%s: regenerate it (update-grub, or "
 						   "grub2-mkconfig -o %s)", b->grubcfg.v[i].title, what,

@@ -247,10 +247,15 @@ void bootcfg_grubcfg_parse(struct bootcfg_grubcfg *g, const char *text)
 			const char *args = rest + kn;
 			while (isspace((unsigned char)*args))
 				args++;
+			struct strv w = {0};
+			bootcfg_cmdline_split(args, &w);
 			g->v = xreallocarray(g->v, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = (struct bootcfg_entry){.title = xstrdup(title ? title : ""),
 							      .kernel = xstrndup(rest, kn), .args = xstrdup(args),
-							      .line = line};
+							      .line = line,
+							      .recovery = bootcfg_cmdline_has(&w, "single", NULL) ||
+									  bootcfg_cmdline_has(&w, "recovery", NULL)};
+			strv_free(&w);
 		} else if (is_cmd(l, "blscfg", &rest)) {
 			g->blscfg = true;
 		} else if (is_cmd(l, "terminal_output", &rest) && strstr(rest, "serial")) {

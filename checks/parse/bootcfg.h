@@ -34,6 +34,7 @@ struct bootcfg_entry {
 	char *kernel; /* path after linux/linux16/linuxefi */
 	char *args;   /* the rest of the line */
 	unsigned line;
+	bool recovery; /* 10_linux's recovery entry ("single", "recovery"): GRUB_CMDLINE_LINUX only */
 };
 struct bootcfg_grubcfg {
 	struct bootcfg_entry *v;
