@@ -133,8 +133,12 @@ static int content_scan(struct cg_ctx *ctx, const struct secretscan **res)
 	return 0;
 }
 
+static bool claimed_by_path_rule(const struct strv *homes, const char *path);
+static size_t homes_of(struct cg_ctx *ctx, struct cg_result *r, struct strv *homes);
+
 static int content_report(struct cg_ctx *ctx, struct cg_result *r, enum secret_owner ow)
 {
+	_cleanup_(strv_free) struct strv homes = {0};
 	const struct secretscan *s;
 	const struct strv *scope = scope_of(ctx, ow);
 	int e = content_scan(ctx, &s);
@@ -143,8 +147,14 @@ static int content_report(struct cg_ctx *ctx, struct cg_result *r, enum secret_o
 		result_add_error(r, "/", e, "content scan could not start");
 		return 0;
 	}
+	/* a file a path rule names (a token cache, .git-credentials, Pro's machine token) is that
+	 * rule's finding, removed whole; the generic content rules would say it again */
+	if (ow == SO_TOKENS)
+		homes_of(ctx, r, &homes);
 	for (size_t i = 0; i < s->nf; i++) {
 		if (s->f[i].owner != ow)
+			continue;
+		if (ow == SO_TOKENS && claimed_by_path_rule(&homes, s->f[i].path))
 			continue;
 		/* a key an installed package ships, byte for byte, is in every copy of that package: not
 		 * a leak, and removing it breaks the package (the RHUI client key of Azure PAYG RHEL) */
@@ -610,6 +620,30 @@ static void judge_file(struct cg_ctx *ctx, struct cg_result *r, const struct pat
 	case J_ENTRIES: case J_ANY: break;
 	}
 	explicit_bzero(buf, len);
+}
+
+static bool rule_matches(const char *pattern, const char *path)
+{
+	_cleanup_free_ char *below = xasprintf("%s/*", pattern);
+	return fnmatch(pattern, path, FNM_PATHNAME) == 0 || fnmatch(below, path, 0) == 0;
+}
+
+static bool claimed_by_path_rule(const struct strv *homes, const char *path)
+{
+	for (size_t i = 0; i < ELEMENTSOF(path_rules); i++) {
+		const struct path_rule *pr = &path_rules[i];
+		if (!pr->home) {
+			if (rule_matches(pr->path, path))
+				return true;
+			continue;
+		}
+		for (size_t k = 0; k < homes->n; k++) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", streq(homes->v[k], "/") ? "" : homes->v[k], pr->path);
+			if (rule_matches(p, path))
+				return true;
+		}
+	}
+	return false;
 }
 
 struct expand {
