@@ -132,7 +132,7 @@ int distroinfo_rpm_find(const char *id, const char *version_id, struct distroinf
 		size_t n = row.n;
 		struct distroinfo_release r = {0};
 
-		if (n < 3 || fl[0] != strlen(id) || strncmp(f[0], id, fl[0]) || !cycle_matches(f[1], fl[1], version_id))
+		if (n < 3 || fl[0] != strlen(id) || strncmp(f[0], id, fl[0]) != 0 || !cycle_matches(f[1], fl[1], version_id))
 			continue;
 		copy_field(r.version, sizeof r.version, f[1], fl[1]);
 		snprintf(r.series, sizeof r.series, "%s-%s", id, version_id);
