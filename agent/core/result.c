@@ -32,6 +32,7 @@ void result_free(struct cg_result *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
+__attribute__((format(printf, 8, 0)))
 static void add_finding_v(struct cg_result *r, const char *path, unsigned line, unsigned col, unsigned span,
 			  const char *rule, const char *evidence, const char *fmt, va_list ap)
 {
