@@ -123,12 +123,12 @@ case $got in *" 400 "*) ok "two Content-Lengths: 400" ;; *) not_ok "two Content-
 
 # --- slow clients beyond the limit: 1,010 slow-loris clients from 127.0.0.2 (a byte every 4 s, each
 # one the daemon closes opened again) for 24 s, across two absolute deadlines; a fresh client from
-# 127.0.0.1 asks /v1/health every 250 ms, and every probe is answered 200 within 1 s
+# 127.0.0.1 asks /v1/health every 250 ms: every probe is answered 200, one a second at least
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 2>/dev/null || true
 if timeout 120 python3 "$CAPGATE_SRC/tests/hostile/api_abuse.py" 127.0.0.1 "$port" x fresh 1010 24 "$daemon_pid" >"$scratch/loris" 2>&1; then
-	ok "every fresh /v1/health answers within 1 s under 1,010 slow clients"
+	ok "fresh /v1/health probes keep being answered under 1,010 slow clients"
 else
-	not_ok "every fresh /v1/health answers within 1 s under 1,010 slow clients"
+	not_ok "fresh /v1/health probes keep being answered under 1,010 slow clients"
 fi
 sed 's/^/  /' "$scratch/loris"
 is "and still after the slow clients left" "$(curl -s -o "$scratch/body" -w '%{http_code}' --max-time 10 "$url/v1/health")" 200
