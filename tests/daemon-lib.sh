@@ -34,7 +34,7 @@ start_daemon() {
 	i=0
 	while [ ! -s "$rt/url" ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then echo "daemon did not start:"; cat "$rt.log"; return 1; fi
+		if [ $i -gt 600 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then echo "daemon did not start:"; cat "$rt.log"; return 1; fi
 		sleep 0.05
 	done
 	url=$(cat "$rt/url")
@@ -66,7 +66,7 @@ wait_state() {
 		api "$1" GET /v1/status >/dev/null
 		s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$scratch/body")
 		case $s in running|idle) ;; *) echo "$s"; return 0 ;; esac
-		i=$((i + 1)); [ $i -lt 200 ] || { echo timeout; return 0; }
+		i=$((i + 1)); [ $i -lt 1200 ] || { echo timeout; return 0; }
 		sleep 0.05
 	done
 }

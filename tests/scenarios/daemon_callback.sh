@@ -20,7 +20,7 @@ receiver() {
 		python3 "$tools/callback_receiver.py" "$scratch/$1.port" "$scratch/$1.log" "$secret" "$2" "$3" &
 	fi
 	daemon_pids="$daemon_pids $!"
-	i=0; while [ ! -s "$scratch/$1.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	i=0; while [ ! -s "$scratch/$1.port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	rport=$(cat "$scratch/$1.port")
 	: >>"$scratch/$1.log"
 }
@@ -32,7 +32,7 @@ run_with() {
 	start_daemon "$scratch/rt-$1" --root "$scratch/dirty" --config "$scratch/$1.json"
 	"$cg" wait --runtime-dir "$scratch/rt-$1" --trigger --timeout 20s >/dev/null 2>&1 || true
 	# the callback runs after the verdict: wait for the daemon to say how it ended
-	i=0; while ! grep -qE "report delivered|giving up" "$scratch/rt-$1.log" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	i=0; while ! grep -qE "report delivered|giving up" "$scratch/rt-$1.log" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	stop_daemon "$daemon_pid"
 }
 

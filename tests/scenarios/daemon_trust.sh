@@ -22,7 +22,7 @@ rt=$scratch/rt; mkdir -m 700 "$rt"; printf '%064d\n' 7 >"$rt/token"; chmod 600 "
 mode=$scratch/mode
 printf '{}' >"$mode"
 python3 "$fake" "$scratch/fake.port" "$mode" "$scratch/fake.log" & daemon_pids="$daemon_pids $!"
-i=0; while [ ! -s "$scratch/fake.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ ! -s "$scratch/fake.port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 furl=http://127.0.0.1:$(cat "$scratch/fake.port")
 fwait() { "$cg" wait --runtime-dir "$rt" --url "$furl" --timeout 5s "$@"; }
 report_ready="{\"schema\":\"capgate.report/v1\",\"run_id\":\"$id\",\"verdict\":\"ready\",\"summary\":{\"checks\":1,\"fail\":0,\"error\":0,\"skip\":0},\"checks\":[]}"
@@ -76,7 +76,7 @@ printf '{"runs": [202, {"run_id": "%s"}], "ready": [200, {"state": "ready", "run
 : >"$sq/log"; chmod 644 "$sq/mode"; chown "$other" "$sq/log" "$sq"
 setpriv --reuid "$other" --regid "$other" --clear-groups /usr/bin/python3 "$fake" "$sq/port" "$sq/mode" "$sq/log" "$port" 2>"$sq/err" &
 daemon_pids="$daemon_pids $!"
-i=0; while [ ! -s "$sq/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ ! -s "$sq/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 [ -s "$sq/port" ] && ok "uid $other took the dead daemon's port $port" || not_ok "uid $other took the port ($(cat "$sq/err"))"
 is "the squatter answers ready" "$(curl -s -o "$scratch/body" -w '%{http_code}' "$url/v1/ready")" 200
 : >"$sq/log"
@@ -90,8 +90,8 @@ for sig in HUP QUIT USR1 ALRM; do
 	rt5=$scratch/rt-$sig
 	start_daemon "$rt5" --root "$scratch/clean" --config "$scratch/gen.json"
 	kill -s "$sig" "$daemon_pid"
-	# a daemon that ignores the signal is not waited for forever: 10 s, then SIGKILL
-	i=0; while running "$daemon_pid" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	# a daemon that ignores the signal is not waited for forever: 30 s, then SIGKILL
+	i=0; while running "$daemon_pid" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	running "$daemon_pid" && { echo "# SIG$sig did not stop the daemon"; kill -9 "$daemon_pid"; }
 	wait "$daemon_pid" 2>/dev/null || true
 	[ ! -e "$rt5/token" ] && [ ! -e "$rt5/url" ] && [ ! -e "$rt5/pid" ] && ok "SIG$sig removes token, url and pid" || not_ok "SIG$sig removes token, url and pid"
@@ -186,7 +186,7 @@ if run is not None:
         pass
 PY
 	watcher=$!
-	i=0; while [ ! -e "$scratch/caught.up" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	i=0; while [ ! -e "$scratch/caught.up" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	api "$1" POST /v1/runs "$3" >/dev/null
 	run_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("run_id", "(no run id)"))' "$scratch/body")
 	wait "$watcher" || true
@@ -224,7 +224,7 @@ if [ -n "$child" ]; then
 	# the run, stopped mid-scan, goes on once its daemon is gone, unless it died with it
 	kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true
 	kill -CONT "$child" 2>/dev/null || true
-	i=0; while kill -0 "$child" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	i=0; while kill -0 "$child" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	kill -0 "$child" 2>/dev/null && not_ok "the orphaned run died with the daemon" || ok "the orphaned run died with the daemon"
 	# the restarted daemon on the same image: its run never overlaps the dead daemon's (the dead
 	# one's url goes first, so that start_daemon waits for the new one's, not the stale one)

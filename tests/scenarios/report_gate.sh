@@ -142,7 +142,7 @@ if command -v setpriv >/dev/null; then
 	daemon_pid=$!
 	daemon_pids="$daemon_pids $daemon_pid"
 	i=0
-	while [ ! -s "$rt4/url" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	while [ ! -s "$rt4/url" ] && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.05; done
 	# shellcheck disable=SC2046
 	# wait runs as the daemon's user: a runtime dir owned by another user is refused (docs/daemon.md)
 	expect 3 "wait --trigger when the run cannot read a file: 3" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
