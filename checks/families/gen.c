@@ -426,7 +426,8 @@ static const struct cg_check gen_checks[] = {
 		.remediation = "clean-caches",
 		.description = "Downloaded .deb files, apt's binary caches, the dnf, yum, tdnf and zypp caches (metadata, "
 			       "solv files, downloaded rpms), pip/npm/yarn/go caches in every home: size, and sometimes "
-			       "private packages.",
+			       "private packages. Also the dnf, dnf5, yum and tdnf transaction histories, which keep "
+			       "the command line of every install the build made; each tool starts a new one.",
 		.run = gen_state_package_caches,
 	},
 	{

@@ -370,6 +370,18 @@ int gen_state_agent(struct cg_ctx *ctx, struct cg_result *r)
 
 /* ---- gen.package-caches ---- */
 
+/* history.sqlite (dnf 4, tdnf's history.db), transaction_history.sqlite (dnf5), with their
+ * write-ahead log and shared-memory files; the rest of those folders (modules, groups) stays */
+static void history_entry(struct cg_ctx *ctx, struct cg_result *r, const char *path, const char *name,
+			  const struct stat *st, const char *what, void *ud)
+{
+	if (!S_ISREG(st->st_mode) || st->st_size == 0)
+		return;
+	if (fnmatch("history.sqlite*", name, 0) == 0 || fnmatch("transaction_history.sqlite*", name, 0) == 0 ||
+	    fnmatch("history.db*", name, 0) == 0)
+		report_state(ctx, r, path, st, what);
+}
+
 struct apt_tally {
 	unsigned long long files, bytes;
 };
@@ -420,6 +432,17 @@ int gen_state_package_caches(struct cg_ctx *ctx, struct cg_result *r)
 	each_entry(ctx, r, "/var/cache/yum", any_state, "yum cache (yum clean all)", NULL);
 	each_entry(ctx, r, "/var/cache/tdnf", any_state, "tdnf cache (tdnf clean all)", NULL);
 	each_entry(ctx, r, "/var/cache/zypp", any_state, "zypp cache (zypper clean --all)", NULL);
+	/* their transaction histories: the command line of every install the build made (options,
+	 * proxies, sometimes a password); each tool starts a new one when it is missing. zypper's
+	 * history is a log under /var/log (gen.logs). */
+	each_entry(ctx, r, "/var/lib/dnf", history_entry, "dnf transaction history (every command line of the build)",
+		   NULL);
+	each_entry(ctx, r, "/usr/lib/sysimage/libdnf5", history_entry,
+		   "dnf5 transaction history (every command line of the build)", NULL);
+	each_entry(ctx, r, "/var/lib/yum/history", any_state, "yum transaction history (every command line of the build)",
+		   NULL);
+	each_entry(ctx, r, "/usr/lib/sysimage/tdnf", history_entry,
+		   "tdnf transaction history (every command line of the build)", NULL);
 	n = u ? users_homes(u, &homes) : 0;
 	for (size_t i = 0; i <= n; i++) {
 		const char *home = i < n ? homes[i] : "/root";

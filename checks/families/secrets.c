@@ -287,6 +287,11 @@ static const struct path_rule path_rules[] = {
 	 "zypp service or repository credentials (SUSEConnect --cleanup)"},
 	{SO_TOOL, false, "/etc/SUSEConnect", "suse-connect", J_NONEMPTY, NULL,
 	 "SUSEConnect registration configuration (SUSEConnect --cleanup)"},
+	/* SUSE pay-as-you-go: what registercloudguest --clean removes beside the credentials above
+	 * (cloud-regionsrv-client's defaults: the update server's registration of this instance) */
+	{SO_TOOL, false, "/var/cache/cloudregister/*", "suse-cloudregister", J_NONEMPTY, NULL,
+	 "registercloudguest's registration of this instance with SUSE's update infrastructure "
+	 "(registercloudguest --clean)"},
 	{SO_TOOL, false, "/var/lib/ubuntu-advantage/private/machine-token.json", "ubuntu-pro-token", J_NONEMPTY, NULL,
 	 "Ubuntu Pro machine token (pro detach)"},
 	{SO_TOOL, false, "/etc/apt/auth.conf.d/90ubuntu-advantage", "ubuntu-pro-token", J_NONEMPTY, NULL,

@@ -59,6 +59,7 @@ finding "$J" gen.machine-id /etc/insights-client/machine-id identity
 finding "$J" gen.machine-id /var/lib/yum/uuid identity
 finding "$J" gen.network-state /etc/sysconfig/network-scripts/ifcfg-eth0 mac-binding
 finding "$J" gen.package-caches /var/cache/dnf/fixture-baseos.solv
+finding "$J" gen.package-caches /var/lib/dnf/history.sqlite
 finding "$J" pkg.repo-auth /etc/yum.repos.d/insecure.repo gpgcheck
 finding "$J" pkg.repo-auth /etc/yum.repos.d/insecure.repo sslverify
 finding "$J" agent.mac /etc/selinux/config mode
@@ -93,7 +94,8 @@ cp "$scratch/rhui.key" "$T/etc/pki/rhui/key.pem"
 expect 1 "capgate fix --root on the RHEL tree (MAC lines and SELinux are left to the user)" -- \
 	"$CAPGATE_BIN" fix --root "$T" -p full --format json
 for p in /etc/pki/consumer/key.pem /etc/pki/entitlement/4242-key.pem /etc/sysconfig/rhn/systemid /root/anaconda-ks.cfg \
-	/var/lib/yum/uuid /etc/insights-client/machine-id /var/cache/dnf/fixture-baseos.solv; do
+	/var/lib/yum/uuid /etc/insights-client/machine-id /var/cache/dnf/fixture-baseos.solv /var/lib/dnf/history.sqlite \
+	/var/lib/dnf/history.sqlite-wal; do
 	[ ! -e "$T$p" ] && ok "fix removed $p" || not_ok "fix left $p"
 done
 [ -e "$T/etc/sysconfig/network-scripts/ifcfg-eth0" ] && ok "fix kept ifcfg-eth0 (only its HWADDR line is the fault)" ||

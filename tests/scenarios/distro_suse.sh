@@ -15,6 +15,8 @@ mkdir -p "$S/etc/zypp/credentials.d" "$S/var/lib/zypp" "$S/etc/sysconfig/network
 printf 'username=SCC_0123456789abcdef\npassword=0123456789abcdef\n' >"$S/etc/zypp/credentials.d/SCCcredentials"
 printf -- '---\nurl: https://scc.suse.com\ninsecure: false\n' >"$S/etc/SUSEConnect"
 printf '5f0c0f6e-2a1b-4c3d-9e8f-0123456789ab\n' >"$S/var/lib/zypp/AnonymousUniqueId"
+mkdir -p "$S/var/cache/cloudregister"
+printf '{"regionserver": "52.0.0.1", "instance": "0000"}\n' >"$S/var/cache/cloudregister/activations.json"
 printf "BOOTPROTO='dhcp'\nSTARTMODE='auto'\nLLADDR='00:0d:3a:12:34:56'\n" >"$S/etc/sysconfig/network/ifcfg-eth0"
 printf '<duid>00:03:00:01:00:0d:3a:12:34:56</duid>\n' >"$S/var/lib/wicked/duid.xml"
 printf '[main]\nrepo_gpgcheck = off\n' >"$S/etc/zypp/zypp.conf"
@@ -32,6 +34,7 @@ cp "$scratch/out" "$J"
 skips_ok "$J"
 finding "$J" secrets.tool-credentials /etc/zypp/credentials.d/SCCcredentials suse-scc-credentials
 finding "$J" secrets.tool-credentials /etc/SUSEConnect suse-connect
+finding "$J" secrets.tool-credentials /var/cache/cloudregister/activations.json suse-cloudregister
 finding "$J" gen.machine-id /var/lib/zypp/AnonymousUniqueId identity
 finding "$J" gen.network-state /etc/sysconfig/network/ifcfg-eth0 mac-binding
 finding "$J" gen.network-state /var/lib/wicked/duid.xml
@@ -50,7 +53,7 @@ EOF2
 
 expect 1 "capgate fix --root on the SLES tree" -- "$CAPGATE_BIN" fix --root "$S" -p full --format json
 for p in /etc/zypp/credentials.d/SCCcredentials /etc/SUSEConnect /var/lib/zypp/AnonymousUniqueId /var/lib/wicked/duid.xml \
-	/var/cache/zypp/raw; do
+	/var/cache/zypp/raw /var/cache/cloudregister/activations.json; do
 	[ ! -e "$S$p" ] && ok "fix removed $p" || not_ok "fix left $p"
 done
 [ -e "$S/etc/sysconfig/network/ifcfg-eth0" ] && ok "fix kept ifcfg-eth0" || not_ok "fix removed ifcfg-eth0"
