@@ -238,6 +238,16 @@ START_TEST(ndb_real_database)
 	safefs_done(&fs);
 	tu_rm_rf(root);
 	free(root);
+
+	/* an empty database, as rpm --initdb leaves it: one page of free slots, no package */
+	memset(buf + 32, 0, 4096 - 32);
+	for (size_t o = 32; o < 4096; o += 16)
+		memcpy(buf + o, "Slot", 4);
+	ck_assert_int_eq(ndb_load(buf, 4096, &db), 0);
+	ck_assert_uint_eq(db.n, 0);
+	ck_assert_ptr_null(db.error);
+	ck_assert_int_eq(rpmdb_file_digest(&db, NDB_DIGEST_PATH, &owner, &hex, &algo), -ENOENT);
+	rpmdb_free(&db);
 }
 END_TEST
 

@@ -186,7 +186,8 @@ static int read_headers(struct rpmdb *db)
 	while ((h = rpmdbNextIterator(mi)))
 		add_package(db, h, &cap);
 	rpmdbFreeIterator(mi);
-	qsort(db->v, db->n, sizeof *db->v, by_name);
+	if (db->n > 1)
+		qsort(db->v, db->n, sizeof *db->v, by_name);
 	return 0;
 }
 
@@ -219,7 +220,8 @@ static int read_ndb(struct rpmdb *db, const uint8_t *buf, size_t len)
 	for (size_t i = 0; i < db->priv->nhdrs && e == 0; i++)
 		add_package(db, db->priv->hdrs[i], &cap);
 	rpmndb_free(&ndb);
-	qsort(db->v, db->n, sizeof *db->v, by_name);
+	if (db->n > 1)
+		qsort(db->v, db->n, sizeof *db->v, by_name);
 	return e;
 }
 

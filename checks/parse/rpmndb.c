@@ -150,7 +150,8 @@ static int parse(const uint8_t *buf, size_t len, struct rpmndb *db, struct rpmnd
 			return e;
 		db->n++;
 	}
-	qsort(db->v, db->n, sizeof *db->v, by_pkgidx);
+	if (db->n > 1) /* qsort's base must not be NULL, even for no element (an empty database) */
+		qsort(db->v, db->n, sizeof *db->v, by_pkgidx);
 	for (size_t i = 1; i < db->n; i++)
 		if (db->v[i].pkgidx == db->v[i - 1].pkgidx)
 			return refuse(err, db->v[i].off > db->v[i - 1].off ? db->v[i].off : db->v[i - 1].off,
