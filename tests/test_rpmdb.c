@@ -233,6 +233,8 @@ START_TEST(ndb_real_database)
 	ck_assert_int_eq(rpmdb_file_digest(&db, "/usr/share/ndb-epoch/file-2.txt", &owner, &hex, &algo), 0);
 	ck_assert_str_eq(owner->name, "ndb-epoch");
 	ck_assert_str_eq(hex, "9d6c442d7ec6e9be73589ae73a4a57501c47522484d96b161b8dff7207e7b321");
+	free(hex);
+	hex = NULL;
 	rpmdb_free(&db);
 	ck_assert_uint_eq(leftovers(), before);
 	safefs_done(&fs);

@@ -11,10 +11,9 @@
 #include "rpmndb.h"
 #include "util.h"
 
-#include <inttypes.h>
-
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <strings.h>
 #include <sys/sendfile.h>
@@ -206,7 +205,7 @@ static int read_ndb(struct rpmdb *db, const uint8_t *buf, size_t len)
 	}
 	db->priv->hdrs = xcalloc(ndb.n ? ndb.n : 1, sizeof *db->priv->hdrs);
 	for (size_t i = 0; i < ndb.n && e == 0; i++) {
-		/* HEADERIMPORT_COPY: librpm checks the blob (hdrblobInit) on its own copy */
+		/* HEADERIMPORT_COPY: librpm checks the blob (hdrblobInit) on its own copy, never writes ours */
 		Header h = headerImport((void *)(uintptr_t)ndb.v[i].data, ndb.v[i].len, HEADERIMPORT_COPY);
 		if (!h) {
 			db->error = xasprintf("offset %" PRIu64 ": the header of package %u is not one librpm accepts",
