@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bounds for hostile input: a SLES 15 image with 2,000 packages has a Packages.db of ~150 MiB and
- * 8 slot pages; librpm refuses a header above 256 MiB (HEADER_DATA_MAX) anyway. */
+/* Bounds for hostile input, far above what a real database holds: 8 slot pages already hold 2,046
+ * packages, and librpm refuses a header whose data passes 256 MiB (header.c HEADER_DATA_MAX). The
+ * file is read whole into memory. */
 #define RPMNDB_MAX_FILE (1024u * 1024u * 1024u)
 #define RPMNDB_MAX_SLOT_PAGES 4096u
 #define RPMNDB_MAX_BLOB (256u * 1024u * 1024u)
