@@ -181,9 +181,8 @@ int hsys_pkgs_load(struct cg_ctx *ctx, struct cg_result *r, struct hsys_pkgs *p)
 	else if (m->err == -ENOENT)
 		result_skip(r, "the image holds no data for it: no package database (/var/lib/dpkg/status, "
 			       "/var/lib/rpm, /usr/lib/sysimage/rpm)");
-	else if (m->err == -EPROTONOSUPPORT)
-		result_skip(r, "the image holds no data capgate can read: '%s' is in a format Debian's librpm cannot "
-			       "open (SUSE's ndb)", m->err_path);
+	else if (m->rpm.error) /* a damaged file: where and why */
+		result_add_error(r, m->err_path, m->err, "cannot read the package database (%s)", m->rpm.error);
 	else
 		result_add_error(r, m->err_path, m->err, "cannot read the package database");
 	return m->kind ? 0 : m->err;

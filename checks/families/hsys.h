@@ -67,8 +67,8 @@ struct hsys_pkg {
 	const char *name, *version;
 	unsigned line; /* dpkg: the stanza's line; rpm: 0 */
 };
-/* -ENOENT (no database: skipped, "the image holds no package database"), -EPROTONOSUPPORT (a format
- * capgate cannot read: skipped with its name) or another -errno (an error on R). */
+/* -ENOENT (no database: skipped, "the image holds no package database") or another -errno (an error
+ * on R, naming the file and, for a damaged one, the offset and the reason). */
 int hsys_pkgs_load(struct cg_ctx *ctx, struct cg_result *r, struct hsys_pkgs *p);
 /* The first of the NULL-terminated NAMES that is installed, into *OUT. */
 bool hsys_pkg_find(const struct hsys_pkgs *p, const char *const *names, struct hsys_pkg *out);

@@ -2,14 +2,18 @@
 /* rpm database reader: librpm does the format (sqlite or Berkeley DB headers), capgate does the
  * access. librpm opens paths by name, so the database file is first copied from the image through
  * the safe-fs door into a private folder under /dev/shm (never the image, never the host's
- * /var/lib/rpm); librpm then reads that copy read-only with the host's macros overridden. */
+ * /var/lib/rpm); librpm then reads that copy read-only with the host's macros overridden. SUSE's
+ * ndb (Packages.db), which Debian's librpm is built without, is read through the door into memory;
+ * rpmndb.c takes the header blobs out of it and librpm's headerImport() decodes them. */
 #include "rpmdb.h"
 
 #include "imgfile.h"
+#include "rpmndb.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <strings.h>
 #include <sys/sendfile.h>
@@ -28,6 +32,8 @@ struct rpmdb_priv {
 	char *tmpdir;
 	char *dbfile; /* the copy inside tmpdir */
 	rpmts ts;
+	Header *hdrs; /* ndb: every package's header, imported from the file's blobs */
+	size_t nhdrs;
 };
 
 /* librpm's configuration and macro tables are process globals */
@@ -149,6 +155,25 @@ static int by_name(const void *a, const void *b)
 	return c ? c : -rpmdb_vercmp(x->evr, y->evr); /* newest first */
 }
 
+/* One header's package into DB's list (unsorted); a header without a name is no package. */
+static void add_package(struct rpmdb *db, Header h, size_t *cap)
+{
+	struct rpm_pkg p = {0};
+
+	p.name = hstr(h, RPMTAG_NAME);
+	if (!p.name)
+		return;
+	p.version = hstr(h, RPMTAG_VERSION);
+	p.release = hstr(h, RPMTAG_RELEASE);
+	p.arch = hstr(h, RPMTAG_ARCH);
+	p.vendor = hstr(h, RPMTAG_VENDOR);
+	p.evr = headerGetAsString(h, RPMTAG_EVR);
+	p.sigkey = sig_keyid(h);
+	if (db->n == *cap)
+		db->v = xreallocarray(db->v, *cap = *cap ? *cap * 2 : 64, sizeof *db->v);
+	db->v[db->n++] = p;
+}
+
 static int read_headers(struct rpmdb *db)
 {
 	rpmdbMatchIterator mi = rpmtsInitIterator(db->priv->ts, RPMDBI_PACKAGES, NULL, 0);
@@ -157,24 +182,46 @@ static int read_headers(struct rpmdb *db)
 
 	if (!mi)
 		return -EIO;
-	while ((h = rpmdbNextIterator(mi))) {
-		struct rpm_pkg p = {0};
-		p.name = hstr(h, RPMTAG_NAME);
-		if (!p.name)
-			continue;
-		p.version = hstr(h, RPMTAG_VERSION);
-		p.release = hstr(h, RPMTAG_RELEASE);
-		p.arch = hstr(h, RPMTAG_ARCH);
-		p.vendor = hstr(h, RPMTAG_VENDOR);
-		p.evr = headerGetAsString(h, RPMTAG_EVR);
-		p.sigkey = sig_keyid(h);
-		if (db->n == cap)
-			db->v = xreallocarray(db->v, cap = cap ? cap * 2 : 64, sizeof *db->v);
-		db->v[db->n++] = p;
-	}
+	while ((h = rpmdbNextIterator(mi)))
+		add_package(db, h, &cap);
 	rpmdbFreeIterator(mi);
-	qsort(db->v, db->n, sizeof *db->v, by_name);
+	if (db->n > 1)
+		qsort(db->v, db->n, sizeof *db->v, by_name);
 	return 0;
+}
+
+/* SUSE's ndb: the container by rpmndb.c, each blob through headerImport() as librpm's own ndb
+ * backend hands it on. Called with rpm_lock held. */
+static int read_ndb(struct rpmdb *db, const uint8_t *buf, size_t len)
+{
+	struct rpmndb ndb;
+	struct rpmndb_err err;
+	size_t cap = 0;
+	int e = rpmndb_parse(buf, len, &ndb, &err);
+
+	if (e < 0) {
+		db->error = xasprintf("offset %" PRIu64 ": %s", err.off, err.reason);
+		return e;
+	}
+	db->priv->hdrs = xcalloc(ndb.n ? ndb.n : 1, sizeof *db->priv->hdrs);
+	for (size_t i = 0; i < ndb.n && e == 0; i++) {
+		/* HEADERIMPORT_COPY: librpm checks the blob (hdrblobInit) on its own copy, never writes ours */
+		Header h = headerImport((void *)(uintptr_t)ndb.v[i].data, ndb.v[i].len, HEADERIMPORT_COPY);
+		if (!h) {
+			db->error = xasprintf("offset %" PRIu64 ": the header of package %u is not one librpm accepts",
+					      ndb.v[i].off + 16, ndb.v[i].pkgidx);
+			e = -EBADMSG;
+			break;
+		}
+		db->priv->hdrs[db->priv->nhdrs++] = h;
+	}
+	/* all or nothing: a damaged file lists no package */
+	for (size_t i = 0; i < db->priv->nhdrs && e == 0; i++)
+		add_package(db, db->priv->hdrs[i], &cap);
+	rpmndb_free(&ndb);
+	if (db->n > 1)
+		qsort(db->v, db->n, sizeof *db->v, by_name);
+	return e;
 }
 
 int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
@@ -182,7 +229,7 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 	static const char *const dirs[] = {"/var/lib/rpm", "/usr/lib/sysimage/rpm"};
 	static const struct {
 		const char *file, *backend;
-	} formats[] = {{"rpmdb.sqlite", "sqlite"}, {"Packages", "bdb_ro"}, {"Packages.db", NULL}};
+	} formats[] = {{"rpmdb.sqlite", "sqlite"}, {"Packages", "bdb_ro"}, {"Packages.db", "ndb"}};
 	_cleanup_free_ char *found = NULL;
 	const char *backend = NULL, *file = NULL;
 	int e;
@@ -208,10 +255,24 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 		}
 	if (!found)
 		return -ENOENT;
-	if (!backend)
-		return -EPROTONOSUPPORT; /* SUSE's ndb: Debian's librpm is built without it */
 	db->backend = xstrdup(backend);
 	db->priv = xcalloc(1, sizeof *db->priv);
+	/* ndb: Debian's librpm is built without it; the file is read whole, through the door */
+	if (streq(backend, "ndb")) {
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		e = safefs_read_file(fs, found, RPMNDB_MAX_FILE, &buf, &len);
+		if (e == -EFBIG)
+			db->error = xasprintf("larger than the limit of %u bytes", RPMNDB_MAX_FILE);
+		if (e < 0)
+			return e;
+		pthread_mutex_lock(&rpm_lock);
+		e = rpm_setup();
+		if (e == 0)
+			e = read_ndb(db, (const uint8_t *)buf, len);
+		pthread_mutex_unlock(&rpm_lock);
+		return e;
+	}
 	db->priv->tmpdir = tmp_folder();
 	if (!db->priv->tmpdir)
 		return -errno ? -errno : -EIO;
@@ -270,12 +331,15 @@ void rpmdb_free(struct rpmdb *db)
 			rpmtsCloseDB(db->priv->ts);
 			rpmtsFree(db->priv->ts);
 		}
+		for (size_t i = 0; i < db->priv->nhdrs; i++)
+			headerFree(db->priv->hdrs[i]);
+		free(db->priv->hdrs);
 		pthread_mutex_unlock(&rpm_lock);
 		rm_tmp(db->priv);
 		free(db->priv->dbfile);
 		free(db->priv);
 	}
-	free(db->path), free(db->backend);
+	free(db->path), free(db->backend), free(db->error);
 	*db = (struct rpmdb){0};
 }
 
@@ -331,9 +395,16 @@ int rpmdb_file_digest(const struct rpmdb *db, const char *path, const struct rpm
 
 	*hex = NULL;
 	*owner = NULL;
-	if (!db->priv || !db->priv->ts)
+	if (!db->priv)
 		return -ENOENT;
 	pthread_mutex_lock(&rpm_lock);
+	/* ndb: no index is read (Index.db); the headers in memory are few enough to look through */
+	for (size_t i = 0; i < db->priv->nhdrs && e == -ENOENT; i++)
+		e = header_digest(db, db->priv->hdrs[i], path, owner, hex, algo);
+	if (!db->priv->ts) {
+		pthread_mutex_unlock(&rpm_lock);
+		return e;
+	}
 	mi = rpmtsInitIterator(db->priv->ts, RPMDBI_INSTFILENAMES, path, 0);
 	while (mi && e == -ENOENT && (h = rpmdbNextIterator(mi)))
 		e = header_digest(db, h, path, owner, hex, algo);

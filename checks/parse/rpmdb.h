@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The rpm database of an image (RHEL and clones, SUSE, Azure Linux), read with librpm: sqlite
- * (rpmdb.sqlite) and Berkeley DB (Packages, through the read-only bdb_ro backend). */
+ * (rpmdb.sqlite), Berkeley DB (Packages, through the read-only bdb_ro backend) and SUSE's ndb
+ * (Packages.db: the container by rpmndb.c, the headers by librpm). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,14 +18,16 @@ struct rpmdb {
 	struct rpm_pkg *v; /* sorted by name */
 	size_t n;
 	char *path;    /* the database file inside the image (/var/lib/rpm/rpmdb.sqlite) */
-	char *backend; /* "sqlite", "bdb_ro" */
+	char *backend; /* "sqlite", "bdb_ro", "ndb" */
+	char *error;   /* when the load failed on the file's content: where and why ("offset 4096: ..."), or NULL */
 	struct rpmdb_priv *priv;
 };
 
 /* Find the image's database (/var/lib/rpm, /usr/lib/sysimage/rpm) and read every header. The
  * database is copied through FS into a private folder first, so librpm never opens a path of the
- * image. -ENOENT when the image has none; -EPROTONOSUPPORT for a format Debian's librpm cannot
- * read (SUSE's ndb, Packages.db), with db->path set. */
+ * image (ndb's Packages.db is read into memory through FS instead). -ENOENT when the image has
+ * none; another -errno with db->path set (and db->error for a damaged ndb file: -EBADMSG, -EFBIG)
+ * when it is there and cannot be read. */
 int rpmdb_load(const struct safefs *fs, struct rpmdb *db);
 void rpmdb_free(struct rpmdb *db);
 /* The installed package NAME (the newest when several versions are, as kernels are), or NULL. */

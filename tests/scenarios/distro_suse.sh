@@ -65,4 +65,43 @@ d = json.load(open(sys.argv[1]))
 sys.exit(0 if all(c["status"] == "pass" for c in d["checks"] if c["id"] == sys.argv[2]) else 1)
 EOF2
 done
+
+# The same tree as a real SLES 15 keeps its rpm database: ndb (Packages.db) in /usr/lib/sysimage/rpm,
+# /var/lib/rpm a link to it; the committed fixture is one real rpm wrote (tests/fixtures/make-ndb.sh).
+N="$scratch/suse-ndb"
+cp -a "$trees/suse" "$N"
+rm -rf "$N/var/lib/rpm"
+mkdir -p "$N/usr/lib/sysimage/rpm"
+cp "$CAPGATE_SRC/tests/fixtures/ndb/Packages.db" "$N/usr/lib/sysimage/rpm/Packages.db"
+ln -s ../../usr/lib/sysimage/rpm "$N/var/lib/rpm"
+expect 1 "scan of the SLES tree with an ndb rpm database" -- "$CAPGATE_BIN" scan --root "$N" -p full --format json
+cp "$scratch/out" "$scratch/ndb.json"
+skips_ok "$scratch/ndb.json"
+python3 - "$scratch/ndb.json" <<'EOF2' && ok "ndb: no pkg.*/os.* check skipped or errored for the package database" ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [(c["id"], c["status"], c.get("reason", "")) for c in d["checks"] if c["id"].split(".")[0] in ("pkg", "os")
+       and (c["status"] == "error" or (c["status"] == "skip" and ("package database" in c.get("reason", "")
+                                                                   or "ndb" in c.get("reason", ""))))]
+for b in bad:
+    print("    ", *b)
+sys.exit(1 if bad else 0)
+EOF2
+	not_ok "ndb: a check skipped or errored for want of the package database"
+# the packages are really read: the fixture's unsigned ones are named, auditd is missing from them
+finding "$scratch/ndb.json" os.foreign-packages /var/lib/rpm/Packages.db ndb-epoch
+finding "$scratch/ndb.json" os.foreign-packages /var/lib/rpm/Packages.db ndb-many-files
+finding "$scratch/ndb.json" audit.auditd /var/lib/rpm/Packages.db package
+# one flipped byte in a header: an error of the checks naming the file, the offset and the reason
+printf 'X' | dd of="$N/usr/lib/sysimage/rpm/Packages.db" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect 3 "scan with a damaged ndb database cannot complete" -- "$CAPGATE_BIN" scan --root "$N" -p full --format json
+python3 - "$scratch/out" <<'EOF2' && ok "ndb damaged: os.foreign-packages errors with the offset and the adler32" ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["checks"] if c["id"] == "os.foreign-packages"][0]
+e = c.get("errors", [])
+sys.exit(0 if c["status"] == "error" and e and e[0]["path"] == "/var/lib/rpm/Packages.db"
+         and "offset 6068: blob of package 1: adler32 mismatch" in e[0]["message"] else 1)
+EOF2
+	not_ok "ndb damaged: the error does not name the offset and the reason"
 finish
