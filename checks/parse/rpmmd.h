@@ -57,8 +57,8 @@ int rpmmd_repomd_updateinfo(const char *text, size_t len, char **href);
 
 /* Read updateinfo XML from F (already decompressed) into U. -EBADMSG (U->err says why). */
 int rpmmd_updateinfo_read(FILE *f, struct rpmmd_updates *u);
-/* Read the updateinfo file open at FD, decompressed by NAME's suffix (.gz, .xz, .zst, .bz2) as
- * libsolvext does, at most MAX bytes after decompression (-EFBIG beyond). FD stays the caller's. */
+/* Read the updateinfo file open at FD, decompressed by NAME's suffix (.gz, .xz, .bz2 as libsolvext
+ * does; .zst by libarchive), at most MAX bytes after decompression (-EFBIG beyond). FD stays the caller's. */
 int rpmmd_updateinfo_fd(int fd, const char *name, size_t max, struct rpmmd_updates *u);
 /* The updateinfo file PATH of the image, through the door. */
 int rpmmd_updateinfo_load(const struct safefs *fs, const char *path, struct rpmmd_updates *u);
