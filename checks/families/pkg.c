@@ -249,7 +249,8 @@ static int rpm_updates_pending(struct cg_ctx *ctx, struct cg_result *r)
 		result_skip(r, "the image's cached repository metadata (%zu repositories, e.g. %s) %s: pending "
 			       "security updates cannot be judged offline", repos.n, repos.v[0].repomd,
 			    listed ? "names updateinfo files the cache does not hold" : "carries no advisories (updateinfo)");
-	qsort(v, n, sizeof(*v), rpm_pending_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), rpm_pending_cmp);
 	enum distro_family fam = hsys_distro(ctx)->family;
 	for (size_t i = 0; i < n; i++) {
 		struct rpm_pending *p = &v[i];

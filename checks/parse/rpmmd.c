@@ -10,7 +10,6 @@
 #include "util.h"
 
 #include <fcntl.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,7 +89,10 @@ int rpmmd_repomd_updateinfo(const char *text, size_t len, char **href)
 	if (!pool)
 		return -EPROTONOSUPPORT;
 	Repo *repo = repo_create(pool, "repomd");
-	FILE *f = fmemopen((void *)(uintptr_t)text, len ? len : 1, "r");
+	/* fmemopen wants a writable buffer even to read; repomd.xml is small (RPMMD_REPOMD_MAX) */
+	_cleanup_free_ char *copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	FILE *f = fmemopen(copy, len ? len : 1, "r");
 	if (!f) {
 		pool_free(pool);
 		return -errno;
@@ -285,7 +287,7 @@ static int repo_add(const struct safefs *fs, struct rpmmd_repos *out, const char
 		return e;
 	struct rpmmd_repo r = {.repomd = xstrdup(md)};
 	e = rpmmd_repomd_updateinfo(text, len, &href);
-	if (e > 0) {
+	if (e > 0 && href) {
 		const char *slash = strrchr(href, '/'), *base = slash ? slash + 1 : href;
 		r.listed = true;
 		if (*base && !streq(base, ".") && !streq(base, "..")) {

@@ -43,8 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					    "u-updateinfo.xml.zst", "u-updateinfo.xml.bz2"};
 	if (size < 1)
 		return 0;
-	const char *m = memchr(modes, data[0], 6);
-	size_t mode = m ? (size_t)(m - modes) : data[0] % 6u;
+	size_t mode = data[0] % 6u;
+	for (size_t i = 0; i < 6; i++)
+		if (modes[i] == (char)data[0])
+			mode = i;
 	data++, size--;
 	if (mode == 0) {
 		char *href = NULL;
