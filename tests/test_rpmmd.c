@@ -41,22 +41,10 @@ static const char updateinfo[] =
 	"</collection></pkglist></update>\n"
 	"</updates>\n";
 
-static char *trees(void)
-{
-	_cleanup_free_ char *script = xasprintf("%s/tests/fixtures/rpmtrees.sh", CAPGATE_SOURCE_DIR);
-	const char *argv[] = {"sh", script, NULL};
-	char *out = NULL;
-	int rc = tu_run(argv, &out, NULL);
-
-	ck_assert_msg(rc == 0, "tests/fixtures/rpmtrees.sh failed (%d): install rpm createrepo-c dnf zypper db5.3-util", rc);
-	out[strcspn(out, "\n")] = 0;
-	return out;
-}
-
 /* A scratch root with the rhel tree's os-release and rpmdb, and no metadata cache. */
 static char *rpm_root(void)
 {
-	_cleanup_free_ char *top = trees(), *src = xasprintf("%s/rhel/var/lib/rpm", top);
+	_cleanup_free_ char *top = tu_rpmtrees(), *src = xasprintf("%s/rhel/var/lib/rpm", top);
 	_cleanup_free_ char *osr = xasprintf("%s/rhel/etc/os-release", top);
 	char *root = tu_scratch();
 	_cleanup_free_ char *dst = tu_path(root, "var/lib"), *etc = tu_path(root, "etc");

@@ -163,24 +163,15 @@ static int rpm_pending_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->arch, y->arch);
 }
 
-/* The newest installed EVR of NAME.ARCH (db->v is sorted by name), or NULL. */
+/* The newest installed EVR of NAME.ARCH, or NULL (a name's versions follow each other in db->v). */
 static const char *installed_evr(const struct rpmdb *db, const struct rpmmd_updates *u, const char *name,
 				 const char *arch)
 {
-	size_t lo = 0, hi = db->n;
 	const char *best = NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(db->v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < db->n && streq(db->v[i].name, name); i++)
-		if (db->v[i].arch && streq(db->v[i].arch, arch) && db->v[i].evr &&
-		    (!best || rpmmd_evrcmp(u, db->v[i].evr, best) > 0))
-			best = db->v[i].evr;
+	for (const struct rpm_pkg *p = rpmdb_installed(db, name); p && p < db->v + db->n && streq(p->name, name); p++)
+		if (p->arch && streq(p->arch, arch) && p->evr && (!best || rpmmd_evrcmp(u, p->evr, best) > 0))
+			best = p->evr;
 	return best;
 }
 
