@@ -534,7 +534,7 @@ static const struct cg_check pkg_checks[] = {
 			       "metadata (dnf, dnf5, yum, zypper, tdnf caches; repomd.xml and updateinfo read with "
 			       "libsolv): a security advisory naming a package NAME.ARCH installed at an older EVR. No "
 			       "network, no package manager run. Skips when the image holds no lists of that suite or "
-			       "no cached repository metadata (after apt-get clean lists / dnf clean all).",
+			       "no cached repository metadata (an emptied /var/lib/apt/lists; dnf clean all).",
 		.run = pkg_updates_pending,
 	},
 	{
