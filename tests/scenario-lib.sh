@@ -42,6 +42,16 @@ sys.exit(1)
 PY
 	then ok "$2 at $3"; else not_ok "$2 has no finding at $3${4:+ (rule $4)}"; fi
 }
+# status_is JSON CHECK STATUS [WORD]: CHECK has STATUS, and its skip reason contains WORD
+status_is() {
+	if python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["checks"] if c["id"] == sys.argv[2]]
+sys.exit(0 if c and c[0]["status"] == sys.argv[3] and (len(sys.argv) < 5 or sys.argv[4] in c[0].get("reason", "")) else 1)
+PY
+	then ok "$2 is $3"; else not_ok "$2 is not $3${4:+ (reason with '$4')}"; fi
+}
 # no_finding JSON CHECK PATH: the report has no finding of CHECK at PATH
 no_finding() {
 	if python3 - "$@" <<'PY'

@@ -10,19 +10,6 @@
 #include <libgen.h>
 #include <sys/stat.h>
 
-static char *trees(void)
-{
-	/* the source tree from the build (not __FILE__: packagers' -ffile-prefix-map rewrites it) */
-	_cleanup_free_ char *script = xasprintf("%s/tests/fixtures/rpmtrees.sh", CAPGATE_SOURCE_DIR);
-	const char *argv[] = {"sh", script, NULL};
-	char *out = NULL;
-	int rc = tu_run(argv, &out, NULL);
-
-	ck_assert_msg(rc == 0, "tests/fixtures/rpmtrees.sh failed (%d): install rpm createrepo-c dnf zypper db5.3-util", rc);
-	out[strcspn(out, "\n")] = 0;
-	return out;
-}
-
 static size_t leftovers(void)
 {
 	glob_t g;
@@ -79,7 +66,7 @@ static void check_tree(const char *top, const char *name, const char *path, cons
 
 START_TEST(sqlite_and_bdb)
 {
-	_cleanup_free_ char *top = trees();
+	_cleanup_free_ char *top = tu_rpmtrees();
 	check_tree(top, "rhel", "/var/lib/rpm/rpmdb.sqlite", "sqlite");
 	check_tree(top, "rhel7", "/var/lib/rpm/Packages", "bdb_ro");
 }

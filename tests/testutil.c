@@ -298,3 +298,16 @@ bool tu_has_finding(const struct cg_result *r, const char *path)
 			return true;
 	return false;
 }
+
+char *tu_rpmtrees(void)
+{
+	/* the source tree from the build (not __FILE__: packagers' -ffile-prefix-map rewrites it) */
+	_cleanup_free_ char *script = xasprintf("%s/tests/fixtures/rpmtrees.sh", CAPGATE_SOURCE_DIR);
+	const char *argv[] = {"sh", script, NULL};
+	char *out = NULL;
+	int rc = tu_run(argv, &out, NULL);
+
+	ck_assert_msg(rc == 0, "tests/fixtures/rpmtrees.sh failed (%d): install rpm createrepo-c dnf zypper db5.3-util", rc);
+	out[strcspn(out, "\n")] = 0;
+	return out;
+}

@@ -27,6 +27,8 @@ char *tu_snapshot(const char *path, unsigned flags);
 /* Run ARGV (NULL-terminated) with stdin from /dev/null; capture stdout and stderr (may be NULL).
  * Returns the exit code, or 128+signal. */
 int tu_run(const char *const *argv, char **out, char **err);
+/* The folder of RPM-family trees tests/fixtures/rpmtrees.sh built (or had cached); malloc'd. */
+char *tu_rpmtrees(void);
 /* The capgate binary under test (CAPGATE_BIN). */
 const char *tu_capgate(void);
 /* Number of open descriptors of this process. */

@@ -7,6 +7,7 @@
 #include "imgfile.h"
 #include "osrelease.h"
 #include "rpmdb.h"
+#include "rpmmd.h"
 #include "rpmrepo.h"
 
 #include <sys/utsname.h>
@@ -147,8 +148,125 @@ static void pending_file(const char *path, const char *text, size_t len, void *u
 	dpkg_index_foreach(text, len, NULL, pending_visit, p);
 }
 
+/* One pending security fix, kept until every updateinfo file is read so an advisory that two
+ * cached repositories carry (BaseOS and its EUS twin) is reported once. */
+struct rpm_pending {
+	char *advisory, *severity, *name, *arch, *installed, *fixed, *path;
+};
+
+static int rpm_pending_cmp(const void *a, const void *b)
+{
+	const struct rpm_pending *x = a, *y = b;
+	int c = strcmp(x->advisory, y->advisory);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->arch, y->arch);
+}
+
+/* The newest installed EVR of NAME.ARCH, or NULL (a name's versions follow each other in db->v). */
+static const char *installed_evr(const struct rpmdb *db, const struct rpmmd_updates *u, const char *name,
+				 const char *arch)
+{
+	const char *best = NULL;
+
+	for (const struct rpm_pkg *p = rpmdb_installed(db, name); p && p < db->v + db->n && streq(p->name, name); p++)
+		if (p->arch && streq(p->arch, arch) && p->evr && (!best || rpmmd_evrcmp(u, p->evr, best) > 0))
+			best = p->evr;
+	return best;
+}
+
+/* What `dnf updateinfo list --security` and `zypper list-patches --category security` list, from
+ * the image's own cached metadata: an advisory of type security naming a package NAME.ARCH that is
+ * installed at an older EVR (the newest installed one, for install-only kernels). */
+static void rpm_judge_file(const struct rpmdb *db, const struct rpmmd_updates *u, const char *path,
+			   struct rpm_pending **v, size_t *n)
+{
+	for (size_t i = 0; i < u->n; i++) {
+		const struct rpmmd_fix *f = &u->v[i];
+		if (!f->type || !streq(f->type, "security"))
+			continue;
+		const char *have = installed_evr(db, u, f->name, f->arch);
+		if (!have || rpmmd_evrcmp(u, have, f->evr) >= 0)
+			continue;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = (struct rpm_pending){
+			.advisory = xstrdup(f->advisory), .severity = xstrdup(f->severity ? f->severity : "unrated"),
+			.name = xstrdup(f->name), .arch = xstrdup(f->arch), .installed = xstrdup(have),
+			.fixed = xstrdup(f->evr), .path = xstrdup(path),
+		};
+	}
+}
+
+static int rpm_updates_pending(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct hsys_pkgs pk;
+	struct rpmmd_repos repos;
+	_cleanup_free_ char *where = NULL;
+	struct rpm_pending *v = NULL;
+	size_t n = 0, files = 0, listed = 0;
+	int e;
+
+	if (hsys_pkgs_load(ctx, r, &pk) < 0 || !pk.rpm)
+		return 0;
+	e = rpmmd_find(&ctx->fs, &repos, &where);
+	if (e < 0) {
+		result_add_error(r, where, e, "cannot read the cached repository metadata");
+		return 0;
+	}
+	if (!repos.n) {
+		result_skip(r, "the image holds no cached repository metadata (no repomd.xml under /var/cache/dnf, "
+			       "/var/cache/libdnf5, /var/cache/yum, /var/cache/zypp/raw or /var/cache/tdnf, as after "
+			       "dnf clean all): pending updates cannot be judged offline; run dnf upgrade --security "
+			       "(zypper patch --category security) in the build before cleaning the cache");
+		rpmmd_repos_free(&repos);
+		return 0;
+	}
+	for (size_t i = 0; i < repos.n; i++) {
+		struct rpmmd_updates u = {0};
+		listed += repos.v[i].listed;
+		if (!repos.v[i].updateinfo)
+			continue;
+		files++;
+		e = rpmmd_updateinfo_load(&ctx->fs, repos.v[i].updateinfo, &u);
+		if (e == -EBADMSG && u.err)
+			result_add_error(r, repos.v[i].updateinfo, e, "cannot read the advisories: %s", u.err);
+		else if (e < 0)
+			result_add_error(r, repos.v[i].updateinfo, e, "cannot read the advisories");
+		else
+			rpm_judge_file(pk.rpm, &u, repos.v[i].updateinfo, &v, &n);
+		rpmmd_updates_free(&u);
+	}
+	if (!files)
+		result_skip(r, "the image's cached repository metadata (%zu repositories, e.g. %s) %s: pending "
+			       "security updates cannot be judged offline", repos.n, repos.v[0].repomd,
+			    listed ? "names updateinfo files the cache does not hold" : "carries no advisories (updateinfo)");
+	if (n)
+		qsort(v, n, sizeof(*v), rpm_pending_cmp);
+	enum distro_family fam = hsys_distro(ctx)->family;
+	for (size_t i = 0; i < n; i++) {
+		struct rpm_pending *p = &v[i];
+		if (i && !rpm_pending_cmp(&v[i - 1], p))
+			continue;
+		_cleanup_free_ char *fixed = xasprintf("%s-%s.%s", p->name, p->fixed, p->arch);
+		_cleanup_free_ char *how = fam == DF_SUSE  ? xstrdup("zypper patch --category security")
+					   : fam == DF_AZL ? xstrdup("tdnf upgrade --security")
+							   : xasprintf("dnf upgrade --advisory=%s", p->advisory);
+		result_add_finding(r, p->path, 0, p->advisory, fixed,
+				   "security advisory %s (%s) is pending: '%s.%s' %s is installed, %s fixes it; run %s "
+				   "in the build", p->advisory, p->severity, p->name, p->arch, p->installed, p->fixed, how);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].advisory), free(v[i].severity), free(v[i].name), free(v[i].arch), free(v[i].installed),
+			free(v[i].fixed), free(v[i].path);
+	free(v);
+	rpmmd_repos_free(&repos);
+	return 0;
+}
+
 static int pkg_updates_pending(struct cg_ctx *ctx, struct cg_result *r)
 {
+	if (rpm_family(ctx))
+		return rpm_updates_pending(ctx, r);
 	_cleanup_free_ char *suite = security_suite(ctx, r), *filter = NULL;
 	struct dpkg_db db;
 	struct pending p = {.r = r};
@@ -408,11 +526,15 @@ static const struct cg_check pkg_checks[] = {
 		.title = "no security updates are pending",
 		.severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE,
-		.refs = CG_REFS("Lynis PKGS-7392", "CIS 1.9"),
+		.refs = CG_REFS("Lynis PKGS-7392", "CIS 1.9", "CIS RHEL 9 1.2.2.1", "SSG security_patches_up_to_date"),
 		.remediation = NULL,
-		.description = "Installed versions (dpkg status) against the security suite's package lists in "
-			       "/var/lib/apt/lists, compared in Debian version order; no network, no apt run. Skips "
-			       "when the image holds no lists of that suite.",
+		.description = "Debian, Ubuntu: installed versions (dpkg status) against the security suite's package "
+			       "lists in /var/lib/apt/lists, compared in Debian version order. RHEL and clones, SUSE, "
+			       "Azure Linux: what dnf updateinfo list --security shows, from the image's own cached "
+			       "metadata (dnf, dnf5, yum, zypper, tdnf caches; repomd.xml and updateinfo read with "
+			       "libsolv): a security advisory naming a package NAME.ARCH installed at an older EVR. No "
+			       "network, no package manager run. Skips when the image holds no lists of that suite or "
+			       "no cached repository metadata (an emptied /var/lib/apt/lists; dnf clean all).",
 		.run = pkg_updates_pending,
 	},
 	{

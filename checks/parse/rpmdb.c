@@ -79,6 +79,16 @@ static int copy_out(const struct safefs *fs, const char *src, const char *dst)
 	return 0;
 }
 
+/* Whether the copy at PATH begins with sqlite's 16-byte header string. */
+static bool is_sqlite(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[sizeof magic];
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	return fd >= 0 && read(fd, head, sizeof head) == (ssize_t)sizeof head && memcmp(head, magic, sizeof magic) == 0;
+}
+
 static char *tmp_folder(void)
 {
 	static const char *const bases[] = {"/dev/shm", NULL};
@@ -280,6 +290,10 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 	e = copy_out(fs, found, db->priv->dbfile);
 	if (e < 0)
 		return e;
+	/* librpm 4.18 leaks its sqlite connection (about 100 KiB) when the open fails: a file that is
+	 * not a sqlite database never reaches it */
+	if (streq(backend, "sqlite") && !is_sqlite(db->priv->dbfile))
+		return -EBADMSG;
 	/* Berkeley DB keeps the file index apart (Basenames); the copy takes it when present */
 	if (streq(backend, "bdb_ro")) {
 		_cleanup_free_ char *dir = xstrdup(found);

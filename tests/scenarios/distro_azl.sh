@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # An Azure Linux 3-shaped tree (rpmdb by dnf --installroot: Debian has no tdnf) with tdnf's cache,
-# an unsigned repository, a networkd MAC match and no SELinux configuration planted: each is named
+# the fixture's pending security advisory, an unsigned repository, a networkd MAC match and no SELinux configuration planted: each is named
 # at its file; capgate fix removes the cache and a rescan is clean of it.
 . "$CAPGATE_SRC/tests/scenario-lib.sh"
 
@@ -34,10 +34,15 @@ no_finding "$J" gen.network-state /etc/systemd/network/20-set.link
 finding "$J" agent.mac /etc/selinux/config config
 no_finding "$J" agent.provisioning /var/lib/rpm/rpmdb.sqlite
 no_finding "$J" pkg.security-suite-configured /etc/yum.repos.d
+# the fixture advisory, read from tdnf's cache
+ui=$(cd "$A" && echo var/cache/tdnf/azurelinux-official-base/repodata/*-updateinfo.xml.gz)
+finding "$J" pkg.updates-pending "/$ui" FXSA-2026:0001
 
 expect 1 "capgate fix --root on the Azure Linux tree" -- "$CAPGATE_BIN" fix --root "$A" -p full --format json
 [ ! -e "$A/var/cache/tdnf/azurelinux-official-base" ] && ok "fix removed the tdnf cache" || not_ok "fix left the tdnf cache"
 [ -e "$A/etc/systemd/network/10-eth0.network" ] && ok "fix kept 10-eth0.network" || not_ok "fix removed 10-eth0.network"
 expect 1 "rescan after fix" -- "$CAPGATE_BIN" scan --root "$A" -p full --format json
 no_finding "$scratch/out" gen.package-caches /var/cache/tdnf/azurelinux-official-base
+# with the cache gone (as after tdnf clean all) nothing can be judged offline, and the check says so
+status_is "$scratch/out" pkg.updates-pending skip "no cached repository metadata"
 finish

@@ -62,6 +62,9 @@ finding "$J" gen.package-caches /var/cache/dnf/fixture-baseos.solv
 finding "$J" gen.package-caches /var/lib/dnf/history.sqlite
 finding "$J" pkg.repo-auth /etc/yum.repos.d/insecure.repo gpgcheck
 finding "$J" pkg.repo-auth /etc/yum.repos.d/insecure.repo sslverify
+# the fixture advisory, read from dnf's own cache (the folder's hash follows the builder's baseurl)
+ui=$(cd "$T" && echo var/cache/dnf/fixture-baseos-*/repodata/*-updateinfo.xml.gz)
+finding "$J" pkg.updates-pending "/$ui" FXSA-2026:0001
 finding "$J" agent.mac /etc/selinux/config mode
 finding "$J" agent.mac /etc/default/grub selinux=0
 finding "$J" os.foreign-packages /var/lib/rpm/rpmdb.sqlite local-tool

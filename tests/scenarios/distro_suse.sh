@@ -45,6 +45,9 @@ finding "$J" agent.mac /var/lib/rpm/rpmdb.sqlite apparmor
 finding "$J" audit.auditd /var/lib/rpm/rpmdb.sqlite package
 finding "$J" acct.sudoers-nopasswd /etc/sudoers targetpw-all
 no_finding "$J" pkg.repo-auth /etc/zypp/repos.d/fixture.repo
+# the fixture advisory, read from zypper's raw cache
+ui=$(cd "$S" && echo var/cache/zypp/raw/fixture/repodata/*-updateinfo.xml.gz)
+finding "$J" pkg.updates-pending "/$ui" FXSA-2026:0001
 python3 - "$J" <<'EOF2' && ok "os.release-eol read SLES's products.d <endoflife>" || not_ok "os.release-eol did not judge SLES"
 import json, sys
 d = json.load(open(sys.argv[1]))
