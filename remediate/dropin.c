@@ -142,7 +142,22 @@ static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, unsigned include
 		for (char *q = key; *q; q++)
 			*q = (char)tolower((unsigned char)*q);
 		const struct sshcfg_opt *o = sshcfg_find(&c, key);
-		if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, include_line))
+		bool from_policy = o && (o->from_cmdline || (c.crypto_policy && o->file &&
+							      startswith(o->file, "/etc/crypto-policies/")));
+		if (from_policy && strcasecmp(o->value, want) != 0 && streq(o->file, "/etc/sysconfig/sshd")) {
+			why = xasprintf("'%s' is on sshd's command line from CRYPTO_POLICY at %s:%u, which no file "
+					"overrides: remove that line so sshd follows the system crypto policy",
+					key, o->file, o->line);
+		} else if (from_policy && strcasecmp(o->value, want) != 0) {
+			/* RHEL 8 passes the policy on sshd's command line, which no file overrides; on
+			 * RHEL 9 a drop-in would win, against the policy model CIS asks for */
+			_cleanup_free_ char *base = xstrndup(c.crypto_policy, strcspn(c.crypto_policy, ":"));
+			why = xasprintf("'%s' comes from the system crypto policy %s (%s:%u%s): change the policy "
+					"(update-crypto-policies --set %s:NO-SHA1, or a subpolicy that drops what is "
+					"weak) rather than override it for sshd alone",
+					key, c.crypto_policy, o->file, o->line,
+					o->from_cmdline ? ", on sshd's command line" : "", base);
+		} else if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, include_line))
 			why = xasprintf("'%s %s' at %s:%u is read before sshd_config.d and sshd keeps the first "
 					"value, so a drop-in cannot override it: change or remove that line",
 					key, o->value, o->file, o->line);

@@ -2,6 +2,7 @@
 /* os.*: where the image comes from and how long its release is supported: end of life from the
  * shipped distro-info-data, package provenance from APT's lists, the Azure base image from IMDS. */
 #include "families.h"
+#include "cryptopol.h"
 #include "distroinfo.h"
 #include "hsys.h"
 #include "imds.h"
@@ -9,6 +10,7 @@
 #include "osrelease.h"
 #include "replay.h"
 #include "rpmdb.h"
+#include "sshcfg.h"
 
 /* SLES: the base product's <endoflife> (/etc/products.d/baseproduct, else *.prod). */
 static int suse_eol(struct cg_ctx *ctx, struct cg_result *r, char eol[11], char **where)
@@ -443,6 +445,68 @@ static int os_base_image(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
+/* RHEL 9 and later: sshd follows the policy only where sshd_config includes the back-end (as
+ * 50-redhat.conf does). 1 when it does or sshd is not installed, 0 when not, -errno. */
+static int sshd_includes_backend(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct sshcfg c = {0};
+	int e = sshcfg_load(&ctx->fs, &c), found = 0;
+
+	if (e == -ENOENT || e == -ENOTDIR)
+		found = 1;
+	else if (e < 0)
+		result_add_error(r, SSHCFG_MAIN, e, "cannot read");
+	for (size_t i = 0; e == 0 && i < c.files.n && !found; i++)
+		found = streq(c.files.v[i], CRYPTOPOL_SSHD_BACKEND);
+	sshcfg_free(&c);
+	return e < 0 && e != -ENOENT && e != -ENOTDIR ? e : found;
+}
+
+static int os_crypto_policy(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct cryptopol cp;
+	const char *err = NULL;
+	int e = cryptopol_load(&ctx->fs, &cp, &err);
+
+	if (e < 0) {
+		result_add_error(r, err, e, "cannot read");
+		cryptopol_free(&cp);
+		return e;
+	}
+	if (!cp.policy) {
+		result_skip(r, "does not apply to this family: no %s (crypto-policies is RHEL's, its clones' and "
+			       "Fedora's)", CRYPTOPOL_CONFIG);
+		return 0;
+	}
+	_cleanup_free_ char *base = xstrndup(cp.policy, strcspn(cp.policy, ":"));
+	bool sha1 = false;
+	for (const char *m = strchr(cp.policy, ':'); m && !sha1; m = strchr(m + 1, ':'))
+		sha1 = strncasecmp(m + 1, "SHA1", 4) == 0 && (!m[5] || m[5] == ':');
+	if (strcasecmp(base, "LEGACY") == 0)
+		result_add_finding(r, CRYPTOPOL_CONFIG, cp.policy_line, "legacy", cp.policy,
+				   "the system crypto policy is %s: SHA-1 signatures, 1024-bit DH and DSA, TLS 1.0 "
+				   "and 1.1 and CBC ciphers in ssh are allowed to every library and daemon that follows it; "
+				   "set DEFAULT (update-crypto-policies --set DEFAULT)", cp.policy);
+	else if (sha1)
+		result_add_finding(r, CRYPTOPOL_CONFIG, cp.policy_line, "sha1", cp.policy,
+				   "the system crypto policy %s allows SHA-1 signatures again; drop the SHA1 subpolicy "
+				   "(update-crypto-policies --set %s)", cp.policy, base);
+	if (cp.overridden)
+		result_add_finding(r, CRYPTOPOL_SSHD_SYSCONFIG, cp.sshd_opts_line, "sshd-override", "CRYPTO_POLICY",
+				   "CRYPTO_POLICY is set here, so sshd does not follow the system crypto policy %s; "
+				   "remove the line", cp.policy);
+	else if (cp.sshd_backend && !cp.sshd_backend_env) {
+		e = sshd_includes_backend(ctx, r);
+		if (e == 0)
+			result_add_finding(r, SSHCFG_MAIN, 0, "sshd-include", CRYPTOPOL_SSHD_BACKEND,
+					   "sshd reads no 'Include %s' (RHEL puts one in sshd_config.d/50-redhat.conf), "
+					   "so it does not follow the system crypto policy %s",
+					   CRYPTOPOL_SSHD_BACKEND, cp.policy);
+	}
+	cryptopol_free(&cp);
+	return e < 0 ? e : 0;
+}
+
 static const struct cg_check os_checks[] = {
 	{
 		.id = "os.release-eol",
@@ -481,6 +545,21 @@ static const struct cg_check os_checks[] = {
 		.description = "Every installed linux-image-* package is offered by a configured source (APT lists) at "
 			       "its version or newer, and every /boot/vmlinuz-* belongs to such a package.",
 		.run = os_kernel_from_distro,
+	},
+	{
+		.id = "os.crypto-policy",
+		.title = "the system crypto policy is not LEGACY and sshd follows it",
+		.severity = CG_SEV_MEDIUM,
+		.modes = CG_ANYWHERE,
+		.refs = CG_REFS("CIS RHEL9 1.6.1", "SSG configure_crypto_policy", "SSG sshd_include_crypto_policy",
+				"SSG configure_ssh_crypto_policy"),
+		.remediation = NULL,
+		.description = "Where crypto-policies is installed (RHEL 8 and later, its clones, Fedora): "
+			       "/etc/crypto-policies/config is not LEGACY and has no SHA1 subpolicy; sshd follows "
+			       "the policy: no CRYPTO_POLICY in /etc/sysconfig/sshd (RHEL 8), sshd_config includes "
+			       "the opensshserver.config back-end (RHEL 9 and later). No automatic fix: the policy "
+			       "is changed with update-crypto-policies, which regenerates every back-end.",
+		.run = os_crypto_policy,
 	},
 	{
 		.id = "os.foreign-packages",

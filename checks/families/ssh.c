@@ -109,6 +109,11 @@ static char *origin(const struct sshcfg *c, const struct sshcfg_opt *o)
 {
 	if (o->from_sshd_t)
 		return xstrdup("as the running sshd -T reports");
+	if (o->from_cmdline)
+		return xasprintf("on sshd's command line from the system crypto policy %s, %s:%u",
+				 c->crypto_policy ? c->crypto_policy : "(unnamed)", o->file, o->line);
+	if (o->file && c->crypto_policy && startswith(o->file, "/etc/crypto-policies/"))
+		return xasprintf("set by the system crypto policy %s at %s:%u", c->crypto_policy, o->file, o->line);
 	if (o->file)
 		return xasprintf("set at %s:%u", o->file, o->line);
 	if (c->version)
@@ -589,7 +594,9 @@ static const struct cg_check ssh_checks[] = {
 				"SSG sshd_use_approved_macs", "dev-sec sshd-01", "dev-sec sshd-02", "dev-sec sshd-03"),
 		.description = "No CBC, RC4 or 3DES ciphers; no MD5, truncated or non-ETM SHA-1 MACs; no SHA-1 key "
 			       "exchange, in the effective lists (+/-/^ edits resolved against the version's "
-			       "defaults). OpenSSH 9.2's default MAC list still offers hmac-sha1." SSHD_DESC_TAIL,
+			       "defaults). OpenSSH 9.2's default MAC list still offers hmac-sha1. With a system "
+			       "crypto policy, RHEL 8's command-line lists (CRYPTO_POLICY) are sshd's; a weak "
+			       "entry the policy sets is for update-crypto-policies, not a drop-in." SSHD_DESC_TAIL,
 		.run = ssh_weak_crypto,
 	},
 	{

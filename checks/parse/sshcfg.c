@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <strings.h>
 
+#include "cryptopol.h"
 #include "dpkg.h"
 #include "imgdir.h"
 #include "imgfile.h"
@@ -357,6 +358,7 @@ struct parse_state {
 	unsigned depth;
 	unsigned files;
 	unsigned includes; /* Include arguments met, followed or not */
+	unsigned fixed_line; /* command-line options: every one is from this line of their file */
 	size_t bytes;      /* read through includes */
 };
 
@@ -377,7 +379,7 @@ static void parse_text(struct parse_state *ps, const char *path, const char *tex
 		if (nl)
 			*nl = '\0';
 		line = cur;
-		lineno++;
+		lineno = ps->fixed_line ? ps->fixed_line : lineno + 1;
 		size_t len = strlen(line);
 		if (len && line[len - 1] == '\r')
 			line[--len] = '\0';
@@ -619,6 +621,7 @@ void sshcfg_finish(struct sshcfg *c)
 int sshcfg_load(const struct safefs *fs, struct sshcfg *c)
 {
 	struct parse_state ps = {.c = c, .fs = fs};
+	struct cryptopol cp;
 	struct stat st;
 	int r;
 
@@ -634,6 +637,23 @@ int sshcfg_load(const struct safefs *fs, struct sshcfg *c)
 		c->version = 0;
 		diag_add(c, NULL, 0, false, "OpenSSH version unknown; assuming the defaults of 9.2");
 	}
+	r = cryptopol_load(fs, &cp, &err_path);
+	if (r < 0)
+		io_fail(c, err_path, r);
+	c->crypto_policy = cp.policy ? xstrdup(cp.policy) : NULL;
+	if (cp.sshd_opts.n) {
+		/* sshd -o Keyword=value: the same grammar as a file line, read before sshd_config */
+		struct parse_state cl = {.c = c, .fs = NULL, .fixed_line = cp.sshd_opts_line};
+		struct strbuf text = {0};
+		size_t first = c->nopts;
+		for (size_t i = 0; i < cp.sshd_opts.n; i++)
+			strbuf_printf(&text, "%s\n", cp.sshd_opts.v[i]);
+		parse_text(&cl, cp.sshd_opts_file, text.buf, true, NULL);
+		for (size_t i = first; i < c->nopts; i++)
+			c->opts[i].from_cmdline = true;
+		strbuf_free(&text);
+	}
+	cryptopol_free(&cp);
 	parse_file(&ps, SSHCFG_MAIN, true, NULL);
 	sshcfg_finish(c);
 	return 0;
@@ -661,7 +681,8 @@ size_t sshcfg_apply_dump(struct sshcfg *c, const char *dump)
 			struct sshcfg_opt *o = &c->opts[i];
 			if (!streq(o->kw, kw))
 				continue;
-			if (strcasecmp(o->value, val) != 0) {
+			/* `sshd -T` runs without the service's command line: it cannot see those */
+			if (!o->from_cmdline && strcasecmp(o->value, val) != 0) {
 				free(o->value);
 				o->value = xstrdup(val);
 				o->from_sshd_t = true;
@@ -728,6 +749,7 @@ void sshcfg_free(struct sshcfg *c)
 	free(c->diags);
 	free(c->version_source);
 	free(c->io_path);
+	free(c->crypto_policy);
 	strv_free(&c->files);
 	*c = (struct sshcfg){0};
 }

@@ -18,6 +18,8 @@ struct sshcfg_opt {
 	unsigned line;
 	char *match;  /* the Match criteria this value is scoped to, NULL for the global config */
 	bool from_sshd_t;
+	bool from_cmdline; /* on sshd's command line: the crypto policy's -o options (RHEL 8), which
+			    * FILE:LINE set; sshd reads them before any file, so they win */
 };
 
 /* Something sshd would reject or warn about, with where it is. */
@@ -40,6 +42,7 @@ struct sshcfg {
 	struct sshcfg_diag *diags; /* at most SSHCFG_MAX_DIAGS; the last then says more were dropped */
 	size_t ndiags, capdiags;
 	struct strv files;      /* every file read, in reading order */
+	char *crypto_policy;    /* the system crypto policy (/etc/crypto-policies/config), NULL if none */
 	int io_err;             /* the first I/O error (not a missing file), -errno; 0 if none */
 	char *io_path;          /* where it happened */
 };
@@ -50,7 +53,8 @@ int sshcfg_parse_version(const char *s, unsigned *ver);
  * -ENOENT when neither tells; another -errno (with *ERR_PATH set) when one could not be read. */
 int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source, const char **err_path);
 
-/* The whole evaluation: version, /etc/ssh/sshd_config with its Includes, compiled-in defaults.
+/* The whole evaluation: version, the system crypto policy's command-line options (RHEL 8),
+ * /etc/ssh/sshd_config with its Includes, compiled-in defaults.
  * -ENOENT when the image has no sshd_config; other read errors land in diags. */
 int sshcfg_load(const struct safefs *fs, struct sshcfg *c);
 /* Parse TEXT as if it were the file PATH (Includes are resolved through FS; may be NULL). */
