@@ -20,7 +20,15 @@ printf 'root:x:0:0:root:/root:/bin/bash\n' >"$T/etc/passwd"
 printf 'root:*:19000:0:99999:7:::\n' >"$T/etc/shadow"
 printf 'root:x:0:\n' >"$T/etc/group"
 chmod 0000 "$T/etc/shadow"
-printf 'PermitRootLogin no\nPasswordAuthentication no\n' >"$T/etc/ssh/sshd_config"
+printf 'PermitRootLogin no\nPasswordAuthentication no\nInclude /etc/ssh/sshd_config.d/*.conf\n' >"$T/etc/ssh/sshd_config"
+# the system crypto policy as RHEL 9 lays it out, set to LEGACY: the back-end a link into the
+# policy's folder, included from 50-redhat.conf
+mkdir -p "$T/etc/ssh/sshd_config.d" "$T/etc/crypto-policies/back-ends" "$T/usr/share/crypto-policies/LEGACY"
+printf 'LEGACY\n' >"$T/etc/crypto-policies/config"
+printf 'Ciphers aes256-gcm@openssh.com,aes256-ctr,aes256-cbc\nMACs hmac-sha2-256-etm@openssh.com\nKexAlgorithms curve25519-sha256\n' \
+	>"$T/usr/share/crypto-policies/LEGACY/opensshserver.txt"
+ln -s /usr/share/crypto-policies/LEGACY/opensshserver.txt "$T/etc/crypto-policies/back-ends/opensshserver.config"
+printf 'Include /etc/crypto-policies/back-ends/opensshserver.config\n' >"$T/etc/ssh/sshd_config.d/50-redhat.conf"
 ln -s /usr/lib/systemd/system/waagent.service "$T/etc/systemd/system/multi-user.target.wants/waagent.service"
 
 # planted: registration, installer, identity, network, repository, SELinux, caches
@@ -71,6 +79,8 @@ finding "$J" os.foreign-packages /var/lib/rpm/rpmdb.sqlite local-tool
 finding "$J" pkg.build-tools-present /var/lib/rpm/rpmdb.sqlite gcc
 finding "$J" svc.legacy-remote-access /var/lib/rpm/rpmdb.sqlite telnet-server
 finding "$J" audit.auditd /etc/systemd/system unit
+finding "$J" os.crypto-policy /etc/crypto-policies/config legacy
+finding "$J" ssh.weak-crypto /etc/crypto-policies/back-ends/opensshserver.config
 # the consumer key is a leaked credential; the RHUI key, a package's own copy, is not
 finding "$J" secrets.private-keys /etc/pki/consumer/key.pem
 no_finding "$J" secrets.private-keys /etc/pki/rhui/key.pem
@@ -103,6 +113,11 @@ for p in /etc/pki/consumer/key.pem /etc/pki/entitlement/4242-key.pem /etc/syscon
 done
 [ -e "$T/etc/sysconfig/network-scripts/ifcfg-eth0" ] && ok "fix kept ifcfg-eth0 (only its HWADDR line is the fault)" ||
 	not_ok "fix removed ifcfg-eth0"
+# a drop-in would fight the policy: the fix says so and writes no cipher list
+grep -qi '^Ciphers' "$T/etc/ssh/sshd_config.d/00-capgate.conf" 2>/dev/null && not_ok "fix wrote Ciphers against the crypto policy" ||
+	ok "fix wrote no Ciphers drop-in over the crypto policy"
+grep -q 'update-crypto-policies' "$scratch/out" && ok "fix names update-crypto-policies for the policy's weak cipher" ||
+	not_ok "fix does not say how to change the crypto policy"
 (cd / && sha256sum -c --quiet "$scratch/rhui.sum") && ok "RHUI key, certificate and repo file byte-identical after fix" ||
 	not_ok "fix changed the RHUI material"
 expect 1 "rescan after fix" -- "$CAPGATE_BIN" scan --root "$T" -p full --format json
