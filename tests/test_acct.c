@@ -181,6 +181,62 @@ START_TEST(login_defs_and_pam)
 }
 END_TEST
 
+/* RHEL's authselect layout: system-auth and password-auth (sshd's) each need pam_faillock; deny
+ * from the module line, else faillock.conf, else 3; pam_pwhistory keeps 10 unless told otherwise. */
+START_TEST(rhel_authselect_stacks)
+{
+	struct tu_scan t;
+	const struct cg_result *r;
+
+	tu_write(root, "etc/authselect/authselect.conf", "sssd\nwith-faillock\n", 0644);
+	tu_write(root, "etc/authselect/system-auth",
+		 "auth required pam_faillock.so preauth silent\nauth sufficient pam_unix.so\n"
+		 "auth [default=die] pam_faillock.so authfail\n"
+		 "password requisite pam_pwquality.so\npassword requisite pam_pwhistory.so use_authtok\n"
+		 "password sufficient pam_unix.so sha512 use_authtok\n", 0644);
+	tu_symlink(root, "etc/pam.d/system-auth", "/etc/authselect/system-auth");
+	tu_write(root, "etc/pam.d/password-auth", "auth sufficient pam_unix.so\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/etc/pam.d/password-auth");
+	ck_assert_str_eq(r->findings[0].rule, "faillock");
+	ck_assert_msg(strstr(r->findings[0].message, "authselect enable-feature with-faillock"), "%s",
+		      r->findings[0].message);
+	tu_scan_free(&t);
+
+	/* both stacks lock; faillock.conf says never (deny = 0); pwhistory.conf keeps 3 */
+	tu_write(root, "etc/pam.d/password-auth", "auth required pam_faillock.so preauth deny=4\n", 0644);
+	tu_write(root, "etc/security/faillock.conf", "# deny = 3\n deny = 0\nunlock_time = 600\n", 0644);
+	tu_write(root, "etc/security/pwhistory.conf", "remember = 3\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_uint_eq(r->nfindings, 2);
+	ck_assert_str_eq(r->findings[0].rule, "faillock-deny");
+	ck_assert_str_eq(r->findings[0].path, "/etc/security/faillock.conf");
+	ck_assert_uint_eq(r->findings[0].line, 2);
+	ck_assert_str_eq(r->findings[0].evidence, "deny=0");
+	ck_assert_str_eq(r->findings[1].rule, "pwhistory");
+	ck_assert_str_eq(r->findings[1].path, "/etc/security/pwhistory.conf");
+	ck_assert_str_eq(r->findings[1].evidence, "remember=3");
+	tu_scan_free(&t);
+
+	/* deny on the module line wins over faillock.conf; too many tries is a finding there */
+	tu_write(root, "etc/security/faillock.conf", "deny = 3\n", 0644);
+	tu_write(root, "etc/pam.d/password-auth", "auth required pam_faillock.so preauth deny=10\n", 0644);
+	_cleanup_free_ char *hist = tu_path(root, "etc/security/pwhistory.conf");
+	ck_assert_int_eq(unlink(hist), 0);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/etc/pam.d/password-auth");
+	ck_assert_str_eq(r->findings[0].evidence, "deny=10");
+	tu_scan_free(&t);
+	/* 4 tries, history kept at pam_pwhistory's default of 10: nothing to say */
+	tu_write(root, "etc/pam.d/password-auth", "auth required pam_faillock.so preauth deny=4\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_msg(r->status == CG_PASS, "%s", r->nfindings ? r->findings[0].message : "");
+	tu_scan_free(&t);
+}
+END_TEST
+
 START_TEST(homes_paths_trust)
 {
 	struct tu_scan t;
@@ -236,6 +292,7 @@ int main(void)
 	tcase_add_test(tc, sudoers_rules);
 	tcase_add_test(tc, system_accounts_and_hashes);
 	tcase_add_test(tc, login_defs_and_pam);
+	tcase_add_test(tc, rhel_authselect_stacks);
 	tcase_add_test(tc, homes_paths_trust);
 	tcase_add_test(tc, unique_ids_and_bad_lines);
 	suite_add_tcase(s, tc);

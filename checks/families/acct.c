@@ -569,12 +569,51 @@ out:
 	return e < 0 ? e : 0;
 }
 
+/* The last "KEY = N" of FILES, files of libpam's and libpwquality's "key = value" form with '#'
+ * comments (pwquality.conf, faillock.conf, pwhistory.conf): DEF when none sets it, and then
+ * *WHERE and *LINE are left as they are. */
+static long conf_num(struct cg_ctx *ctx, struct cg_result *r, const struct strv *files, const char *key, long def,
+		     char **where, unsigned *line)
+{
+	long v = def;
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < files->n; i++) {
+		_cleanup_free_ char *buf = NULL;
+		unsigned lineno = 0;
+		int e = imgfile_read(&ctx->fs, files->v[i], 1 << 20, &buf, NULL);
+		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
+			result_add_error(r, files->v[i], e, "cannot read");
+		if (e < 0)
+			continue;
+		for (char *p = buf, *nl; p && *p; p = nl) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl++ = '\0';
+			lineno++;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (strncmp(p, key, klen) != 0)
+				continue;
+			char *q = p + klen;
+			while (isspace((unsigned char)*q))
+				q++;
+			if (*q != '=')
+				continue;
+			v = strtol(q + 1, NULL, 10);
+			free(*where);
+			*where = xstrdup(files->v[i]);
+			*line = lineno;
+		}
+	}
+	return v;
+}
+
 /* pwquality's minlen: the module argument, else pwquality.conf and its .d (last wins). */
 static long pwquality_minlen(struct cg_ctx *ctx, struct cg_result *r, const struct pam_entry *pe, char **where,
 			     unsigned *line)
 {
 	struct strv files = {0};
-	long minlen = 8; /* libpwquality's default */
 	const char *arg = pamstack_arg(pe, "minlen");
 
 	*where = xstrdup(pe->file);
@@ -586,34 +625,7 @@ static long pwquality_minlen(struct cg_ctx *ctx, struct cg_result *r, const stru
 	int gl = imgdir_glob(&ctx->fs, "/etc/security/pwquality.conf.d/*.conf", &files, &gwhere);
 	if (gl < 0)
 		result_add_error(r, gwhere, gl, "cannot list");
-	for (size_t i = 0; i < files.n; i++) {
-		_cleanup_free_ char *buf = NULL;
-		unsigned lineno = 0;
-		int e = imgfile_read(&ctx->fs, files.v[i], 1 << 20, &buf, NULL);
-		if (e < 0 && e != -ENOENT && e != -ENOTDIR)
-			result_add_error(r, files.v[i], e, "cannot read");
-		if (e < 0)
-			continue;
-		for (char *p = buf, *nl; p && *p; p = nl) {
-			nl = strchr(p, '\n');
-			if (nl)
-				*nl++ = '\0';
-			lineno++;
-			while (isspace((unsigned char)*p))
-				p++;
-			if (!startswith(p, "minlen"))
-				continue;
-			char *q = p + 6;
-			while (isspace((unsigned char)*q))
-				q++;
-			if (*q != '=')
-				continue;
-			minlen = strtol(q + 1, NULL, 10);
-			free(*where);
-			*where = xstrdup(files.v[i]);
-			*line = lineno;
-		}
-	}
+	long minlen = conf_num(ctx, r, &files, "minlen", 8 /* libpwquality's default */, where, line);
 	strv_free(&files);
 	return minlen;
 }
@@ -662,42 +674,122 @@ static int acct_pam_pwquality(struct cg_ctx *ctx, struct cg_result *r)
 	return e < 0 ? e : 0;
 }
 
+/* RHEL 8 and later manage /etc/pam.d with authselect: an edit there is undone by the next
+ * `authselect apply-changes`, so the safe value is given as the authselect feature. */
+static const char *authselect_hint(struct cg_ctx *ctx, const char *feature)
+{
+	static char buf[96];
+
+	if (imgfile_exists(&ctx->fs, "/etc/authselect/authselect.conf") <= 0)
+		return "";
+	snprintf(buf, sizeof buf, " (authselect manages PAM here: authselect enable-feature %s)", feature);
+	return buf;
+}
+
+/* pam_faillock in the auth stack of SERVICE, locking after 1 to 5 failures: deny= on any of its
+ * lines, else faillock.conf's deny, else the module's default of 3. 0: judged; 1: no such stack. */
+static int judge_faillock(struct cg_ctx *ctx, struct cg_result *r, const char *service)
+{
+	struct pamstack auth = {0};
+	_cleanup_free_ char *path = xasprintf("/etc/pam.d/%s", service);
+	int e = pamstack_load(&ctx->fs, service, &auth);
+
+	if (e == -ENOENT) {
+		pamstack_free(&auth);
+		return 1;
+	}
+	if (e < 0) {
+		result_add_error(r, auth.io_path ? auth.io_path : path, e, "cannot read");
+		pamstack_free(&auth);
+		return e;
+	}
+	const struct pam_entry *f = pamstack_find(&auth, "auth", "pam_faillock.so");
+	if (!f && !pamstack_find(&auth, "auth", "pam_tally2.so"))
+		result_add_finding(r, path, 0, "faillock", NULL,
+				   "no pam_faillock in the auth stack: password guessing is never locked out; safe: "
+				   "pam_faillock with deny=5%s", authselect_hint(ctx, "with-faillock"));
+	if (f) {
+		_cleanup_free_ char *where = NULL;
+		unsigned line = 0;
+		long deny = -1;
+		for (size_t i = 0; i < auth.n && deny < 0; i++) {
+			const char *d = pamstack_arg(&auth.v[i], "deny");
+			const char *m = strrchr(auth.v[i].module, '/');
+			m = m ? m + 1 : auth.v[i].module;
+			if (d && streq(auth.v[i].type, "auth") && streq(m, "pam_faillock.so")) {
+				deny = strtol(d, NULL, 10);
+				where = xstrdup(auth.v[i].file);
+				line = auth.v[i].line;
+			}
+		}
+		if (deny < 0) {
+			struct strv conf = {0};
+			strv_push(&conf, "/etc/security/faillock.conf");
+			deny = conf_num(ctx, r, &conf, "deny", 3 /* pam_faillock's default */, &where, &line);
+			strv_free(&conf);
+		}
+		if (deny == 0 || deny > 5) {
+			_cleanup_free_ char *ev = xasprintf("deny=%ld", deny);
+			result_add_finding(r, where ? where : f->file, where ? line : f->line, "faillock-deny", ev,
+					   "pam_faillock %s; safe value: deny = 5 or fewer",
+					   deny == 0 ? "never locks an account (deny = 0)" : "allows more than 5 failures");
+		}
+	}
+	pamstack_free(&auth);
+	return 0;
+}
+
 static int acct_pam_lockout_reuse(struct cg_ctx *ctx, struct cg_result *r)
 {
-	struct pamstack auth = {0}, pw = {0};
-	const char *path, *auth_path = "/etc/pam.d/common-auth";
+	struct pamstack pw = {0};
+	_cleanup_free_ char *where = NULL;
+	unsigned line = 0;
+	const char *path;
 	int e = load_password_stack(ctx, r, &pw, &path);
 
 	if (e != 0)
 		goto out;
-	e = pamstack_load(&ctx->fs, "common-auth", &auth);
-	if (e == -ENOENT) {
-		auth_path = "/etc/pam.d/system-auth";
-		e = pamstack_load(&ctx->fs, "system-auth", &auth);
+	/* Debian, Ubuntu, SUSE: common-auth; RHEL: system-auth, and password-auth, which sshd uses */
+	e = judge_faillock(ctx, r, "common-auth");
+	if (e == 1) {
+		e = judge_faillock(ctx, r, "system-auth");
+		if (e == 1)
+			result_add_finding(r, "/etc/pam.d/common-auth", 0, "faillock", NULL,
+					   "no auth stack (common-auth, system-auth): password guessing is never locked out");
+		int e2 = judge_faillock(ctx, r, "password-auth");
+		if (e2 < 0 && e >= 0)
+			e = e2;
 	}
-	if (e < 0 && e != -ENOENT) {
-		result_add_error(r, auth.io_path ? auth.io_path : auth_path, e, "cannot read");
+	if (e == 1)
+		e = 0;
+	if (e < 0)
 		goto out;
-	}
-	e = 0;
-	if (!pamstack_find(&auth, "auth", "pam_faillock.so") && !pamstack_find(&auth, "auth", "pam_tally2.so"))
-		result_add_finding(r, auth_path, 0, "faillock", NULL,
-				   "no pam_faillock in the auth stack: password guessing is never locked out; safe: "
-				   "pam_faillock with deny=5");
 	const struct pam_entry *h = pamstack_find(&pw, "password", "pam_pwhistory.so");
 	const char *rem = h ? pamstack_arg(h, "remember") : NULL;
-	if (!rem) {
+	long remember = rem ? strtol(rem, NULL, 10) : 0;
+	if (h && !rem) {
+		/* pam_pwhistory keeps 10 unless told otherwise; pam 1.5 reads pwhistory.conf */
+		struct strv conf = {0};
+		strv_push(&conf, "/etc/security/pwhistory.conf");
+		remember = conf_num(ctx, r, &conf, "remember", 10, &where, &line);
+		strv_free(&conf);
+		rem = "";
+	}
+	if (!h) {
 		const struct pam_entry *u = pamstack_find(&pw, "password", "pam_unix.so");
 		rem = u ? pamstack_arg(u, "remember") : NULL;
+		remember = rem ? strtol(rem, NULL, 10) : 0;
 		if (rem)
 			h = u;
 	}
-	if (!rem || strtol(rem, NULL, 10) < 5)
-		result_add_finding(r, h ? h->file : path, h ? h->line : 0, "pwhistory", rem,
+	if (remember < 5) {
+		_cleanup_free_ char *ev = rem ? xasprintf("remember=%ld", remember) : NULL;
+		result_add_finding(r, where ? where : h ? h->file : path, where ? line : h ? h->line : 0, "pwhistory", ev,
 				   "password history %s: old passwords can be reused; safe value: "
-				   "pam_pwhistory remember=5 or more", rem ? "is too short" : "is not kept");
+				   "pam_pwhistory remember=5 or more%s", rem ? "is too short" : "is not kept",
+				   authselect_hint(ctx, "with-pwhistory"));
+	}
 out:
-	pamstack_free(&auth);
 	pamstack_free(&pw);
 	return e < 0 ? e : 0;
 }
@@ -1021,8 +1113,11 @@ static const struct cg_check acct_checks[] = {
 		.refs = CG_REFS("CIS 5.3.2", "CIS 5.3.3", "ASB LockoutForFailedPasswordAttempts",
 				"ASB PasswordReuseIsLimited", "SSG accounts_passwords_pam_tally2",
 				"SSG accounts_password_pam_pwhistory_remember"),
-		.description = "pam_faillock (or pam_tally2) in the auth stack; pam_pwhistory (or pam_unix) "
-			       "remember=5 or more in the password stack.",
+		.description = "pam_faillock (or pam_tally2) in the auth stack (common-auth; on RHEL system-auth "
+			       "and password-auth, which sshd uses) locking after 1 to 5 failures (deny= on its lines, "
+			       "else faillock.conf, else 3); pam_pwhistory (remember=, else pwhistory.conf, else 10) or "
+			       "pam_unix remember=5 or more in the password stack. With authselect, the safe value is "
+			       "named as its feature (with-faillock, with-pwhistory).",
 		.run = acct_pam_lockout_reuse,
 	},
 	{
