@@ -3,7 +3,7 @@
 # Install the Debian 12 packages capgate needs to build and test, only those missing.
 set -eu
 pkgs="build-essential cmake pkg-config libsystemd-dev libcurl4-openssl-dev libssl-dev libjansson-dev
-check libmicrohttpd-dev libvectorscan-dev libarchive-dev libyaml-dev libmount-dev librpm-dev libsolv-dev libsolvext-dev debootstrap util-linux openssl curl"
+check libmicrohttpd-dev libvectorscan-dev libarchive-dev libyaml-dev libmount-dev librpm-dev libsolv-dev libsolvext-dev libexpat1-dev debootstrap util-linux openssl curl"
 if [ "${1:-}" = "--test" ]; then
 	pkgs="$pkgs $(sed -e 's/#.*//' "$(dirname "$0")/test-packages.txt")"
 fi

@@ -2,7 +2,9 @@
 /* fw.*: the host firewall an image boots with, read from its persisted rules (nftables.conf,
  * iptables-persistent rules.v4/v6, ufw, firewalld) and the units that load them. */
 #include "families.h"
+#include "fwzone.h"
 #include "hsys.h"
+#include "imgdir.h"
 #include "imgfile.h"
 
 #define FW_MAX_FILE (8 << 20)
@@ -122,6 +124,52 @@ static char *shell_var(const char *text, const char *name)
 	return v;
 }
 
+/* firewalld's default zone, loaded; a parse error or an unknown zone is said on R. 0 or -errno. */
+static int firewalld_default_zone(struct cg_ctx *ctx, struct cg_result *r, struct fwzone *z, unsigned *conf_line)
+{
+	_cleanup_free_ char *name = NULL;
+	int e = fwzone_default(&ctx->fs, &name, conf_line);
+
+	*z = (struct fwzone){0};
+	if (e < 0) {
+		result_add_error(r, FWZONE_CONF, e, "cannot read");
+		return e;
+	}
+	e = fwzone_load(&ctx->fs, name, z);
+	if (e == -ENOENT || e == -EINVAL) {
+		/* firewalld falls back to public (and logs it) for a default zone it does not know */
+		result_add_finding(r, FWZONE_CONF, *conf_line, "unknown-zone", name,
+				   "DefaultZone '%s' names no zone in %s or %s; firewalld falls back to 'public'",
+				   name, FWZONE_ETC, FWZONE_USR);
+		e = fwzone_load(&ctx->fs, "public", z);
+	}
+	if (e < 0) {
+		result_add_error(r, FWZONE_ETC, e, "cannot read the default zone");
+		return e;
+	}
+	if (z->error)
+		result_add_error(r, z->path, -EBADMSG, "%s", z->error);
+	return 0;
+}
+
+static void firewalld_default_deny(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct fwzone z;
+	unsigned conf_line;
+
+	if (firewalld_default_zone(ctx, r, &z, &conf_line) == 0 && fwzone_accepts_all(&z)) {
+		if (z.path)
+			result_add_finding(r, z.path, z.target_line, "firewalld", z.target,
+					   "the default zone '%s' has target ACCEPT: every packet no rule matched is let "
+					   "in; use a zone whose target is default, DROP or REJECT", z.name);
+		else
+			result_add_finding(r, FWZONE_CONF, conf_line, "firewalld", z.name,
+					   "the default zone is '%s', which accepts every packet; set DefaultZone=public "
+					   "(or drop) and open what is needed", z.name);
+	}
+	fwzone_free(&z);
+}
+
 static int fw_default_deny(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct fw_state fw;
@@ -146,7 +194,9 @@ static int fw_default_deny(struct cg_ctx *ctx, struct cg_result *r)
 		if (pol && streq(pol, "ACCEPT"))
 			result_add_finding(r, "/etc/default/ufw", 0, "ufw", pol,
 					   "ufw's DEFAULT_INPUT_POLICY is ACCEPT; set it to DROP");
-	} else if (!fw.firewalld)
+	} else if (fw.firewalld) {
+		firewalld_default_deny(ctx, r);
+	} else
 		result_add_finding(r, "/etc/systemd/system", 0, NULL, NULL,
 				   "no firewall loads at boot, so nothing denies inbound traffic by default");
 	fw_free(&fw);
@@ -206,6 +256,44 @@ static void ufw_any_any(struct cg_result *r, const char *path, const char *rules
 	}
 }
 
+/* Every zone of /etc/firewalld/zones (the admin's, where a build leaves its changes) and the
+ * default zone: a port range of every port, or a rich rule that accepts from anywhere. */
+static void firewalld_any_any(struct cg_ctx *ctx, struct cg_result *r)
+{
+	struct strv names = {0};
+	struct fwzone z;
+	unsigned conf_line;
+	_cleanup_free_ char *where = NULL;
+	int e = imgdir_glob(&ctx->fs, FWZONE_ETC "/*.xml", &names, &where);
+
+	if (e < 0 && e != -ENOENT)
+		result_add_error(r, where, e, "cannot list");
+	if (firewalld_default_zone(ctx, r, &z, &conf_line) == 0 && z.name) {
+		_cleanup_free_ char *p = xasprintf("%s/%s.xml", FWZONE_ETC, z.name);
+		bool listed = false;
+		for (size_t i = 0; i < names.n && !listed; i++)
+			listed = streq(names.v[i], p);
+		for (size_t i = 0; !listed && i < z.nopen; i++)
+			result_add_finding(r, z.path, z.open[i].line, "firewalld-open", z.open[i].what,
+					   "zone '%s' opens '%s' to every source; narrow it", z.name, z.open[i].what);
+	}
+	fwzone_free(&z);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *base = strrchr(names.v[i], '/') + 1;
+		_cleanup_free_ char *name = xstrndup(base, strlen(base) - strlen(".xml"));
+		e = fwzone_load(&ctx->fs, name, &z);
+		if (e < 0 && e != -ENOENT && e != -EINVAL)
+			result_add_error(r, names.v[i], e, "cannot read");
+		else if (e == 0 && z.error)
+			result_add_error(r, names.v[i], -EBADMSG, "%s", z.error);
+		for (size_t k = 0; e == 0 && k < z.nopen; k++)
+			result_add_finding(r, z.path, z.open[k].line, "firewalld-open", z.open[k].what,
+					   "zone '%s' opens '%s' to every source; narrow it", z.name, z.open[k].what);
+		fwzone_free(&z);
+	}
+	strv_free(&names);
+}
+
 static int fw_no_open_any_any(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct fw_state fw;
@@ -218,6 +306,8 @@ static int fw_no_open_any_any(struct cg_ctx *ctx, struct cg_result *r)
 		nft_any_any(r, fw.nft_conf);
 	ufw_any_any(r, "/etc/ufw/user.rules", fw.ufw_user);
 	ufw_any_any(r, "/etc/ufw/user6.rules", fw.ufw_user6);
+	if (fw.firewalld)
+		firewalld_any_any(ctx, r);
 	fw_free(&fw);
 	return 0;
 }
@@ -297,8 +387,9 @@ static const struct cg_check fw_checks[] = {
 		.refs = CG_REFS("CIS 3.5.3.2.1", "ASB DefaultDenyFirewallPolicyIsSet", "Lynis FIRE-4508", "SSG set_iptables_default_rule"),
 		.remediation = NULL,
 		.description = "The persisted ruleset of the firewall that loads at boot has an input policy of drop "
-			       "(nft 'policy drop', ':INPUT DROP', ufw DEFAULT_INPUT_POLICY=DROP; firewalld zones reject "
-			       "by default). Report only, as ASB: a wrong fix locks the VM out.",
+			       "(nft 'policy drop', ':INPUT DROP', ufw DEFAULT_INPUT_POLICY=DROP; firewalld's default "
+			       "zone from firewalld.conf, its XML in /etc/firewalld/zones over /usr/lib/firewalld/zones, "
+			       "not target ACCEPT nor 'trusted'). Report only, as ASB: a wrong fix locks the VM out.",
 		.run = fw_default_deny,
 	},
 	{
@@ -309,7 +400,8 @@ static const struct cg_check fw_checks[] = {
 		.refs = CG_REFS("Lynis FIRE-4513", "SSG ufw_only_required_services"),
 		.remediation = NULL,
 		.description = "'-A INPUT -j ACCEPT' in rules.v4/v6, a bare 'accept' in the nft input chain, a ufw "
-			       "'allow from any' tuple: build-time leftovers that void the firewall.",
+			       "'allow from any' tuple, a firewalld zone opening ports 1-65535 or with a rich rule that "
+			       "accepts with nothing to narrow it: build-time leftovers that void the firewall.",
 		.run = fw_no_open_any_any,
 	},
 	{

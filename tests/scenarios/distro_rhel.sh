@@ -31,6 +31,14 @@ ln -s /usr/share/crypto-policies/LEGACY/opensshserver.txt "$T/etc/crypto-policie
 printf 'Include /etc/crypto-policies/back-ends/opensshserver.config\n' >"$T/etc/ssh/sshd_config.d/50-redhat.conf"
 ln -s /usr/lib/systemd/system/waagent.service "$T/etc/systemd/system/multi-user.target.wants/waagent.service"
 
+# firewalld enabled, its public zone changed by the build to accept everything
+mkdir -p "$T/usr/lib/systemd/system" "$T/etc/firewalld/zones"
+printf '[Service]\nExecStart=/usr/sbin/firewalld --nofork\n[Install]\nWantedBy=multi-user.target\n' \
+	>"$T/usr/lib/systemd/system/firewalld.service"
+ln -s /usr/lib/systemd/system/firewalld.service "$T/etc/systemd/system/multi-user.target.wants/firewalld.service"
+printf '<?xml version="1.0" encoding="utf-8"?>\n<zone target="ACCEPT">\n  <service name="ssh"/>\n</zone>\n' \
+	>"$T/etc/firewalld/zones/public.xml"
+
 # planted: registration, installer, identity, network, repository, SELinux, caches
 mkdir -p "$T/etc/pki/consumer" "$T/etc/pki/entitlement" "$T/etc/sysconfig/rhn" "$T/var/lib/yum" \
 	"$T/etc/sysconfig/network-scripts" "$T/etc/selinux" "$T/etc/insights-client" "$T/var/lib/rhsm/cache"
@@ -79,6 +87,7 @@ finding "$J" os.foreign-packages /var/lib/rpm/rpmdb.sqlite local-tool
 finding "$J" pkg.build-tools-present /var/lib/rpm/rpmdb.sqlite gcc
 finding "$J" svc.legacy-remote-access /var/lib/rpm/rpmdb.sqlite telnet-server
 finding "$J" audit.auditd /etc/systemd/system unit
+finding "$J" fw.default-deny /etc/firewalld/zones/public.xml firewalld
 finding "$J" os.crypto-policy /etc/crypto-policies/config legacy
 finding "$J" ssh.weak-crypto /etc/crypto-policies/back-ends/opensshserver.config
 # the consumer key is a leaked credential; the RHUI key, a package's own copy, is not

@@ -38,7 +38,7 @@ rpm=$(ls "$top"/RPMS/*/capgate-"$version"-1.*.rpm)
 rpm -qp --requires "$rpm" 2>/dev/null | sort -u >"$work/requires"
 for want in 'libhs.so.5()(64bit)' 'libcrypto.so.3(OPENSSL_3.0.0)(64bit)' 'libmicrohttpd.so.12()(64bit)' \
 	'libjansson.so.4()(64bit)' 'libsystemd.so.0()(64bit)' 'libcurl.so.4()(64bit)' 'libsolv.so.1()(64bit)' \
-	'libsolvext.so.1()(64bit)'; do
+	'libsolvext.so.1()(64bit)' 'libexpat.so.1()(64bit)'; do
 	grep -qxF "$want" "$work/requires" || { echo "the binary RPM does not require '$want':"; cat "$work/requires"; exit 1; }
 done
 glibc=$(grep -o 'GLIBC_[0-9.]*' "$work/requires" | sort -V | tail -n1)
