@@ -103,9 +103,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		return;
 	if (streq(name, "accept"))
 		zp->rule_accepts = true;
-	else if (streq(name, "port") && all_ports(attr(atts, "port")))
+	else if (streq(name, "port") && all_ports(attr(atts, "port"))) {
+		free(zp->rule_ports); /* a rule has one port; a second is firewalld's error, not a leak */
 		zp->rule_ports = xasprintf("port %s/%s ", attr(atts, "port"), attr(atts, "protocol") ? attr(atts, "protocol") : "?");
-	else if (streq(name, "source") || streq(name, "destination") || streq(name, "service") || streq(name, "port") ||
+	} else if (streq(name, "source") || streq(name, "destination") || streq(name, "service") || streq(name, "port") ||
 		 streq(name, "protocol") || streq(name, "icmp-block") || streq(name, "icmp-type") ||
 		 streq(name, "forward-port") || streq(name, "source-port"))
 		zp->rule_narrowed = true;
