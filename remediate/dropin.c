@@ -151,12 +151,13 @@ static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, unsigned include
 		} else if (from_policy && strcasecmp(o->value, want) != 0) {
 			/* RHEL 8 passes the policy on sshd's command line, which no file overrides; on
 			 * RHEL 9 a drop-in would win, against the policy model CIS asks for */
-			_cleanup_free_ char *base = xstrndup(c.crypto_policy, strcspn(c.crypto_policy, ":"));
+			const char *pol = c.crypto_policy ? c.crypto_policy : "DEFAULT";
+			_cleanup_free_ char *base = xstrndup(pol, strcspn(pol, ":"));
 			why = xasprintf("'%s' comes from the system crypto policy %s (%s:%u%s): change the policy "
 					"(update-crypto-policies --set %s:NO-SHA1, or a subpolicy that drops what is "
 					"weak) rather than override it for sshd alone",
-					key, c.crypto_policy, o->file, o->line,
-					o->from_cmdline ? ", on sshd's command line" : "", base);
+					key, pol, o->file, o->line, o->from_cmdline ? ", on sshd's command line" : "",
+					base);
 		} else if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, include_line))
 			why = xasprintf("'%s %s' at %s:%u is read before sshd_config.d and sshd keeps the first "
 					"value, so a drop-in cannot override it: change or remove that line",

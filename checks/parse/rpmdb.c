@@ -213,10 +213,12 @@ static int read_ndb(struct rpmdb *db, const uint8_t *buf, size_t len)
 		db->error = xasprintf("offset %" PRIu64 ": %s", err.off, err.reason);
 		return e;
 	}
-	db->priv->hdrs = xcalloc(ndb.n ? ndb.n : 1, sizeof *db->priv->hdrs);
+	db->priv->hdrs = xcalloc(ndb.n ? ndb.n : 1, sizeof(Header));
 	for (size_t i = 0; i < ndb.n && e == 0; i++) {
-		/* HEADERIMPORT_COPY: librpm checks the blob (hdrblobInit) on its own copy, never writes ours */
-		Header h = headerImport((void *)(uintptr_t)ndb.v[i].data, ndb.v[i].len, HEADERIMPORT_COPY);
+		/* HEADERIMPORT_COPY: librpm checks the blob (hdrblobInit) on its own copy, never writes ours;
+		 * the cast only drops the const its prototype lacks */
+		Header h = headerImport((void *)(uintptr_t)ndb.v[i].data, // NOLINT(performance-no-int-to-ptr)
+					ndb.v[i].len, HEADERIMPORT_COPY);
 		if (!h) {
 			db->error = xasprintf("offset %" PRIu64 ": the header of package %u is not one librpm accepts",
 					      ndb.v[i].off + 16, ndb.v[i].pkgidx);

@@ -12,6 +12,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static void put_magic(uint8_t *p, const char *m)
+{
+	p[0] = (uint8_t)m[0], p[1] = (uint8_t)m[1], p[2] = (uint8_t)m[2], p[3] = (uint8_t)m[3];
+}
+
 static void put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
@@ -24,12 +29,12 @@ static uint8_t *wrap_header(const uint8_t *blob, size_t len, size_t *out_len)
 	uint8_t *b = xcalloc(1, size), *h = b + 4096;
 	uint32_t s1 = 1, s2 = 0;
 
-	memcpy(b, "RpmP", 4);
+	put_magic(b, "RpmP");
 	put32(b + 8, 1), put32(b + 12, 1), put32(b + 16, 2);
 	for (size_t o = 32; o < 4096; o += 16)
-		memcpy(b + o, "Slot", 4);
+		put_magic(b + o, "Slot");
 	put32(b + 36, 1), put32(b + 40, 256), put32(b + 44, (uint32_t)blocks);
-	memcpy(h, "BlbS", 4);
+	put_magic(h, "BlbS");
 	put32(h + 4, 1), put32(h + 8, 1), put32(h + 12, (uint32_t)len);
 	memcpy(h + 16, blob, len);
 	for (size_t i = 0; i < blocks * 16 - 12; i++) {
@@ -37,7 +42,7 @@ static uint8_t *wrap_header(const uint8_t *blob, size_t len, size_t *out_len)
 		s2 = (s2 + s1) % 65521;
 	}
 	put32(b + size - 12, s2 << 16 | s1), put32(b + size - 8, (uint32_t)len);
-	memcpy(b + size - 4, "BlbE", 4);
+	put_magic(b + size - 4, "BlbE");
 	*out_len = size;
 	return b;
 }
