@@ -76,6 +76,17 @@ class HealthProbe(threading.Thread):
                 self.bad += 1
             time.sleep(0.1)
 
+    def answered(self):
+        return len(self.done)
+
+    def hold(self, attack_step, deadline=30.0):
+        """Go on with ATTACK_STEP until two probes were answered while it lasts, or DEADLINE
+        seconds pass: how long an attack takes to run once depends on the machine (a flood of 1000
+        connections can be over before the first probe), what the daemon answers during it does not."""
+        end = time.monotonic() + deadline
+        while self.answered() < 2 and time.monotonic() < end:
+            attack_step()
+
     def attack_over(self):
         """Call before the attackers leave: what is answered after this was not answered during."""
         self.attack_end = time.monotonic()
@@ -99,45 +110,54 @@ class HealthProbe(threading.Thread):
 def flood(n):
     probe = HealthProbe()
     probe.start()
-    socks, connected = [], 0
     src = ("127.0.0.2", 0) if HOST == "127.0.0.1" else None  # another client than the probe (see loris)
-    for _ in range(n):
-        try:
-            s = socket.create_connection((HOST, PORT), timeout=5, source_address=src)
-            socks.append(s)
-            connected += 1
-        except OSError:
-            pass
-    # every connection then asks for something (health, status with the token, no token)
+    # every connection asks for something (health, status with the token, no token)
     kinds = [("GET", "/v1/health", {}), ("GET", "/v1/status", auth()), ("GET", "/v1/report", {})]
-    for i, s in enumerate(socks):
-        m, p, h = kinds[i % 3]
-        h = dict(h, Host=f"{HOST}:{PORT}", Connection="close")
-        try:
-            s.sendall(f"{m} {p} HTTP/1.1\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in h.items()) + b"\r\n")
-        except OSError:
-            pass
-    answered = refused = 0
+    tot = {"rounds": 0, "connected": 0, "answered": 0, "refused": 0, "bad_auth": False}
     codes = {}
-    for s in socks:
-        try:
-            s.settimeout(15)
-            data = s.recv(65536)
-            if data.startswith(b"HTTP/1.1 "):
-                answered += 1
-                c = int(data.split(b" ")[1])
-                codes[c] = codes.get(c, 0) + 1
-            else:
-                refused += 1
-        except OSError:
-            refused += 1
+
+    def burst():
+        socks = []
+        for _ in range(n):
+            try:
+                socks.append(socket.create_connection((HOST, PORT), timeout=5, source_address=src))
+                tot["connected"] += 1
+            except OSError:
+                pass
+        for i, s in enumerate(socks):
+            m, p, h = kinds[i % 3]
+            h = dict(h, Host=f"{HOST}:{PORT}", Connection="close")
+            try:
+                s.sendall(f"{m} {p} HTTP/1.1\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in h.items()) + b"\r\n")
+            except OSError:
+                pass
+        answered, ok200 = 0, 0
+        for s in socks:
+            try:
+                s.settimeout(15)
+                data = s.recv(65536)
+                if data.startswith(b"HTTP/1.1 "):
+                    answered += 1
+                    c = int(data.split(b" ")[1])
+                    codes[c] = codes.get(c, 0) + 1
+                    ok200 += c == 200
+                else:
+                    tot["refused"] += 1
+            except OSError:
+                tot["refused"] += 1
+        tot["answered"] += answered
+        tot["rounds"] += 1
+        tot["bad_auth"] |= ok200 > (answered + 2) // 3 * 2 + 1  # at most health and status answer 200
+        for s in socks:
+            s.close()
+
+    burst()
+    probe.hold(burst)
     probe.attack_over()
-    for s in socks:
-        s.close()
-    print(f"# flood: {n} concurrent connections, {connected} accepted by the kernel, {answered} answered "
-          f"{dict(sorted(codes.items()))}, {refused} closed by the daemon (connection limit)")
-    bad_auth = codes.get(200, 0) > (answered + 2) // 3 * 2 + 1  # at most health and status answer 200
-    report(answered > 0 and not bad_auth, f"{n} concurrent connections: answered or refused cleanly, no 200 without the token")
+    print(f"# flood: {tot['rounds']} rounds of {n} concurrent connections, {tot['connected']} accepted by the kernel, "
+          f"{tot['answered']} answered {dict(sorted(codes.items()))}, {tot['refused']} closed by the daemon (connection limit)")
+    report(tot["answered"] > 0 and not tot["bad_auth"],
+           f"{n} concurrent connections: answered or refused cleanly, no 200 without the token")
     probe.verdict("during the flood")
 
 
@@ -158,7 +178,9 @@ def loris(n, secs):
             pass
     end = time.monotonic() + secs
     alive = len(socks)
-    while time.monotonic() < end:
+
+    def drip():
+        nonlocal alive
         alive = 0
         for s in socks:
             try:
@@ -167,6 +189,10 @@ def loris(n, secs):
             except OSError:
                 pass
         time.sleep(1.0)
+
+    while time.monotonic() < end:
+        drip()
+    probe.hold(drip)
     probe.attack_over()
     for s in socks:
         s.close()
