@@ -117,7 +117,9 @@ START_TEST(unreachable_receiver_is_retried_a_bounded_number_of_times)
 	ck_assert_int_lt(callback_post(&o, "{}", 2), 0);
 	/* 3 attempts with 50 + 100 ms between them */
 	ck_assert(util_now_ms() - t0 >= 150);
-	ck_assert(util_now_ms() - t0 < 5000);
+	/* bounded: three refused connections and their backoff, not a retry loop (a generous bound:
+	 * valgrind on a loaded machine) */
+	ck_assert(util_now_ms() - t0 < 20000);
 }
 END_TEST
 
