@@ -26,7 +26,7 @@ root="$tmp/rootfs"
 # (the VM has no network to a mirror, so installing the .deb must find them present); AppArmor
 # and the security suite in the sources, as Debian's own cloud images have them
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,sudo,waagent,apparmor,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0,libarchive13,libyaml-0-2,librpm9,librpmio9,libmount1 \
+  --include=systemd,systemd-sysv,udev,dbus,kmod,linux-image-amd64,openssh-server,sudo,waagent,apparmor,iproute2,ca-certificates,libcurl4,libjansson4,libmicrohttpd12,libvectorscan5,libssl3,libsystemd0,libarchive13,libyaml-0-2,librpm9,librpmio9,libsolv1,libsolvext1,libexpat1,libmount1 \
   bookworm "$root" "$mirror" >&2
 
 rm -f "$root/etc/apt/sources.list"
