@@ -676,14 +676,11 @@ static int acct_pam_pwquality(struct cg_ctx *ctx, struct cg_result *r)
 
 /* RHEL 8 and later manage /etc/pam.d with authselect: an edit there is undone by the next
  * `authselect apply-changes`, so the safe value is given as the authselect feature. */
-static const char *authselect_hint(struct cg_ctx *ctx, const char *feature)
-{
-	static char buf[96];
+#define AUTHSELECT_FEATURE " (authselect manages PAM here: authselect enable-feature "
 
-	if (imgfile_exists(&ctx->fs, "/etc/authselect/authselect.conf") <= 0)
-		return "";
-	snprintf(buf, sizeof buf, " (authselect manages PAM here: authselect enable-feature %s)", feature);
-	return buf;
+static const char *authselect_hint(struct cg_ctx *ctx, const char *hint)
+{
+	return imgfile_exists(&ctx->fs, "/etc/authselect/authselect.conf") > 0 ? hint : "";
 }
 
 /* pam_faillock in the auth stack of SERVICE, locking after 1 to 5 failures: deny= on any of its
@@ -707,22 +704,17 @@ static int judge_faillock(struct cg_ctx *ctx, struct cg_result *r, const char *s
 	if (!f && !pamstack_find(&auth, "auth", "pam_tally2.so"))
 		result_add_finding(r, path, 0, "faillock", NULL,
 				   "no pam_faillock in the auth stack: password guessing is never locked out; safe: "
-				   "pam_faillock with deny=5%s", authselect_hint(ctx, "with-faillock"));
+				   "pam_faillock with deny=5%s", authselect_hint(ctx, AUTHSELECT_FEATURE "with-faillock)"));
 	if (f) {
 		_cleanup_free_ char *where = NULL;
 		unsigned line = 0;
-		long deny = -1;
-		for (size_t i = 0; i < auth.n && deny < 0; i++) {
-			const char *d = pamstack_arg(&auth.v[i], "deny");
-			const char *m = strrchr(auth.v[i].module, '/');
-			m = m ? m + 1 : auth.v[i].module;
-			if (d && streq(auth.v[i].type, "auth") && streq(m, "pam_faillock.so")) {
-				deny = strtol(d, NULL, 10);
-				where = xstrdup(auth.v[i].file);
-				line = auth.v[i].line;
-			}
-		}
-		if (deny < 0) {
+		long deny;
+		const struct pam_entry *d = pamstack_find_arg(&auth, "auth", "pam_faillock.so", "deny");
+		if (d) {
+			deny = strtol(pamstack_arg(d, "deny"), NULL, 10);
+			where = xstrdup(d->file);
+			line = d->line;
+		} else {
 			struct strv conf = {0};
 			strv_push(&conf, "/etc/security/faillock.conf");
 			deny = conf_num(ctx, r, &conf, "deny", 3 /* pam_faillock's default */, &where, &line);
@@ -787,7 +779,7 @@ static int acct_pam_lockout_reuse(struct cg_ctx *ctx, struct cg_result *r)
 		result_add_finding(r, where ? where : h ? h->file : path, where ? line : h ? h->line : 0, "pwhistory", ev,
 				   "password history %s: old passwords can be reused; safe value: "
 				   "pam_pwhistory remember=5 or more%s", rem ? "is too short" : "is not kept",
-				   authselect_hint(ctx, "with-pwhistory"));
+				   authselect_hint(ctx, AUTHSELECT_FEATURE "with-pwhistory)"));
 	}
 out:
 	pamstack_free(&pw);

@@ -256,6 +256,13 @@ static void ufw_any_any(struct cg_result *r, const char *path, const char *rules
 	}
 }
 
+static void report_open(struct cg_result *r, const struct fwzone *z)
+{
+	for (size_t i = 0; i < z->nopen; i++)
+		result_add_finding(r, z->path, z->open[i].line, "firewalld-open", z->open[i].what,
+				   "zone '%s' opens '%s' to every source; narrow it", z->name, z->open[i].what);
+}
+
 /* Every zone of /etc/firewalld/zones (the admin's, where a build leaves its changes) and the
  * default zone: a port range of every port, or a rich rule that accepts from anywhere. */
 static void firewalld_any_any(struct cg_ctx *ctx, struct cg_result *r)
@@ -273,9 +280,8 @@ static void firewalld_any_any(struct cg_ctx *ctx, struct cg_result *r)
 		bool listed = false;
 		for (size_t i = 0; i < names.n && !listed; i++)
 			listed = streq(names.v[i], p);
-		for (size_t i = 0; !listed && i < z.nopen; i++)
-			result_add_finding(r, z.path, z.open[i].line, "firewalld-open", z.open[i].what,
-					   "zone '%s' opens '%s' to every source; narrow it", z.name, z.open[i].what);
+		if (!listed) /* else judged with the others below */
+			report_open(r, &z);
 	}
 	fwzone_free(&z);
 	for (size_t i = 0; i < names.n; i++) {
@@ -286,9 +292,8 @@ static void firewalld_any_any(struct cg_ctx *ctx, struct cg_result *r)
 			result_add_error(r, names.v[i], e, "cannot read");
 		else if (e == 0 && z.error)
 			result_add_error(r, names.v[i], -EBADMSG, "%s", z.error);
-		for (size_t k = 0; e == 0 && k < z.nopen; k++)
-			result_add_finding(r, z.path, z.open[k].line, "firewalld-open", z.open[k].what,
-					   "zone '%s' opens '%s' to every source; narrow it", z.name, z.open[k].what);
+		if (e == 0)
+			report_open(r, &z);
 		fwzone_free(&z);
 	}
 	strv_free(&names);

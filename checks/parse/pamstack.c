@@ -216,15 +216,21 @@ int pamstack_load(const struct safefs *fs, const char *service, struct pamstack 
 	return st->io_err;
 }
 
-const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module)
+const struct pam_entry *pamstack_find_arg(const struct pamstack *st, const char *type, const char *module,
+					  const char *key)
 {
 	for (size_t i = 0; i < st->n; i++) {
 		const char *m = strrchr(st->v[i].module, '/');
 		m = m ? m + 1 : st->v[i].module;
-		if (streq(st->v[i].type, type) && streq(m, module))
+		if (streq(st->v[i].type, type) && streq(m, module) && (!key || pamstack_arg(&st->v[i], key)))
 			return &st->v[i];
 	}
 	return NULL;
+}
+
+const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module)
+{
+	return pamstack_find_arg(st, type, module, NULL);
 }
 
 const char *pamstack_arg(const struct pam_entry *e, const char *key)

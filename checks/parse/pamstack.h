@@ -33,6 +33,10 @@ void pamstack_parse_text(struct pamstack *st, const struct safefs *fs, const cha
 			 const char *only_type);
 /* The first entry of TYPE whose module's file name is MODULE ("pam_unix.so"). */
 const struct pam_entry *pamstack_find(const struct pamstack *st, const char *type, const char *module);
+/* The first entry of TYPE and MODULE that has argument KEY (pam_faillock's deny= may sit on its
+ * preauth or its authfail line). */
+const struct pam_entry *pamstack_find_arg(const struct pamstack *st, const char *type, const char *module,
+					  const char *key);
 /* An argument "KEY" or "KEY=value": NULL when absent, "" for a bare flag, else the value. */
 const char *pamstack_arg(const struct pam_entry *e, const char *key);
 void pamstack_free(struct pamstack *st);
