@@ -545,6 +545,114 @@ START_TEST(stale_generated_files)
 }
 END_TEST
 
+/* azure.primary-nic-dhcp reads every network stack the distributions ship, each the way the stack
+ * itself picks eth0's configuration; a static secondary NIC, a later DHCP override and what cannot
+ * be told offline say nothing. */
+struct nic_case {
+	const char *why;
+	const char *files[3][2]; /* rel path, content ("->TARGET": a symlink) */
+	const char *path;        /* the one finding expected, or NULL for none */
+	unsigned line;
+	const char *rule;
+};
+
+static const struct nic_case nic_cases[] = {
+	{"netplan: addresses without dhcp4",
+	 {{"etc/netplan/50-cloud-init.yaml", "network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.4/24]\n"}},
+	 "/etc/netplan/50-cloud-init.yaml", 5, "static"},
+	{"netplan: a later file turns dhcp4 off",
+	 {{"etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    eth0:\n      dhcp4: true\n"},
+	  {"etc/netplan/90-build.yaml", "network:\n  ethernets:\n    eth0:\n      dhcp4: false\n      addresses: [10.0.0.4/24]\n"}},
+	 "/etc/netplan/90-build.yaml", 4, "static"},
+	{"netplan: a later file turns dhcp4 back on",
+	 {{"etc/netplan/50-build.yaml", "network:\n  ethernets:\n    eth0:\n      dhcp4: no\n      addresses: [10.0.0.4/24]\n"},
+	  {"etc/netplan/99-azure.yaml", "network:\n  ethernets:\n    eth0:\n      dhcp4: true\n"}},
+	 NULL, 0, NULL},
+	{"netplan: cloud-init's MAC match renamed to eth0",
+	 {{"etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    nic0:\n      match:\n        macaddress: 00:0d:3a:01:02:03\n"
+					     "      set-name: eth0\n      addresses:\n        - 10.0.0.4/24\n"}},
+	 "/etc/netplan/50-cloud-init.yaml", 8, "static"},
+	{"netplan: match.name glob",
+	 {{"lib/netplan/10-all.yaml", "network:\n  ethernets:\n    all:\n      match:\n        name: \"e*\"\n      dhcp4: off\n"}},
+	 "/lib/netplan/10-all.yaml", 6, "static"},
+	{"netplan: a static secondary NIC",
+	 {{"etc/netplan/60-data.yaml", "network:\n  ethernets:\n    eth1:\n      addresses: [10.1.0.4/24]\n    eth0:\n      dhcp4: true\n"}},
+	 NULL, 0, NULL},
+	{"netplan: /etc masks the vendor file",
+	 {{"lib/netplan/10-static.yaml", "network:\n  ethernets:\n    eth0:\n      addresses: [10.0.0.4/24]\n"},
+	  {"etc/netplan/10-static.yaml", "->/dev/null"}},
+	 NULL, 0, NULL},
+	{"netplan: a file netplan cannot read",
+	 {{"etc/netplan/50-cloud-init.yaml", "network:\n  ethernets: [eth0\n"}}, "/etc/netplan/50-cloud-init.yaml", 0, "yaml"},
+	{"networkd: Address= for eth0",
+	 {{"etc/systemd/network/10-eth0.network", "[Match]\nName=eth0\n\n[Network]\nAddress=10.0.0.4/24\nGateway=10.0.0.1\n"}},
+	 "/etc/systemd/network/10-eth0.network", 5, "static"},
+	{"networkd: the first matching file wins, and it asks DHCP",
+	 {{"etc/systemd/network/05-dhcp.network", "[Match]\nName=en* eth*\n[Network]\nDHCP=yes\n"},
+	  {"etc/systemd/network/10-eth0.network", "[Match]\nName=eth0\n[Network]\nAddress=10.0.0.4/24\n"}},
+	 NULL, 0, NULL},
+	{"networkd: a negated name and a driver match pass eth0 over",
+	 {{"etc/systemd/network/05-not.network", "[Match]\nName=!eth0\n[Network]\nAddress=10.9.0.4/24\n"},
+	  {"etc/systemd/network/06-vf.network", "[Match]\nDriver=mlx5_core\n[Network]\nAddress=10.8.0.4/24\n"},
+	  {"usr/lib/systemd/network/99-dhcp.network", "[Match]\nName=e*\n[Network]\nDHCP=ipv4\n"}},
+	 NULL, 0, NULL},
+	{"networkd: a vendor file with no [Match] key takes every link; DHCP=ipv6 is not IPv4",
+	 {{"usr/lib/systemd/network/99-default.network", "[Network]\nDHCP=ipv6\n\n[Address]\nAddress=10.0.0.4/24\n"}},
+	 "/usr/lib/systemd/network/99-default.network", 5, "static"},
+	{"NetworkManager: eth0 manual",
+	 {{"etc/NetworkManager/system-connections/eth0.nmconnection",
+	   "[connection]\nid=eth0\ntype=ethernet\ninterface-name=eth0\n\n[ipv4]\naddress1=10.0.0.4/24\nmethod=manual\n"}},
+	 "/etc/NetworkManager/system-connections/eth0.nmconnection", 8, "static"},
+	{"NetworkManager: no interface name takes any NIC; a MAC-bound or other NIC's does not",
+	 {{"etc/NetworkManager/system-connections/a.nmconnection", "[connection]\ntype=ethernet\n[ipv4]\nmethod=manual\n"},
+	  {"etc/NetworkManager/system-connections/b.nmconnection",
+	   "[connection]\ntype=ethernet\n[ethernet]\nmac-address=00:0D:3A:01:02:03\n[ipv4]\nmethod=manual\n"},
+	  {"etc/NetworkManager/system-connections/c.nmconnection",
+	   "[connection]\ntype=ethernet\ninterface-name=eth1\n[ipv4]\nmethod=manual\n"}},
+	 "/etc/NetworkManager/system-connections/a.nmconnection", 4, "static"},
+	{"ifcfg: DEVICE=eth0 under another name; backups and eth1 are not read",
+	 {{"etc/sysconfig/network-scripts/ifcfg-System_eth0", "TYPE=Ethernet\nDEVICE=eth0\nBOOTPROTO=\"none\"\nIPADDR=10.0.0.4\n"},
+	  {"etc/sysconfig/network-scripts/ifcfg-eth0.bak", "DEVICE=eth0\nBOOTPROTO=static\n"},
+	  {"etc/sysconfig/network-scripts/ifcfg-eth1", "DEVICE=eth1\nBOOTPROTO=static\n"}},
+	 "/etc/sysconfig/network-scripts/ifcfg-System_eth0", 3, "static"},
+	{"ifcfg: wicked's ifcfg-eth0",
+	 {{"etc/sysconfig/network/ifcfg-eth0", "STARTMODE='auto'\nBOOTPROTO='static'\nIPADDR='10.0.0.4/24'\n"}},
+	 "/etc/sysconfig/network/ifcfg-eth0", 2, "static"},
+	{"ifupdown: inet6 static for eth0, inet static for eth1",
+	 {{"etc/network/interfaces", "auto eth0\niface eth0 inet dhcp\niface eth0 inet6 static\n  address fd00::4/64\n"},
+	  {"etc/network/interfaces.d/eth1", "iface eth1 inet static\n  address 10.1.0.4/24\n"}},
+	 "/etc/network/interfaces", 3, "static"},
+};
+
+START_TEST(primary_nic_every_stack)
+{
+	const struct nic_case *c = &nic_cases[_i];
+	_cleanup_free_ char *root = tu_scratch();
+	struct tu_scan t;
+
+	for (size_t k = 0; k < 3 && c->files[k][0]; k++) {
+		if (startswith(c->files[k][1], "->"))
+			tu_symlink(root, c->files[k][0], c->files[k][1] + 2);
+		else
+			tu_write(root, c->files[k][0], c->files[k][1], 0644);
+	}
+	tu_scan_with(&t, root, "azure", NULL, "azure.primary-nic-dhcp");
+	const struct cg_result *r = tu_result(&t.rep, "azure.primary-nic-dhcp");
+	ck_assert_msg(r && r->nerrors == 0, "%s: errors", c->why);
+	if (!c->path)
+		ck_assert_msg(r->nfindings == 0, "%s: unexpected finding %s:%u", c->why, r->findings[0].path, r->findings[0].line);
+	else {
+		ck_assert_msg(r->nfindings == 1, "%s: %zu findings", c->why, r->nfindings);
+		ck_assert_msg(streq(r->findings[0].path, c->path) && (!c->line || r->findings[0].line == c->line) &&
+				      streq(r->findings[0].rule, c->rule),
+			      "%s: finding %s:%u %s, expected %s:%u %s", c->why, r->findings[0].path, r->findings[0].line,
+			      r->findings[0].rule, c->path, c->line, c->rule);
+	}
+	tu_scan_free(&t);
+	tu_rm_rf(root);
+}
+END_TEST
+
 /* cloud-init's merge: the last cloud.cfg.d file in lexical order wins, cloud.cfg only without one */
 START_TEST(cloud_init_merge_order)
 {
@@ -707,6 +815,7 @@ static Suite *suite(void)
 	tcase_add_test(t, ubuntu_corrected_clean);
 	tcase_add_test(t, stale_generated_files);
 	tcase_add_test(t, cloud_init_merge_order);
+	tcase_add_loop_test(t, primary_nic_every_stack, 0, ELEMENTSOF(nic_cases));
 	tcase_add_test(t, profiles);
 	tcase_add_test(t, fix_debian);
 	tcase_add_test(t, idle_timeouts_fix_writes_180);

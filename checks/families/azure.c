@@ -4,6 +4,7 @@
  * (research/distros-azure.md §2, A1-A17; docs/azure.md lists each check with its source). */
 #include <ctype.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 
 #include "bootcfg.h"
 #include "cloudcfg.h"
@@ -824,11 +825,64 @@ static int azure_accelerated_networking(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
-static int azure_primary_nic_dhcp(struct cg_ctx *ctx, struct cg_result *r)
+/* ---- azure.primary-nic-dhcp: every network stack the distributions ship ---- */
+
+#define PRIMARY_NIC "eth0"
+#define NIC_STATIC_MSG "eth0 has a static address: Azure hands the primary NIC its address by DHCP; "
+
+/* Whether a value is one of systemd's, NetworkManager's or YAML's spellings of true. */
+static bool truthy(const char *v)
+{
+	static const char *const yes[] = {"1", "yes", "true", "on", "y", "True", "TRUE", "Yes", "YES", "On", "ON"};
+	for (size_t i = 0; v && i < ELEMENTSOF(yes); i++)
+		if (streq(v, yes[i]))
+			return true;
+	return false;
+}
+
+/* The next "key=value" line of an INI-shaped file (systemd .network, NetworkManager keyfile):
+ * comments and blank lines skipped, SECTION (of SECLEN bytes) follows [Section] lines. */
+static bool ini_next(char **cur, char *section, size_t seclen, unsigned *n, char **key, char **val)
+{
+	char *l, *eq;
+
+	while ((l = imgfile_next_line(cur))) {
+		(*n)++;
+		l = imgfile_strip(l);
+		if (*l == '[') {
+			char *end = strchr(l, ']');
+			snprintf(section, seclen, "%.*s", end ? (int)(end - l - 1) : 0, l + 1);
+		} else if (*l && *l != '#' && *l != ';' && (eq = strchr(l, '='))) {
+			*eq = '\0';
+			*key = imgfile_strip(l);
+			*val = imgfile_strip(eq + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The drop-in set of DIRS (highest priority first) ending in SUFFIX, unmasked, in name order. */
+static void nic_files(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t n, const char *suffix,
+		      struct strv *out)
+{
+	struct dropins d = {0};
+	_cleanup_free_ char *failed = NULL;
+	int e = imgfile_dropins(&ctx->fs, dirs, n, suffix, &d, &failed);
+
+	if (e < 0)
+		result_add_error(r, failed, e, "cannot list");
+	for (size_t i = 0; i < d.n; i++)
+		if (!d.v[i].masked)
+			strv_push(out, d.v[i].path);
+	imgfile_dropins_free(&d);
+}
+
+/* ifupdown (Debian): "iface eth0 inet static" in interfaces or interfaces.d. */
+static void nic_ifupdown(struct cg_ctx *ctx, struct cg_result *r)
 {
 	struct strv files = {0};
 
-	/* ifupdown (Debian) */
 	hsys_conf_files(ctx, r, "/etc/network/interfaces", "/etc/network/interfaces.d", "", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
@@ -838,33 +892,218 @@ static int azure_primary_nic_dhcp(struct cg_ctx *ctx, struct cg_result *r)
 			continue;
 		cur = buf;
 		while ((l = imgfile_next_line(&cur))) {
+			char nic[64], fam[16], method[16];
 			n++;
-			l = imgfile_strip(l);
-			if ((startswith(l, "iface eth0 inet static") || startswith(l, "iface eth0 inet6 static")))
-				result_add_finding(r, files.v[i], n, "static", NULL,
-						   "eth0 has a static address: Azure hands the primary NIC its address by "
-						   "DHCP; use 'iface eth0 inet dhcp'");
+			if (sscanf(imgfile_strip(l), "iface %63s %15s %15s", nic, fam, method) == 3 && streq(nic, PRIMARY_NIC) &&
+			    streq(method, "static"))
+				result_add_finding(r, files.v[i], n, "static", NULL, NIC_STATIC_MSG "use 'iface eth0 %s dhcp'",
+						   fam);
 		}
 	}
 	strv_free(&files);
-	/* ifcfg (RHEL 7/8, SUSE) */
-	static const char *const ifcfgs[] = {"/etc/sysconfig/network-scripts/ifcfg-eth0", "/etc/sysconfig/network/ifcfg-eth0"};
-	for (size_t k = 0; k < ELEMENTSOF(ifcfgs); k++) {
+}
+
+/* ifcfg (RHEL's initscripts and NetworkManager's ifcfg-rh plugin, SUSE's wicked): the file for
+ * eth0 is ifcfg-eth0 or, on RHEL, any ifcfg-* saying DEVICE=eth0; BOOTPROTO none or static. */
+static void nic_ifcfg(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const dirs[] = {"/etc/sysconfig/network-scripts", "/etc/sysconfig/network"};
+
+	for (size_t k = 0; k < ELEMENTSOF(dirs); k++) {
+		struct strv names = {0};
+		hsys_list_dir(ctx, r, dirs[k], &names);
+		for (size_t i = 0; i < names.n; i++) {
+			const char *name = names.v[i];
+			/* the names initscripts and wicked ignore: backups and package leftovers */
+			if (!startswith(name, "ifcfg-") || fnmatch("*[~#]", name, 0) == 0 || strchr(name, '.'))
+				continue;
+			_cleanup_free_ char *path = xasprintf("%s/%s", dirs[k], name);
+			_cleanup_free_ char *buf = NULL;
+			if (hsys_read(ctx, r, path, &buf) < 0)
+				continue;
+			bool eth0 = streq(name, "ifcfg-" PRIMARY_NIC);
+			unsigned n = 0, proto_line = 0;
+			char proto[64] = "", *cur = buf, *l;
+			while ((l = imgfile_next_line(&cur))) {
+				n++;
+				l = imgfile_strip(l);
+				const char *v = strchr(l, '=');
+				if (!v)
+					continue;
+				v++;
+				char val[64];
+				snprintf(val, sizeof val, "%.*s", (int)strcspn(v + strspn(v, "\"'"), "\"' \t#"), v + strspn(v, "\"'"));
+				if (startswith(l, "DEVICE=") && k == 0)
+					eth0 = streq(val, PRIMARY_NIC);
+				else if (startswith(l, "BOOTPROTO=")) {
+					memcpy(proto, val, sizeof proto);
+					proto_line = n;
+				}
+			}
+			if (eth0 && (streq(proto, "none") || streq(proto, "static")))
+				result_add_finding(r, path, proto_line, "static", NULL, NIC_STATIC_MSG "set BOOTPROTO=dhcp");
+		}
+		strv_free(&names);
+	}
+}
+
+/* A child of a YAML map by key, or NULL. */
+static const struct cloudcfg_node *yget(const struct cloudcfg_node *m, const char *key)
+{
+	for (size_t i = 0; m && m->type == CLOUDCFG_MAP && i < m->n; i++)
+		if (m->keys[i] && streq(m->keys[i], key))
+			return m->items[i];
+	return NULL;
+}
+
+static const char *yscalar(const struct cloudcfg_node *n)
+{
+	return n && n->type == CLOUDCFG_SCALAR ? n->scalar : NULL;
+}
+
+/* netplan (Ubuntu, some Debian cloud images): /etc, /lib and /usr/lib/netplan/\*.yaml, a name in
+ * /etc masking the same name below, merged in name order with the later file's values winning
+ * (fed to cloudcfg_merge last first, whose earlier files win). The definition for eth0 is the one
+ * named eth0 or whose match.name or set-name is eth0; addresses without dhcp4, or dhcp4 off, is
+ * static. */
+static void nic_netplan(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const dirs[] = {"/etc/netplan", "/lib/netplan", "/usr/lib/netplan"};
+	struct strv files = {0};
+	struct cloudcfg cfg = {0};
+
+	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".yaml", &files);
+	for (size_t i = files.n; i-- > 0;) {
+		_cleanup_free_ char *buf = NULL, *err = NULL;
+		unsigned line = 0;
+		if (hsys_read(ctx, r, files.v[i], &buf) < 0)
+			continue;
+		struct cloudcfg_node *n = cloudcfg_parse(buf, strlen(buf), files.v[i], &err, &line);
+		if (!n) {
+			result_add_finding(r, files.v[i], line, "yaml", NULL,
+					   "not valid YAML (%s): netplan generate fails and a VM from the image has no network",
+					   err ? err : "not YAML");
+			continue;
+		}
+		cloudcfg_merge(&cfg, files.v[i], n);
+	}
+	const struct cloudcfg_node *eths = cloudcfg_get(&cfg, "network.ethernets");
+	for (size_t i = 0; eths && eths->type == CLOUDCFG_MAP && i < eths->n; i++) {
+		const struct cloudcfg_node *d = eths->items[i];
+		const char *name = yscalar(yget(yget(d, "match"), "name")), *set = yscalar(yget(d, "set-name"));
+		bool eth0 = set ? streq(set, PRIMARY_NIC)
+				: name ? fnmatch(name, PRIMARY_NIC, 0) == 0
+				       : !yget(d, "match") && streq(eths->keys[i], PRIMARY_NIC);
+		if (!eth0 || d->type != CLOUDCFG_MAP)
+			continue;
+		const struct cloudcfg_node *dhcp4 = yget(d, "dhcp4"), *addrs = yget(d, "addresses");
+		if (truthy(yscalar(dhcp4)))
+			continue;
+		if (dhcp4 && dhcp4->type == CLOUDCFG_SCALAR)
+			result_add_finding(r, dhcp4->path, dhcp4->line, "static", NULL,
+					   "eth0 (netplan '%s') has dhcp4 off: Azure hands the primary NIC its address by "
+					   "DHCP; set dhcp4: true", eths->keys[i]);
+		else if (addrs && addrs->type == CLOUDCFG_SEQ && addrs->n > 0)
+			result_add_finding(r, addrs->path, addrs->line, "static", NULL,
+					   NIC_STATIC_MSG "set dhcp4: true on netplan '%s' and drop its addresses",
+					   eths->keys[i]);
+	}
+	cloudcfg_free(&cfg);
+	strv_free(&files);
+}
+
+/* Whether a networkd [Match] Name= list (globs, "!" negating the whole list) takes eth0. */
+static bool networkd_name_matches(char *list)
+{
+	bool neg = *list == '!';
+	bool hit = false;
+
+	for (char *save = NULL, *w = strtok_r(list + neg, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		hit |= fnmatch(w, PRIMARY_NIC, 0) == 0;
+	return neg ? !hit : hit;
+}
+
+/* systemd-networkd (Azure Linux, Debian's genericcloud, Flatcar): the first .network file in name
+ * order whose [Match] takes eth0 configures it (a file with no [Match] key takes every link; one
+ * that matches only on what cannot be told offline, a driver or MAC, is passed over); Address=
+ * without DHCP for IPv4 is static. */
+static void nic_networkd(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const dirs[] = {"/etc/systemd/network", "/usr/local/lib/systemd/network",
+					   "/usr/lib/systemd/network", "/lib/systemd/network"};
+	struct strv files = {0};
+	bool decided = false;
+
+	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".network", &files);
+	for (size_t i = 0; i < files.n && !decided; i++) {
 		_cleanup_free_ char *buf = NULL;
-		unsigned n = 0;
-		char *cur, *l;
-		if (hsys_read(ctx, r, ifcfgs[k], &buf) < 0)
+		char sec[32] = "", *key, *val, *cur;
+		unsigned n = 0, addr_line = 0, match_keys = 0;
+		bool name_ok = true, dhcp4 = false;
+		if (hsys_read(ctx, r, files.v[i], &buf) < 0)
 			continue;
 		cur = buf;
-		while ((l = imgfile_next_line(&cur))) {
-			n++;
-			l = imgfile_strip(l);
-			if (startswith(l, "BOOTPROTO=") && (strstr(l, "none") || strstr(l, "static")))
-				result_add_finding(r, ifcfgs[k], n, "static", NULL,
-						   "eth0 has a static address: Azure hands the primary NIC its address by "
-						   "DHCP; set BOOTPROTO=dhcp");
+		while (ini_next(&cur, sec, sizeof sec, &n, &key, &val)) {
+			if (streq(sec, "Match") && streq(key, "Name"))
+				name_ok = networkd_name_matches(val) && name_ok;
+			else if (streq(sec, "Match"))
+				match_keys++;
+			else if (streq(sec, "Network") && streq(key, "DHCP"))
+				dhcp4 = truthy(val) || streq(val, "ipv4") || streq(val, "both");
+			else if ((streq(sec, "Network") || streq(sec, "Address")) && (streq(key, "Address") || streq(key, "Gateway")) &&
+				 !addr_line && *val)
+				addr_line = n;
 		}
+		if (!name_ok || match_keys > 0)
+			continue; /* not eth0's, or not to be told offline */
+		decided = true;
+		if (addr_line && !dhcp4)
+			result_add_finding(r, files.v[i], addr_line, "static", NULL, NIC_STATIC_MSG "set DHCP=yes (or ipv4) "
+					   "in [Network] and drop Address=");
 	}
+	strv_free(&files);
+}
+
+/* NetworkManager keyfiles (RHEL 9, SLES 16, Azure Linux with NM): a connection for eth0 (its
+ * interface-name, or none and no MAC: any Ethernet NIC) with [ipv4] method=manual. */
+static void nic_nm(struct cg_ctx *ctx, struct cg_result *r)
+{
+	static const char *const dirs[] = {"/etc/NetworkManager/system-connections",
+					   "/usr/lib/NetworkManager/system-connections"};
+	struct strv files = {0};
+
+	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".nmconnection", &files);
+	for (size_t i = 0; i < files.n; i++) {
+		_cleanup_free_ char *buf = NULL;
+		char sec[32] = "", *key, *val, *cur;
+		unsigned n = 0, manual = 0;
+		bool eth0 = true, ether = false;
+		if (hsys_read(ctx, r, files.v[i], &buf) < 0)
+			continue;
+		cur = buf;
+		while (ini_next(&cur, sec, sizeof sec, &n, &key, &val)) {
+			if (streq(sec, "connection") && streq(key, "interface-name"))
+				eth0 = eth0 && streq(val, PRIMARY_NIC);
+			else if (streq(sec, "connection") && streq(key, "type"))
+				ether = streq(val, "ethernet") || streq(val, "802-3-ethernet");
+			else if ((streq(sec, "ethernet") || streq(sec, "802-3-ethernet")) && streq(key, "mac-address") && *val)
+				eth0 = false; /* bound to one NIC: gen.network-state's */
+			else if (streq(sec, "ipv4") && streq(key, "method"))
+				manual = streq(val, "manual") ? n : 0;
+		}
+		if (eth0 && ether && manual)
+			result_add_finding(r, files.v[i], manual, "static", NULL, NIC_STATIC_MSG "set method=auto in [ipv4]");
+	}
+	strv_free(&files);
+}
+
+static int azure_primary_nic_dhcp(struct cg_ctx *ctx, struct cg_result *r)
+{
+	nic_ifupdown(ctx, r);
+	nic_ifcfg(ctx, r);
+	nic_netplan(ctx, r);
+	nic_networkd(ctx, r);
+	nic_nm(ctx, r);
 	return 0;
 }
 
@@ -1140,8 +1379,9 @@ static const struct cg_check azure_checks[] = {
 		.id = "azure.primary-nic-dhcp", .title = "the primary NIC uses DHCP",
 		.severity = CG_SEV_HIGH, .modes = CG_ANYWHERE, .remediation = NULL,
 		.refs = CG_REFS(GEN, "azure-docs redhat-create-upload-vhd", "azure-docs suse-create-upload-vhd"),
-		.description = "eth0 not configured static in /etc/network/interfaces(.d) or ifcfg-eth0. MAC bindings "
-			       "are gen.network-state's. Report-only.",
+		.description = "eth0 is not configured with a static address (without DHCP for IPv4) by ifupdown, "
+			       "ifcfg (initscripts, NetworkManager's ifcfg-rh, wicked), netplan, systemd-networkd or "
+			       "a NetworkManager keyfile. MAC bindings are gen.network-state's. Report-only.",
 		.run = azure_primary_nic_dhcp,
 	},
 	{
