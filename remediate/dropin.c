@@ -104,29 +104,49 @@ static char *settings_for(struct rem_planner *p, const struct cg_finding *f, boo
 	return NULL;
 }
 
-static bool line_includes_dropins(const char *l, void *ud)
+/* Whether an Include line reads DIR's drop-ins: an argument naming DIR, or (DIR being
+ * /etc/ssh/sshd_config.d) a relative one, which sshd resolves in /etc/ssh. */
+static bool include_reads(const char *l, const char *dir)
 {
-	return strncasecmp(l, "Include", 7) == 0 && strstr(l, "sshd_config.d");
+	_cleanup_free_ char *copy = xstrdup(l);
+	char *save = NULL;
+
+	if (strncasecmp(l, "Include", 7) != 0 || (l[7] != ' ' && l[7] != '\t'))
+		return false;
+	for (char *w = strtok_r(copy + 7, " \t\"", &save); w; w = strtok_r(NULL, " \t\"", &save))
+		if (startswith(w, dir) || (*w != '/' && startswith(dir, "/etc/") && startswith(w, "sshd_config.d/")))
+			return true;
+	return false;
 }
 
+/* Where the main file includes the drop-ins: INCLUDE_LINE for /etc/ssh/sshd_config.d (ours),
+ * VENDOR_LINE for /usr/etc/ssh/sshd_config.d (the /usr/etc layout; 0: not included). */
+struct dropin_order {
+	const char *main;
+	unsigned include_line, vendor_line;
+};
+
 /* Whether a value sshd read from FILE:LINE comes before the drop-in: sshd keeps the first value,
- * so a line of sshd_config above the Include, or a drop-in that sorts before ours, wins. */
-static bool read_before_dropin(const struct sshcfg_opt *o, unsigned include_line)
+ * so a line of the main file above the Include, a drop-in that sorts before ours, or a vendor
+ * drop-in included first, wins. */
+static bool read_before_dropin(const struct sshcfg_opt *o, const struct dropin_order *ord)
 {
-	const char *dir = "/etc/ssh/sshd_config.d/";
+	const char *dir = "/etc/ssh/sshd_config.d/", *vendor = "/usr/etc/ssh/sshd_config.d/";
 
 	if (!o->file || streq(o->file, SSHD_DROPIN))
 		return false;
-	if (streq(o->file, "/etc/ssh/sshd_config"))
-		return o->line < include_line;
+	if (streq(o->file, ord->main))
+		return o->line < ord->include_line;
 	if (startswith(o->file, dir) && !strchr(o->file + strlen(dir), '/'))
 		return strcmp(o->file + strlen(dir), &SSHD_DROPIN[strlen(dir)]) < 0;
+	if (startswith(o->file, vendor))
+		return ord->vendor_line && ord->vendor_line < ord->include_line;
 	return false;
 }
 
 /* The first setting of S ("Key value" lines) that a drop-in cannot override, as a reason; NULL
  * when the drop-in will take effect. */
-static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, unsigned include_line)
+static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, const struct dropin_order *ord)
 {
 	struct sshcfg c = {0};
 	char *why = NULL;
@@ -158,7 +178,7 @@ static char *dropin_shadowed(struct cg_ctx *ctx, const char *s, unsigned include
 					"weak) rather than override it for sshd alone",
 					key, pol, o->file, o->line, o->from_cmdline ? ", on sshd's command line" : "",
 					base);
-		} else if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, include_line))
+		} else if (o && strcasecmp(o->value, want) != 0 && read_before_dropin(o, ord))
 			why = xasprintf("'%s %s' at %s:%u is read before sshd_config.d and sshd keeps the first "
 					"value, so a drop-in cannot override it: change or remove that line",
 					key, o->value, o->file, o->line);
@@ -173,35 +193,41 @@ void dropin_plan_sshd(struct rem_planner *p, const struct cg_finding *f)
 	_cleanup_free_ char *s = settings_for(p, f, false);
 	_cleanup_free_ char *cfg = NULL;
 	_cleanup_free_ char *why = NULL;
-	unsigned lineno = 0, include_line = 0;
+	struct dropin_order ord = {0};
+	unsigned lineno = 0;
 
 	if (!s) {
 		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "no safe value known for '%s'", p->result->check->id);
 		return;
 	}
-	int rr = safefs_read_file(&p->ctx->fs, "/etc/ssh/sshd_config", DROPIN_MAX, &cfg, NULL);
+	int rr = sshcfg_main(&p->ctx->fs, &ord.main);
+	if (rr == 0)
+		rr = safefs_read_file(&p->ctx->fs, ord.main, DROPIN_MAX, &cfg, NULL);
 	if (rr < 0 && rr != -ENOENT) {
 		/* a device, FIFO or link there is said, never opened nor silently passed over */
-		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "cannot read /etc/ssh/sshd_config: %s", safefs_strerror(rr));
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "cannot read %s: %s", ord.main, safefs_strerror(rr));
 		return;
 	}
 	if (rr == 0) {
-		for (char *l = cfg, *next; l && !include_line; l = next) {
+		for (char *l = cfg, *next; l && !ord.include_line; l = next) {
 			next = strchr(l, '\n');
 			if (next)
 				*next++ = '\0';
 			lineno++;
 			while (isspace((unsigned char)*l))
 				l++;
-			if (line_includes_dropins(l, NULL))
-				include_line = lineno;
+			if (include_reads(l, "/etc/ssh/sshd_config.d/"))
+				ord.include_line = lineno;
+			else if (!ord.vendor_line && include_reads(l, "/usr/etc/ssh/sshd_config.d/"))
+				ord.vendor_line = lineno;
 		}
 	}
-	if (!include_line) {
-		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "sshd_config does not include sshd_config.d; a drop-in would not be read");
+	if (!ord.include_line) {
+		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "%s does not include /etc/ssh/sshd_config.d; a drop-in would "
+				"not be read", ord.main);
 		return;
 	}
-	why = dropin_shadowed(p->ctx, s, include_line);
+	why = dropin_shadowed(p->ctx, s, &ord);
 	if (why) {
 		rem_plan_refuse(p, "sshd-dropin", SSHD_DROPIN, "%s", why);
 		return;

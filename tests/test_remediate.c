@@ -511,7 +511,8 @@ START_TEST(dropins_from_table_rule_and_argument)
 END_TEST
 
 /* The plan for ssh.permit-root-login on CONFIG: one item, refused or planned; its reason. */
-static void sshd_dropin_plan(const char *config, unsigned line, enum rem_state want, const char *why)
+/* Plan the drop-in for a finding on MAIN:LINE, MAIN holding CONFIG; STATE WANT, the reason holding WHY. */
+static void sshd_dropin_plan_at(const char *main, const char *config, unsigned line, enum rem_state want, const char *why)
 {
 	static const struct cg_check c = {.id = "ssh.permit-root-login", .title = "t", .severity = CG_SEV_HIGH,
 		.modes = CG_ANYWHERE, .remediation = "sshd-dropin", .run = noop_check};
@@ -520,21 +521,26 @@ static void sshd_dropin_plan(const char *config, unsigned line, enum rem_state w
 	struct rem_opts o = {.phases = REM_PHASES_ALL};
 	struct rem_plan plan;
 
-	fx_put(&fx, "/etc/ssh/sshd_config", config, 0644);
+	fx_put(&fx, main, config, 0644);
 	ck_assert_int_eq(ctx_init(&ctx, fx.root, NULL), 0);
 	rep.results = xcalloc(1, sizeof *rep.results);
 	rep.n = 1;
 	result_init(&rep.results[0], &c, c.severity);
-	result_add_finding(&rep.results[0], "/etc/ssh/sshd_config", line, NULL, NULL, "unsafe");
+	result_add_finding(&rep.results[0], main, line, NULL, NULL, "unsafe");
 	result_finish(&rep.results[0], 0);
 	remediate_plan(&ctx, &rep, &o, &plan);
 	ck_assert_uint_eq(plan.n, 1);
-	ck_assert_int_eq(plan.v[0].state, want);
+	ck_assert_msg(plan.v[0].state == want, "state %d, reason: %s", plan.v[0].state, plan.v[0].reason);
 	if (why)
 		ck_assert_msg(plan.v[0].reason && strstr(plan.v[0].reason, why), "reason: %s", plan.v[0].reason);
 	remediate_plan_free(&plan);
 	scan_report_free(&rep);
 	ctx_done(&ctx);
+}
+
+static void sshd_dropin_plan(const char *config, unsigned line, enum rem_state want, const char *why)
+{
+	sshd_dropin_plan_at("/etc/ssh/sshd_config", config, line, want, why);
 }
 
 /* A drop-in that sshd would not read, or whose value an earlier line wins over, is refused with
@@ -552,6 +558,26 @@ START_TEST(sshd_dropin_refused_when_it_cannot_win)
 	ck_assert_int_eq(unlink(early), 0);
 	fx_put(&fx, "/etc/ssh/sshd_config.d/50-cloud-init.conf", "PermitRootLogin yes\n", 0644);
 	sshd_dropin_plan("Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\n", 2, REM_PLANNED, NULL);
+	/* an Include of another directory is not ours; a relative one resolves in /etc/ssh */
+	sshd_dropin_plan("Include /usr/etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\n", 2, REM_REFUSED, "does not include");
+	sshd_dropin_plan("Include sshd_config.d/*.conf\nPermitRootLogin yes\n", 2, REM_PLANNED, NULL);
+}
+END_TEST
+
+/* The /usr/etc layout: the vendor sshd_config is the main file when /etc has none; its vendor
+ * drop-ins, when included before ours, win. */
+START_TEST(sshd_dropin_vendor_layout)
+{
+	const char *vendor = "/usr/etc/ssh/sshd_config";
+	sshd_dropin_plan_at(vendor, "Include /etc/ssh/sshd_config.d/*.conf\nInclude /usr/etc/ssh/sshd_config.d/*.conf\n"
+			    "PermitRootLogin yes\n", 3, REM_PLANNED, NULL);
+	fx_put(&fx, "/usr/etc/ssh/sshd_config.d/10-vendor.conf", "PermitRootLogin yes\n", 0644);
+	sshd_dropin_plan_at(vendor, "Include /usr/etc/ssh/sshd_config.d/*.conf\nInclude /etc/ssh/sshd_config.d/*.conf\n", 1,
+			    REM_REFUSED, "/usr/etc/ssh/sshd_config.d/10-vendor.conf:1");
+	sshd_dropin_plan_at(vendor, "Include /etc/ssh/sshd_config.d/*.conf\nInclude /usr/etc/ssh/sshd_config.d/*.conf\n", 2,
+			    REM_PLANNED, NULL);
+	sshd_dropin_plan_at(vendor, "Include /usr/etc/ssh/sshd_config.d/*.conf\n", 1, REM_REFUSED,
+			    "/usr/etc/ssh/sshd_config does not include /etc/ssh/sshd_config.d");
 }
 END_TEST
 
@@ -649,6 +675,7 @@ int main(void)
 		host_keys_need_a_regenerator_or_force,
 		dropins_from_table_rule_and_argument,
 		sshd_dropin_refused_when_it_cannot_win,
+		sshd_dropin_vendor_layout,
 		build_user_account_is_the_deprovision_steps,
 	};
 

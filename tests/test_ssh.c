@@ -102,6 +102,43 @@ START_TEST(weak_crypto_and_timeouts)
 }
 END_TEST
 
+/* The /usr/etc layout (openSUSE Tumbleweed, SLE 16): without /etc/ssh/sshd_config, sshd reads the
+ * vendor file with its Includes; an admin's /etc file replaces it whole. */
+START_TEST(vendor_config_when_etc_has_none)
+{
+	struct tu_scan t;
+	tu_write(root, "usr/etc/ssh/sshd_config",
+		 "Include /etc/ssh/sshd_config.d/*.conf\nInclude /usr/etc/ssh/sshd_config.d/*.conf\n"
+		 "PermitRootLogin yes\nX11Forwarding yes\n", 0644);
+	tu_write(root, "usr/etc/ssh/sshd_config.d/40-suse-crypto-policies.conf", "Ciphers aes256-ctr,3des-cbc\n", 0644);
+	scan_cfg(&t, NULL, "ssh.permit-root-login,ssh.weak-crypto");
+	const struct cg_result *r = tu_result(&t.rep, "ssh.permit-root-login");
+	ck_assert_int_eq(r->status, CG_FAIL);
+	ck_assert_str_eq(r->findings[0].path, "/usr/etc/ssh/sshd_config");
+	ck_assert_uint_eq(r->findings[0].line, 3);
+	r = tu_result(&t.rep, "ssh.weak-crypto");
+	ck_assert_uint_ge(r->nfindings, 1); /* and the default MACs', named at the vendor file */
+	ck_assert_str_eq(r->findings[0].path, "/usr/etc/ssh/sshd_config.d/40-suse-crypto-policies.conf");
+	ck_assert_str_eq(r->findings[0].evidence, "3des-cbc");
+	tu_scan_free(&t);
+	/* the admin's drop-in is read first and wins */
+	tu_write(root, "etc/ssh/sshd_config.d/50-admin.conf", "PermitRootLogin no\n", 0644);
+	scan_cfg(&t, NULL, "ssh.permit-root-login");
+	ck_assert_int_eq(tu_result(&t.rep, "ssh.permit-root-login")->status, CG_PASS);
+	tu_scan_free(&t);
+	/* an /etc/ssh/sshd_config of its own: the vendor file is not read at all */
+	tu_write(root, "etc/ssh/sshd_config", "PermitRootLogin prohibit-password\n", 0644);
+	scan_cfg(&t, NULL, "ssh.permit-root-login,ssh.weak-crypto");
+	r = tu_result(&t.rep, "ssh.permit-root-login");
+	ck_assert_int_eq(r->status, CG_FAIL);
+	ck_assert_str_eq(r->findings[0].path, "/etc/ssh/sshd_config");
+	r = tu_result(&t.rep, "ssh.weak-crypto");
+	for (size_t i = 0; i < r->nfindings; i++)
+		ck_assert_msg(!startswith(r->findings[i].path, "/usr/etc/"), "%s was read", r->findings[i].path);
+	tu_scan_free(&t);
+}
+END_TEST
+
 START_TEST(perms_and_syntax)
 {
 	struct tu_scan t;
@@ -137,6 +174,7 @@ int main(void)
 	tcase_add_test(tc, old_openssh_defaults_judged);
 	tcase_add_test(tc, weak_crypto_and_timeouts);
 	tcase_add_test(tc, perms_and_syntax);
+	tcase_add_test(tc, vendor_config_when_etc_has_none);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -680,8 +680,8 @@ static int azure_agent_units(struct cg_ctx *ctx, struct cg_result *r)
 					   "cloud-final.service is not enabled: user data scripts and the ready report of "
 					   "late modules never run. systemctl enable cloud-final");
 	}
-	static const char *const sshd_config[] = {"/etc/ssh/sshd_config"};
-	if (exists_any(ctx, r, sshd_config, 1) && !unit_any_enabled(ctx, r, &u, sshd, ELEMENTSOF(sshd)))
+	static const char *const sshd_config[] = {SSHCFG_MAIN, SSHCFG_VENDOR_MAIN};
+	if (exists_any(ctx, r, sshd_config, ELEMENTSOF(sshd_config)) && !unit_any_enabled(ctx, r, &u, sshd, ELEMENTSOF(sshd)))
 		result_add_finding(r, "/etc/systemd/system", 0, "sshd", NULL,
 				   "the OpenSSH server is installed but not enabled (Marketplace test: sshd must run)");
 	units_free(&u);
@@ -1149,7 +1149,7 @@ static int azure_ssh_keepalive(struct cg_ctx *ctx, struct cg_result *r)
 		return 0;
 	}
 	if (e < 0 || c.io_err < 0) {
-		result_add_error(r, e < 0 ? "/etc/ssh/sshd_config" : c.io_path, e < 0 ? e : c.io_err, "cannot read");
+		result_add_error(r, e < 0 ? SSHCFG_MAIN : c.io_path, e < 0 ? e : c.io_err, "cannot read");
 		sshcfg_free(&c);
 		return 0;
 	}
@@ -1158,7 +1158,7 @@ static int azure_ssh_keepalive(struct cg_ctx *ctx, struct cg_result *r)
 	if (o && o->file && sshcfg_parse_time(o->value, &secs) < 0)
 		secs = -1;
 	if (!o || !o->file || secs < 30 || secs > 235)
-		result_add_finding(r, o && o->file ? o->file : "/etc/ssh/sshd_config", o && o->file ? o->line : 0,
+		result_add_finding(r, o && o->file ? o->file : c.main, o && o->file ? o->line : 0,
 				   "ClientAliveInterval", o && o->file ? o->value : "unset",
 				   "ClientAliveInterval is %s; the Marketplace certification accepts 30 to 235 seconds and "
 				   "Azure's guides set 180 (idle sessions through Azure's load balancers drop after 4 minutes)",

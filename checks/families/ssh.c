@@ -125,7 +125,7 @@ static void report_opt(struct cg_result *r, const struct sshcfg *c, const struct
 		       const char *rule, const char *fmt_safe)
 {
 	_cleanup_free_ char *from = origin(c, o);
-	const char *path = o->file && !o->from_sshd_t ? o->file : SSHCFG_MAIN;
+	const char *path = o->file && !o->from_sshd_t ? o->file : c->main;
 
 	if (o->match)
 		result_add_finding(r, path, o->line, rule, o->value, "'%s %s' inside '%s' applies to matching connections; "
@@ -306,7 +306,7 @@ static void judge_algs(struct cg_result *r, const struct sshcfg *c, const struct
 		_cleanup_free_ char *from = origin(c, o);
 		/* the rule carries the safe setting, so the sshd-dropin action can write it */
 		_cleanup_free_ char *rule = good.len ? xasprintf("%s=%s", name, good.buf) : xstrdup(name);
-		const char *path = o->file && !o->from_sshd_t ? o->file : SSHCFG_MAIN;
+		const char *path = o->file && !o->from_sshd_t ? o->file : c->main;
 		unsigned line = o->file && !o->from_sshd_t ? o->line : 0;
 		if (o->match)
 			result_add_finding(r, path, line, rule, bad.buf, "'%s' inside '%s' offers weak '%s'; safe value: '%s %s'",
@@ -500,7 +500,7 @@ static int ssh_config_syntax(struct cg_ctx *ctx, struct cg_result *r)
 	if (e == 0)
 		for (size_t i = 0; i < c.ndiags; i++)
 			if (c.diags[i].fatal)
-				result_add_finding(r, c.diags[i].file ? c.diags[i].file : SSHCFG_MAIN, c.diags[i].line, NULL,
+				result_add_finding(r, c.diags[i].file ? c.diags[i].file : c.main, c.diags[i].line, NULL,
 						   NULL, "%s; sshd would refuse to start and the image would be unreachable: "
 						   "fix or remove the line", c.diags[i].msg);
 	sshcfg_free(&c);

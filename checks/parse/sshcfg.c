@@ -618,16 +618,28 @@ void sshcfg_finish(struct sshcfg *c)
 	}
 }
 
+int sshcfg_main(const struct safefs *fs, const char **path)
+{
+	struct stat st;
+	int r = safefs_lstat(fs, SSHCFG_MAIN, &st);
+
+	*path = SSHCFG_MAIN;
+	if (r == -ENOENT && safefs_lstat(fs, SSHCFG_VENDOR_MAIN, &st) == 0) {
+		*path = SSHCFG_VENDOR_MAIN;
+		return 0;
+	}
+	return r;
+}
+
 int sshcfg_load(const struct safefs *fs, struct sshcfg *c)
 {
 	struct parse_state ps = {.c = c, .fs = fs};
 	struct cryptopol cp;
-	struct stat st;
 	int r;
 
 	const char *err_path = NULL;
 
-	r = safefs_lstat(fs, SSHCFG_MAIN, &st);
+	r = sshcfg_main(fs, &c->main);
 	if (r < 0)
 		return r;
 	r = sshcfg_detect_version(fs, &c->version, &c->version_source, &err_path);
@@ -654,7 +666,7 @@ int sshcfg_load(const struct safefs *fs, struct sshcfg *c)
 		strbuf_free(&text);
 	}
 	cryptopol_free(&cp);
-	parse_file(&ps, SSHCFG_MAIN, true, NULL);
+	parse_file(&ps, c->main, true, NULL);
 	sshcfg_finish(c);
 	return 0;
 }

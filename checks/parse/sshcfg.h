@@ -8,6 +8,9 @@
 #include "util.h"
 
 #define SSHCFG_MAIN "/etc/ssh/sshd_config"
+/* The vendor default of the /usr/etc layout (openSUSE Tumbleweed, SLE 16): sshd reads it only
+ * when SSHCFG_MAIN does not exist, and an admin's /etc file replaces it whole. */
+#define SSHCFG_VENDOR_MAIN "/usr/etc/ssh/sshd_config"
 
 /* One keyword's value: from a file (FILE:LINE), from the compiled-in defaults (FILE NULL), or
  * from `sshd -T` (live cross-check). */
@@ -42,6 +45,7 @@ struct sshcfg {
 	struct sshcfg_diag *diags; /* at most SSHCFG_MAX_DIAGS; the last then says more were dropped */
 	size_t ndiags, capdiags;
 	struct strv files;      /* every file read, in reading order */
+	const char *main;       /* the file sshd reads first: SSHCFG_MAIN or SSHCFG_VENDOR_MAIN */
 	char *crypto_policy;    /* the system crypto policy (/etc/crypto-policies/config), NULL if none */
 	int io_err;             /* the first I/O error (not a missing file), -errno; 0 if none */
 	char *io_path;          /* where it happened */
@@ -53,8 +57,11 @@ int sshcfg_parse_version(const char *s, unsigned *ver);
  * -ENOENT when neither tells; another -errno (with *ERR_PATH set) when one could not be read. */
 int sshcfg_detect_version(const struct safefs *fs, unsigned *ver, char **source, const char **err_path);
 
+/* The file sshd reads first (SSHCFG_MAIN, or SSHCFG_VENDOR_MAIN where that is absent) in *PATH;
+ * -ENOENT when the image has neither, another -errno when that cannot be told. */
+int sshcfg_main(const struct safefs *fs, const char **path);
 /* The whole evaluation: version, the system crypto policy's command-line options (RHEL 8),
- * /etc/ssh/sshd_config with its Includes, compiled-in defaults.
+ * sshcfg_main()'s file with its Includes, compiled-in defaults.
  * -ENOENT when the image has no sshd_config; other read errors land in diags. */
 int sshcfg_load(const struct safefs *fs, struct sshcfg *c);
 /* Parse TEXT as if it were the file PATH (Includes are resolved through FS; may be NULL). */
