@@ -653,6 +653,40 @@ START_TEST(primary_nic_every_stack)
 }
 END_TEST
 
+/* azure.ptp-clock follows chronyd's own include, confdir and sourcedir directives: a refclock in
+ * a file chronyd reads counts wherever it is, one in a file it never reads does not. */
+START_TEST(ptp_clock_follows_chrony_directives)
+{
+	static const struct {
+		const char *why, *main, *rel, *body;
+		bool finding;
+	} cases[] = {
+		{"SUSE's include glob", "etc/chrony.conf", "etc/chrony.d/azure.conf", "refclock PHC /dev/ptp_hyperv poll 3\n", false},
+		{"confdir", "etc/chrony/chrony.conf", "etc/chrony/conf.d/azure.conf", "refclock PHC /dev/ptp_hyperv\n", false},
+		{"not named by any directive", "etc/chrony.conf", "etc/chrony/conf.d/azure.conf", "refclock PHC /dev/ptp_hyperv\n", true},
+		{"confdir reads only *.conf", "etc/chrony/chrony.conf", "etc/chrony/conf.d/azure.conf.bak", "refclock PHC /dev/ptp_hyperv\n", true},
+		{"commented out", "etc/chrony.conf", "etc/chrony.d/azure.conf", "#refclock PHC /dev/ptp_hyperv\n", true},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *root = tu_scratch();
+		struct tu_scan t;
+		tu_write(root, cases[i].main,
+			 streq(cases[i].main, "etc/chrony.conf") ? "pool suse.pool.ntp.org iburst\ninclude /etc/chrony.d/*.conf\n"
+								 : "confdir /etc/chrony/conf.d /usr/share/chrony/conf.d\n"
+								   "sourcedir /etc/chrony/sources.d\n",
+			 0644);
+		tu_write(root, cases[i].rel, cases[i].body, 0644);
+		tu_write(root, "usr/share/chrony/conf.d/azure.conf", "# a vendor file an /etc name masks\n", 0644);
+		tu_scan_with(&t, root, "azure", NULL, "azure.ptp-clock");
+		const struct cg_result *r = tu_result(&t.rep, "azure.ptp-clock");
+		ck_assert_msg(r->nerrors == 0 && (r->nfindings > 0) == cases[i].finding, "%s: %zu findings", cases[i].why,
+			      r->nfindings);
+		tu_scan_free(&t);
+		tu_rm_rf(root);
+	}
+}
+END_TEST
+
 /* cloud-init's merge: the last cloud.cfg.d file in lexical order wins, cloud.cfg only without one */
 START_TEST(cloud_init_merge_order)
 {
@@ -815,6 +849,7 @@ static Suite *suite(void)
 	tcase_add_test(t, ubuntu_corrected_clean);
 	tcase_add_test(t, stale_generated_files);
 	tcase_add_test(t, cloud_init_merge_order);
+	tcase_add_test(t, ptp_clock_follows_chrony_directives);
 	tcase_add_loop_test(t, primary_nic_every_stack, 0, ELEMENTSOF(nic_cases));
 	tcase_add_test(t, profiles);
 	tcase_add_test(t, fix_debian);

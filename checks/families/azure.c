@@ -863,7 +863,7 @@ static bool ini_next(char **cur, char *section, size_t seclen, unsigned *n, char
 }
 
 /* The drop-in set of DIRS (highest priority first) ending in SUFFIX, unmasked, in name order. */
-static void nic_files(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t n, const char *suffix,
+static void dropin_paths(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t n, const char *suffix,
 		      struct strv *out)
 {
 	struct dropins d = {0};
@@ -972,7 +972,7 @@ static void nic_netplan(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv files = {0};
 	struct cloudcfg cfg = {0};
 
-	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".yaml", &files);
+	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".yaml", &files);
 	for (size_t i = files.n; i-- > 0;) {
 		_cleanup_free_ char *buf = NULL, *err = NULL;
 		unsigned line = 0;
@@ -1034,7 +1034,7 @@ static void nic_networkd(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv files = {0};
 	bool decided = false;
 
-	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".network", &files);
+	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".network", &files);
 	for (size_t i = 0; i < files.n && !decided; i++) {
 		_cleanup_free_ char *buf = NULL;
 		char sec[32] = "", *key, *val, *cur;
@@ -1072,7 +1072,7 @@ static void nic_nm(struct cg_ctx *ctx, struct cg_result *r)
 					   "/usr/lib/NetworkManager/system-connections"};
 	struct strv files = {0};
 
-	nic_files(ctx, r, dirs, ELEMENTSOF(dirs), ".nmconnection", &files);
+	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".nmconnection", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		char sec[32] = "", *key, *val, *cur;
@@ -1178,10 +1178,54 @@ static int azure_hyperv_daemons(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
+/* The files chronyd reads, in order: the main file, then what its include (a glob in the last
+ * component), confdir (*.conf of each directory, a name in an earlier one masking later ones) and
+ * sourcedir (*.sources) directives name, each followed once and to a bounded depth. */
+static void chrony_files(struct cg_ctx *ctx, struct cg_result *r, const char *path, unsigned depth, struct strv *files)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *cur, *l;
+
+	for (size_t i = 0; i < files->n; i++)
+		if (streq(files->v[i], path))
+			return;
+	strv_push(files, path);
+	if (depth > 8 || hsys_read(ctx, r, path, &buf) < 0)
+		return;
+	cur = buf;
+	while ((l = imgfile_next_line(&cur))) {
+		char *save = NULL, *w = strtok_r(imgfile_strip(l), " \t", &save);
+		bool confdir = w && streq(w, "confdir"), sourcedir = w && streq(w, "sourcedir");
+		if (w && streq(w, "include") && (w = strtok_r(NULL, " \t", &save)) && *w == '/') {
+			_cleanup_free_ char *dir = xstrndup(w, (size_t)(strrchr(w, '/') - w));
+			const char *pat = strrchr(w, '/') + 1;
+			struct strv names = {0};
+			hsys_list_dir(ctx, r, *dir ? dir : "/", &names);
+			for (size_t i = 0; i < names.n; i++)
+				if (fnmatch(pat, names.v[i], FNM_PERIOD) == 0) {
+					_cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
+					chrony_files(ctx, r, p, depth + 1, files);
+				}
+			strv_free(&names);
+		} else if (confdir || sourcedir) {
+			const char *dirs[8];
+			size_t n = 0;
+			while (n < ELEMENTSOF(dirs) && (w = strtok_r(NULL, " \t", &save)) && *w == '/')
+				dirs[n++] = w;
+			if (sourcedir && n > 1)
+				n = 1; /* sourcedir takes one directory */
+			struct strv set = {0};
+			dropin_paths(ctx, r, dirs, n, confdir ? ".conf" : ".sources", &set);
+			for (size_t i = 0; i < set.n; i++)
+				chrony_files(ctx, r, set.v[i], depth + 1, files);
+			strv_free(&set);
+		}
+	}
+}
+
 static int azure_ptp_clock(struct cg_ctx *ctx, struct cg_result *r)
 {
 	static const char *const mains[] = {"/etc/chrony/chrony.conf", "/etc/chrony.conf"};
-	static const char *const dirs[] = {"/etc/chrony/conf.d", "/etc/chrony/sources.d"};
 	struct strv files = {0};
 	const char *main = NULL;
 	bool ptp = false;
@@ -1195,9 +1239,7 @@ static int azure_ptp_clock(struct cg_ctx *ctx, struct cg_result *r)
 				   "clock (refclock PHC /dev/ptp_hyperv); install chrony");
 		return 0;
 	}
-	strv_push(&files, main);
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++)
-		hsys_conf_files(ctx, r, NULL, dirs[d], "", &files);
+	chrony_files(ctx, r, main, 0, &files);
 	for (size_t i = 0; i < files.n && !ptp; i++) {
 		_cleanup_free_ char *buf = NULL;
 		char *cur, *l;
@@ -1413,7 +1455,8 @@ static const struct cg_check azure_checks[] = {
 		.id = "azure.ptp-clock", .title = "chrony uses the Hyper-V PTP clock",
 		.severity = CG_SEV_LOW, .modes = CG_ANYWHERE, .remediation = NULL,
 		.refs = CG_REFS("azure-docs time-sync", "microsoft/azurelinux chrony.cfg"),
-		.description = "chrony.conf (and conf.d, sources.d) has 'refclock PHC /dev/ptp_hyperv'. Report-only.",
+		.description = "chrony.conf, or a file it reads (include, confdir, sourcedir), has 'refclock PHC "
+			       "/dev/ptp_hyperv'. Report-only.",
 		.run = azure_ptp_clock,
 	},
 	{
