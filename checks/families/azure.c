@@ -1178,6 +1178,8 @@ static int azure_hyperv_daemons(struct cg_ctx *ctx, struct cg_result *r)
 	return 0;
 }
 
+#define CHRONY_MAX_FILES 256
+
 /* The files chronyd reads, in order: the main file, then what its include (a glob in the last
  * component), confdir (*.conf of each directory, a name in an earlier one masking later ones) and
  * sourcedir (*.sources) directives name, each followed once and to a bounded depth. */
@@ -1189,6 +1191,8 @@ static void chrony_files(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 	for (size_t i = 0; i < files->n; i++)
 		if (streq(files->v[i], path))
 			return;
+	if (files->n >= CHRONY_MAX_FILES) /* a glob over a hostile directory: chronyd would give up too */
+		return;
 	strv_push(files, path);
 	if (depth > 8 || hsys_read(ctx, r, path, &buf) < 0)
 		return;
