@@ -333,6 +333,11 @@ int rpmdb_load(const struct safefs *fs, struct rpmdb *db)
 	return e;
 }
 
+const char *rpmdb_private_dir(const struct rpmdb *db)
+{
+	return db->priv ? db->priv->tmpdir : NULL;
+}
+
 void rpmdb_free(struct rpmdb *db)
 {
 	for (size_t i = 0; i < db->n; i++) {

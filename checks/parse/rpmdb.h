@@ -30,6 +30,9 @@ struct rpmdb {
  * when it is there and cannot be read. */
 int rpmdb_load(const struct safefs *fs, struct rpmdb *db);
 void rpmdb_free(struct rpmdb *db);
+/* The private folder the database was copied into (for tests: it must be gone after
+ * rpmdb_free()), or NULL when nothing was copied (ndb). */
+const char *rpmdb_private_dir(const struct rpmdb *db);
 /* The installed package NAME (the newest when several versions are, as kernels are), or NULL. */
 const struct rpm_pkg *rpmdb_installed(const struct rpmdb *db, const char *name);
 /* The package owning PATH and the file's digest there (lowercase hex) and its algorithm
