@@ -94,7 +94,9 @@ if unshare -m true 2>/dev/null; then
 			fi
 			"$4" wait --runtime-dir "$rt" --trigger --timeout 20s >/dev/null 2>&1 || true
 			kill $dpid; wait $dpid || true
-			sleep 0.2; kill $jpid
+			# the listener has drained the socket when the daemon'"'"'s last event (stop) is written
+			i=0; while ! grep -q 1fde96ec304f42b482f99a7a47c78863 "$2" && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+			kill $jpid
 		' sh "$tools" "$jl" "$scratch" "$cg" "" "$how"
 		python3 - "$jl" <<'PY' && ok "journal ($how): findings and verdict with CAPGATE_* fields and MESSAGE_IDs" || not_ok "journal ($how): fields"
 import json, sys

@@ -138,7 +138,7 @@ stop_daemon "$daemon_pid"
 if unshare -n true 2>/dev/null && command -v systemd-socket-activate >/dev/null; then
 	rt7=$scratch/rt7; mkdir -m 700 "$rt7"
 	set +e
-	unshare -n sh -c "ip link set lo up 2>/dev/null; timeout 20 systemd-socket-activate -l 0.0.0.0:7463 '$cg' daemon --runtime-dir '$rt7' --root '$scratch/clean' >/dev/null 2>'$rt7.log' & sleep 0.3; curl -s --max-time 3 http://127.0.0.1:7463/v1/health >/dev/null; wait" 
+	unshare -n sh -c "ip link set lo up 2>/dev/null; timeout 20 systemd-socket-activate -l 0.0.0.0:7463 '$cg' daemon --runtime-dir '$rt7' --root '$scratch/clean' >/dev/null 2>'$rt7.log' & curl -s --max-time 3 --retry 30 --retry-delay 1 --retry-connrefused http://127.0.0.1:7463/v1/health >/dev/null; wait" 
 	set -e
 	contains "$rt7.log" "not on loopback" "a socket passed for 0.0.0.0 is refused"
 	[ ! -e "$rt7/token" ] && ok "and no token was written" || not_ok "and no token was written"

@@ -89,7 +89,7 @@ s = http.server.HTTPServer(('127.0.0.1', 0), H)
 open(w + '/port.tmp', 'w').write(str(s.server_port)); __import__('os').rename(w + '/port.tmp', w + '/port')
 s.handle_request()
 PY
-for i in $(seq 50); do [ -f "$w/port" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -f "$w/port" ] && break; sleep 0.1; done
 rc=0; CAPGATE_CALLBACK_SECRET=test-secret "$bin" run --root "$t" --only "gen.*" --signal "http://127.0.0.1:$(cat "$w/port")/done" > /dev/null 2>&1 || rc=$?
 wait
 [ $rc -eq 0 ] && [ "$(cat "$w/signal.txt")" = good ] || fail "run --signal: exit $rc, receiver saw '$(cat "$w/signal.txt" 2>/dev/null)'"
