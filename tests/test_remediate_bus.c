@@ -157,7 +157,8 @@ static void setup(void)
 	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
 	stopping = 0;
 	pthread_create(&manager, NULL, manager_main, addr);
-	for (int i = 0; i < 100 && !called("ready"); i++)
+	/* up to 30 s: a loaded machine under valgrind takes seconds to connect and take the name */
+	for (int i = 0; i < 1500 && !called("ready"); i++)
 		usleep(20000);
 	ck_assert(called("ready"));
 }
