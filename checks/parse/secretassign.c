@@ -142,9 +142,33 @@ static bool is_reference(const char *v, size_t n)
 	return false;
 }
 
+/* A URL query (two or more name=value pairs joined by '&', such as a SAS token's 'sv=...&se=...')
+ * none of whose names is a credential's: the secret of such a query is a named parameter ('sig',
+ * 'password'), which its own rule judges; without one there is nothing secret in it. */
+static bool is_query_without_secret(const char *v, size_t n)
+{
+	size_t pairs = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k < n && (isalnum((unsigned char)v[k]) || v[k] == '_' || v[k] == '-'))
+			k++;
+		if (k == i || k >= n || v[k] != '=')
+			return false;
+		if (secret_key_score(v + i, k - i) > 0 || ci_eq(v + i, k - i, "sig") || ci_eq(v + i, k - i, "signature"))
+			return false;
+		pairs++;
+		i = k + 1;
+		while (i < n && v[i] != '&')
+			i++;
+		i += i < n;
+	}
+	return pairs >= 2;
+}
+
 bool secret_assigned_value_ok(const char *v, size_t n, int score, bool password_key)
 {
-	if (score <= 0 || is_hash(v, n) || is_reference(v, n))
+	if (score <= 0 || is_hash(v, n) || is_reference(v, n) || is_query_without_secret(v, n))
 		return false;
 	/* a stored hex digest under a password key is a hash, not the password */
 	if (password_key && (n == 32 || n == 40 || n == 64 || n == 128) && is_hex(v, n))

@@ -765,6 +765,25 @@ static bool judge_psk(const struct secret_rule *rule, struct secret_cand *c)
 	return true;
 }
 
+/* GeoIP.conf (geoipupdate): "LicenseKey <key>", the key being MaxMind's 12 characters or its
+ * newer 40 ending in "_mmk"; the shipped file's zeros and "YOUR_LICENSE_KEY_HERE" are no key. */
+static bool judge_geoip(const struct secret_rule *rule, struct secret_cand *c)
+{
+	const char *p = c->buf + c->from, *end = c->buf + c->to, *v;
+	size_t n;
+
+	while (p < end && *p != 'L' && *p != 'l')
+		p++;
+	secret_cut_value(p + strlen("LicenseKey"), c->buf + c->len, &v, &n);
+	if (n < 12 || n > 64 || secret_is_placeholder(v, n) || secret_entropy(v, n) < 2.8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_')
+			return false;
+	keep_span(c, v, n);
+	return true;
+}
+
 const struct secret_rule secret_rules[] = {
 	/* helpers first (their indexes are R_*) */
 	[R_GCP_SA_KEY] = {.id = "gcp-sa-private-key", .owner = SO_HELPER, .requires = -1,
@@ -1050,6 +1069,9 @@ const struct secret_rule secret_rules[] = {
 	{.id = "wifi-psk", .owner = SO_TOKENS, .requires = -1,
 	 .pattern = "(\\n|^)[ \\t]*(psk|wep_key[0-3])[ \\t]*=[ \\t]*[\"']?[^ \\t\\r\\n\"']{8}",
 	 .judge = judge_psk, .message = "Wi-Fi pre-shared key (wpa_supplicant or NetworkManager)", .context = true},
+	{.id = "geoip-license-key", .owner = SO_TOKENS, .requires = -1,
+	 .pattern = "(\\n|^)[ \\t]*LicenseKey[ \\t]+[A-Za-z0-9_]{12}",
+	 .judge = judge_geoip, .message = "MaxMind GeoIP license key (GeoIP.conf)", .context = true},
 
 	/* secrets.tokens: credentials on command lines (scripts, units, cron, histories) */
 	{.id = "cli-curl-user", .owner = SO_TOKENS, .requires = -1,
@@ -1082,7 +1104,8 @@ const struct secret_rule secret_rules[] = {
 	 .pattern = "(aws_?secret_?(access_?)?key|secret_?access_?key)\\\\?[\"']?[ \\t]*(=>|:=|[:=])[ \\t]*\\\\?[\"']?[A-Za-z0-9/+]{40}",
 	 .judge = judge_aws_secret, .message = "AWS secret access key"},
 	{.id = "azure-storage-key", .owner = SO_TOKENS, .requires = -1, .caseless = true,
-	 .pattern = "AccountKey[\"']?[ \\t]*[=:][ \\t]*[\"']?[A-Za-z0-9+/]{86}==",
+	 .pattern = "((account|storage)[_-]?(access[_-]?)?key|(primary|secondary)[_-]?access[_-]?key)[\\\\\"' \\t=:,>]{1,8}"
+		    "[A-Za-z0-9+/]{86}==",
 	 .judge = judge_azure_storage, .message = "Azure storage account key"},
 	{.id = "azure-sas-signature", .owner = SO_TOKENS, .requires = -1,
 	 .pattern = "[?&;]sig=[A-Za-z0-9%+/=]{20}",
