@@ -237,6 +237,48 @@ START_TEST(rhel_authselect_stacks)
 }
 END_TEST
 
+/* The vendor layout of libpam built with --enable-vendordir (openSUSE Tumbleweed, SLE 16): a
+ * service /etc/pam.d does not have, its includes, and faillock.conf come from /usr/lib/pam.d and
+ * /usr/etc/security; an /etc file of the same name replaces the vendor one. */
+START_TEST(pam_vendor_directory)
+{
+	struct tu_scan t;
+	const struct cg_result *r;
+
+	tu_write(root, "usr/lib/pam.d/common-password",
+		 "password requisite pam_pwquality.so\npassword required pam_pwhistory.so remember=5\n"
+		 "password required pam_unix.so use_authtok\n", 0644);
+	tu_write(root, "usr/lib/pam.d/common-auth", "auth required pam_env.so\nauth include common-auth-pc\n", 0644);
+	tu_write(root, "usr/lib/pam.d/common-auth-pc", "auth required pam_faillock.so preauth\nauth required pam_unix.so\n", 0644);
+	tu_write(root, "usr/etc/security/faillock.conf", "deny = 0\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].rule, "faillock-deny");
+	ck_assert_str_eq(r->findings[0].path, "/usr/etc/security/faillock.conf");
+	tu_scan_free(&t);
+	r = one(&t, "acct.pam-pwquality");
+	ck_assert_int_eq(r->status, CG_FAIL); /* libpwquality's minlen 8 */
+	tu_scan_free(&t);
+	/* the admin's /etc/security/faillock.conf and /etc/pam.d/common-auth replace the vendor files */
+	tu_write(root, "etc/security/faillock.conf", "deny = 5\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_msg(r->status == CG_PASS, "%s", r->nfindings ? r->findings[0].message : "");
+	tu_scan_free(&t);
+	tu_write(root, "etc/pam.d/common-auth", "auth required pam_unix.so\n", 0644);
+	r = one(&t, "acct.pam-lockout-reuse");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/etc/pam.d/common-auth");
+	ck_assert_str_eq(r->findings[0].rule, "faillock");
+	tu_scan_free(&t);
+	/* no stack anywhere: skipped, as before */
+	_cleanup_free_ char *vendor = tu_path(root, "usr/lib/pam.d/common-password");
+	ck_assert_int_eq(unlink(vendor), 0);
+	r = one(&t, "acct.pam-pwquality");
+	ck_assert_int_eq(r->status, CG_SKIP);
+	tu_scan_free(&t);
+}
+END_TEST
+
 START_TEST(homes_paths_trust)
 {
 	struct tu_scan t;
@@ -293,6 +335,7 @@ int main(void)
 	tcase_add_test(tc, system_accounts_and_hashes);
 	tcase_add_test(tc, login_defs_and_pam);
 	tcase_add_test(tc, rhel_authselect_stacks);
+	tcase_add_test(tc, pam_vendor_directory);
 	tcase_add_test(tc, homes_paths_trust);
 	tcase_add_test(tc, unique_ids_and_bad_lines);
 	suite_add_tcase(s, tc);

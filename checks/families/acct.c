@@ -644,7 +644,23 @@ static int load_password_stack(struct cg_ctx *ctx, struct cg_result *r, struct p
 	}
 	if (e < 0)
 		result_add_error(r, pam->io_path ? pam->io_path : *path, e, "cannot read");
+	if (e == 0 && pam->files.n)
+		*path = pam->files.v[0]; /* /usr/lib/pam.d where libpam read it from its vendor directory */
 	return e;
+}
+
+/* A PAM module's configuration file (faillock.conf, pwhistory.conf) in /etc/security, or where
+ * /etc has none, in the vendor directory /usr/etc/security that libpam built with one reads. */
+static const char *pam_module_conf(struct cg_ctx *ctx, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "/etc/security/%s", name);
+	if (imgfile_exists(&ctx->fs, buf) == 0) {
+		char vendor[128];
+		snprintf(vendor, sizeof vendor, "/usr/etc/security/%s", name);
+		if (imgfile_exists(&ctx->fs, vendor) > 0)
+			snprintf(buf, size, "%s", vendor);
+	}
+	return buf;
 }
 
 static int acct_pam_pwquality(struct cg_ctx *ctx, struct cg_result *r)
@@ -700,6 +716,10 @@ static int judge_faillock(struct cg_ctx *ctx, struct cg_result *r, const char *s
 		pamstack_free(&auth);
 		return e;
 	}
+	if (auth.files.n) {
+		free(path);
+		path = xstrdup(auth.files.v[0]);
+	}
 	const struct pam_entry *f = pamstack_find(&auth, "auth", "pam_faillock.so");
 	if (!f && !pamstack_find(&auth, "auth", "pam_tally2.so"))
 		result_add_finding(r, path, 0, "faillock", NULL,
@@ -716,7 +736,8 @@ static int judge_faillock(struct cg_ctx *ctx, struct cg_result *r, const char *s
 			line = d->line;
 		} else {
 			struct strv conf = {0};
-			strv_push(&conf, "/etc/security/faillock.conf");
+			char cbuf[128];
+			strv_push(&conf, pam_module_conf(ctx, "faillock.conf", cbuf, sizeof cbuf));
 			deny = conf_num(ctx, r, &conf, "deny", 3 /* pam_faillock's default */, &where, &line);
 			strv_free(&conf);
 		}
@@ -762,7 +783,8 @@ static int acct_pam_lockout_reuse(struct cg_ctx *ctx, struct cg_result *r)
 	if (h && !rem) {
 		/* pam_pwhistory keeps 10 unless told otherwise; pam 1.5 reads pwhistory.conf */
 		struct strv conf = {0};
-		strv_push(&conf, "/etc/security/pwhistory.conf");
+		char cbuf[128];
+		strv_push(&conf, pam_module_conf(ctx, "pwhistory.conf", cbuf, sizeof cbuf));
 		remember = conf_num(ctx, r, &conf, "remember", 10, &where, &line);
 		strv_free(&conf);
 		rem = "";

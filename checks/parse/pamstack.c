@@ -17,6 +17,9 @@
 #define PAM_MAX_BYTES (1 << 20)
 #define PAM_MAX_RULES 4096
 #define PAM_DIR "/etc/pam.d"
+/* libpam built with --enable-vendordir (openSUSE Tumbleweed, SLE 16): a name /etc/pam.d does not
+ * have is read from here */
+#define PAM_VENDOR_DIR "/usr/lib/pam.d"
 
 struct pstate {
 	struct pamstack *st;
@@ -61,9 +64,22 @@ static char *next_word(char **p)
 
 static void parse_file(struct pstate *ps, const char *path, const char *only_type, const char *from, unsigned line);
 
-static char *pam_path(const char *name)
+/* Where libpam reads the configuration NAME from: /etc/pam.d, or the vendor directory when /etc
+ * has no such name and the vendor directory has (an absolute name is itself). */
+static char *pam_path(const struct safefs *fs, const char *name)
 {
-	return name[0] == '/' ? xstrdup(name) : xasprintf(PAM_DIR "/%s", name);
+	if (name[0] == '/')
+		return xstrdup(name);
+	char *etc = xasprintf(PAM_DIR "/%s", name);
+	if (fs && imgfile_exists(fs, etc) == 0) {
+		char *vendor = xasprintf(PAM_VENDOR_DIR "/%s", name);
+		if (imgfile_exists(fs, vendor) > 0) {
+			free(etc);
+			return vendor;
+		}
+		free(vendor);
+	}
+	return etc;
 }
 
 static void parse_line(struct pstate *ps, const char *path, unsigned lineno, char *line, const char *only_type)
@@ -80,7 +96,7 @@ static void parse_line(struct pstate *ps, const char *path, unsigned lineno, cha
 			diag(ps->st, path, lineno, "@include without a file");
 			return;
 		}
-		_cleanup_free_ char *target = pam_path(name);
+		_cleanup_free_ char *target = pam_path(ps->fs, name);
 		parse_file(ps, target, only_type, path, lineno);
 		return;
 	}
@@ -102,7 +118,7 @@ static void parse_line(struct pstate *ps, const char *path, unsigned lineno, cha
 	if (only_type && !streq(t, only_type))
 		return;
 	if (streq(control, "include") || streq(control, "substack")) {
-		_cleanup_free_ char *target = pam_path(module);
+		_cleanup_free_ char *target = pam_path(ps->fs, module);
 		parse_file(ps, target, t, path, lineno);
 		return;
 	}
@@ -206,7 +222,7 @@ void pamstack_parse_text(struct pamstack *st, const struct safefs *fs, const cha
 int pamstack_load(const struct safefs *fs, const char *service, struct pamstack *st)
 {
 	struct pstate ps = {.st = st, .fs = fs};
-	_cleanup_free_ char *path = xasprintf(PAM_DIR "/%s", service);
+	_cleanup_free_ char *path = pam_path(fs, service);
 	_cleanup_free_ char *buf = NULL;
 	int r = imgfile_read(fs, path, PAM_MAX_FILE, &buf, NULL);
 

@@ -25,7 +25,8 @@ struct pamstack {
 	char *io_path;
 };
 
-/* Assemble /etc/pam.d/SERVICE. -ENOENT when the service file is missing; the first I/O error of an
+/* Assemble /etc/pam.d/SERVICE (or /usr/lib/pam.d/SERVICE where /etc has none, as libpam built
+ * with a vendor directory reads it; includes likewise). -ENOENT when the service file is missing; the first I/O error of an
  * included file otherwise (st->io_path names it). */
 int pamstack_load(const struct safefs *fs, const char *service, struct pamstack *st);
 /* Parse TEXT as PATH (ONLY_TYPE limits to one type, for include/substack; NULL for all). */
