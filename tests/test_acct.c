@@ -270,6 +270,19 @@ START_TEST(pam_vendor_directory)
 	ck_assert_str_eq(r->findings[0].path, "/etc/pam.d/common-auth");
 	ck_assert_str_eq(r->findings[0].rule, "faillock");
 	tu_scan_free(&t);
+	/* shadow's vendor login.defs where /etc has none: its values and its lines */
+	_cleanup_free_ char *etc_defs = tu_path(root, "etc/login.defs");
+	ck_assert_int_eq(unlink(etc_defs), 0);
+	tu_write(root, "usr/etc/login.defs", "UID_MIN 1000\nENCRYPT_METHOD MD5\n", 0644);
+	r = one(&t, "acct.password-hashing");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].path, "/usr/etc/login.defs");
+	ck_assert_uint_eq(r->findings[0].line, 2);
+	tu_scan_free(&t);
+	tu_write(root, "etc/login.defs", "ENCRYPT_METHOD YESCRYPT\n", 0644);
+	r = one(&t, "acct.password-hashing");
+	ck_assert_msg(r->status == CG_PASS, "%s", r->nfindings ? r->findings[0].message : "");
+	tu_scan_free(&t);
 	/* no stack anywhere: skipped, as before */
 	_cleanup_free_ char *vendor = tu_path(root, "usr/lib/pam.d/common-password");
 	ck_assert_int_eq(unlink(vendor), 0);

@@ -41,7 +41,7 @@ static int view_load(struct cg_ctx *ctx, struct cg_result *r, struct acctview *v
 	}
 	e = logindefs_load(&ctx->fs, &v->defs);
 	if (e < 0) {
-		result_add_error(r, "/etc/login.defs", e, "cannot read");
+		result_add_error(r, LOGINDEFS_WHERE(&v->defs), e, "cannot read");
 		return e;
 	}
 	if (!logindefs_num(&v->defs, "UID_MIN", &v->uid_min))
@@ -387,11 +387,11 @@ static int acct_password_hashing(struct cg_ctx *ctx, struct cg_result *r)
 		goto out;
 	m = logindefs_find(&v.defs, "ENCRYPT_METHOD");
 	if (!m)
-		result_add_finding(r, "/etc/login.defs", 0, "ENCRYPT_METHOD", NULL,
+		result_add_finding(r, LOGINDEFS_WHERE(&v.defs), 0, "ENCRYPT_METHOD", NULL,
 				   "ENCRYPT_METHOD is not set, so shadow's tools fall back to DES; safe value: "
 				   "'ENCRYPT_METHOD YESCRYPT' or 'SHA512'");
 	else if (strcasecmp(m->value, "SHA512") != 0 && strcasecmp(m->value, "YESCRYPT") != 0)
-		result_add_finding(r, "/etc/login.defs", m->line, "ENCRYPT_METHOD", m->value,
+		result_add_finding(r, LOGINDEFS_WHERE(&v.defs), m->line, "ENCRYPT_METHOD", m->value,
 				   "ENCRYPT_METHOD is '%s'; safe value: YESCRYPT or SHA512", m->value);
 	e = pamstack_load(&ctx->fs, "common-password", &pam);
 	if (e == -ENOENT)
@@ -439,7 +439,7 @@ static void judge_def(struct cg_result *r, const struct logindefs *d, const char
 		val = def;
 	if (val >= lo && val <= hi)
 		return;
-	result_add_finding(r, "/etc/login.defs", it ? it->line : 0, key, it ? it->value : NULL,
+	result_add_finding(r, LOGINDEFS_WHERE(d), it ? it->line : 0, key, it ? it->value : NULL,
 			   "%s is %ld%s; safe value: %s", key, val, it ? "" : " (not set: the default)", safe);
 }
 
@@ -552,7 +552,7 @@ static int acct_default_umask(struct cg_ctx *ctx, struct cg_result *r)
 	if (!logindefs_num(&v.defs, "UMASK", &mask))
 		mask = 022;
 	if ((mask & 027) != 027)
-		result_add_finding(r, "/etc/login.defs", it ? it->line : 0, "UMASK", it ? it->value : NULL,
+		result_add_finding(r, LOGINDEFS_WHERE(&v.defs), it ? it->line : 0, "UMASK", it ? it->value : NULL,
 				   "UMASK is %03lo%s (pam_umask and useradd use it); safe value: 027 or 077", mask,
 				   it ? "" : " (not set)");
 	strv_push(&profiles, "/etc/profile");
@@ -873,10 +873,10 @@ static int acct_root_path(struct cg_ctx *ctx, struct cg_result *r)
 	const struct logindefs_item *su;
 
 	if (e < 0)
-		result_add_error(r, "/etc/login.defs", e, "cannot read");
+		result_add_error(r, LOGINDEFS_WHERE(&defs), e, "cannot read");
 	su = logindefs_find(&defs, "ENV_SUPATH");
 	if (su && startswith(su->value, "PATH="))
-		judge_path_value(ctx, r, "/etc/login.defs", su->line, su->value + 5);
+		judge_path_value(ctx, r, LOGINDEFS_WHERE(&defs), su->line, su->value + 5);
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
 		_cleanup_free_ char *buf = NULL;
 		unsigned lineno = 0;

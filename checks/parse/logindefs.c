@@ -62,10 +62,17 @@ void logindefs_parse(struct logindefs *d, const char *text)
 int logindefs_load(const struct safefs *fs, struct logindefs *d)
 {
 	_cleanup_free_ char *buf = NULL;
-	int r = safefs_read_file(fs, "/etc/login.defs", LOGINDEFS_MAX, &buf, NULL);
+	int r = safefs_read_file(fs, LOGINDEFS_PATH, LOGINDEFS_MAX, &buf, NULL);
 
-	if (r == -ENOENT)
+	d->path = LOGINDEFS_PATH;
+	if (r == -ENOENT) {
+		d->path = LOGINDEFS_VENDOR_PATH;
+		r = safefs_read_file(fs, LOGINDEFS_VENDOR_PATH, LOGINDEFS_MAX, &buf, NULL);
+	}
+	if (r == -ENOENT) {
+		d->path = NULL;
 		return 0;
+	}
 	if (r < 0)
 		return r;
 	logindefs_parse(d, buf);
