@@ -95,6 +95,15 @@ int imgfile_exists(const struct safefs *fs, const char *path)
 	return r < 0 ? r : 1;
 }
 
+const char *imgfile_etc_or_vendor(const struct safefs *fs, const char *etc, const char *vendor, int *err)
+{
+	int e = imgfile_exists(fs, etc), v = e == 0 ? imgfile_exists(fs, vendor) : 0;
+
+	if (err)
+		*err = e < 0 ? e : e > 0 || v > 0 ? 0 : v < 0 ? v : -ENOENT;
+	return e == 0 && v > 0 ? vendor : etc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -15,6 +15,10 @@ int imgfile_resolve(const struct safefs *fs, const char *path, char **out);
 int imgfile_read(const struct safefs *fs, const char *path, size_t max, char **buf, size_t *len);
 /* 1 when PATH exists (lstat) inside the image, 0 when it does not, -errno when that cannot be told. */
 int imgfile_exists(const struct safefs *fs, const char *path);
+/* The /usr/etc layout (openSUSE Tumbleweed, SLE 16): a program reads ETC, or where ETC does not
+ * exist, its vendor copy VENDOR. The one to read (ETC when neither exists); *ERR (when not NULL)
+ * is 0, -ENOENT when neither exists, or the -errno of a look-up that failed. */
+const char *imgfile_etc_or_vendor(const struct safefs *fs, const char *etc, const char *vendor, int *err);
 /* imgfile_exists() that records an error on R (a struct cg_result *) and answers false then. */
 #define imgfile_exists_or_error(fs, r, path) ({                                                   \
 	int _e = imgfile_exists((fs), (path));                                                     \

@@ -653,13 +653,11 @@ static int load_password_stack(struct cg_ctx *ctx, struct cg_result *r, struct p
  * /etc has none, in the vendor directory /usr/etc/security that libpam built with one reads. */
 static const char *pam_module_conf(struct cg_ctx *ctx, const char *name, char *buf, size_t size)
 {
-	snprintf(buf, size, "/etc/security/%s", name);
-	if (imgfile_exists(&ctx->fs, buf) == 0) {
-		char vendor[128];
-		snprintf(vendor, sizeof vendor, "/usr/etc/security/%s", name);
-		if (imgfile_exists(&ctx->fs, vendor) > 0)
-			snprintf(buf, size, "%s", vendor);
-	}
+	char etc[128], vendor[128];
+
+	snprintf(etc, sizeof etc, "/etc/security/%s", name);
+	snprintf(vendor, sizeof vendor, "/usr/etc/security/%s", name);
+	snprintf(buf, size, "%s", imgfile_etc_or_vendor(&ctx->fs, etc, vendor, NULL));
 	return buf;
 }
 

@@ -862,22 +862,6 @@ static bool ini_next(char **cur, char *section, size_t seclen, unsigned *n, char
 	return false;
 }
 
-/* The drop-in set of DIRS (highest priority first) ending in SUFFIX, unmasked, in name order. */
-static void dropin_paths(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t n, const char *suffix,
-		      struct strv *out)
-{
-	struct dropins d = {0};
-	_cleanup_free_ char *failed = NULL;
-	int e = imgfile_dropins(&ctx->fs, dirs, n, suffix, &d, &failed);
-
-	if (e < 0)
-		result_add_error(r, failed, e, "cannot list");
-	for (size_t i = 0; i < d.n; i++)
-		if (!d.v[i].masked)
-			strv_push(out, d.v[i].path);
-	imgfile_dropins_free(&d);
-}
-
 /* ifupdown (Debian): "iface eth0 inet static" in interfaces or interfaces.d. */
 static void nic_ifupdown(struct cg_ctx *ctx, struct cg_result *r)
 {
@@ -972,7 +956,7 @@ static void nic_netplan(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv files = {0};
 	struct cloudcfg cfg = {0};
 
-	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".yaml", &files);
+	hsys_dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".yaml", &files);
 	for (size_t i = files.n; i-- > 0;) {
 		_cleanup_free_ char *buf = NULL, *err = NULL;
 		unsigned line = 0;
@@ -1034,7 +1018,7 @@ static void nic_networkd(struct cg_ctx *ctx, struct cg_result *r)
 	struct strv files = {0};
 	bool decided = false;
 
-	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".network", &files);
+	hsys_dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".network", &files);
 	for (size_t i = 0; i < files.n && !decided; i++) {
 		_cleanup_free_ char *buf = NULL;
 		char sec[32] = "", *key, *val, *cur;
@@ -1072,7 +1056,7 @@ static void nic_nm(struct cg_ctx *ctx, struct cg_result *r)
 					   "/usr/lib/NetworkManager/system-connections"};
 	struct strv files = {0};
 
-	dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".nmconnection", &files);
+	hsys_dropin_paths(ctx, r, dirs, ELEMENTSOF(dirs), ".nmconnection", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		char sec[32] = "", *key, *val, *cur;
@@ -1219,7 +1203,7 @@ static void chrony_files(struct cg_ctx *ctx, struct cg_result *r, const char *pa
 			if (sourcedir && n > 1)
 				n = 1; /* sourcedir takes one directory */
 			struct strv set = {0};
-			dropin_paths(ctx, r, dirs, n, confdir ? ".conf" : ".sources", &set);
+			hsys_dropin_paths(ctx, r, dirs, n, confdir ? ".conf" : ".sources", &set);
 			for (size_t i = 0; i < set.n; i++)
 				chrony_files(ctx, r, set.v[i], depth + 1, files);
 			strv_free(&set);

@@ -330,26 +330,32 @@ int hsys_read(struct cg_ctx *ctx, struct cg_result *r, const char *path, char **
 	return e;
 }
 
-char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *const *dirs,
-			   size_t ndirs, const char *key, char **where, unsigned *line)
+void hsys_dropin_paths(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t ndirs,
+		       const char *suffix, struct strv *out)
 {
-	_cleanup_free_ char *prefix = xasprintf("%s=", key);
 	struct dropins d = {0};
-	struct strv files = {0};
-	char *value = NULL;
-	int e;
-
-	*where = xstrdup(main);
-	*line = 0;
-	strv_push(&files, main);
 	_cleanup_free_ char *failed = NULL;
-	e = imgfile_dropins(&ctx->fs, dirs, ndirs, ".conf", &d, &failed);
+	int e = imgfile_dropins(&ctx->fs, dirs, ndirs, suffix, &d, &failed);
+
 	if (e < 0)
 		result_add_error(r, failed, e, "cannot list the drop-ins");
 	for (size_t i = 0; i < d.n; i++)
 		if (!d.v[i].masked)
-			strv_push(&files, d.v[i].path);
+			strv_push(out, d.v[i].path);
 	imgfile_dropins_free(&d);
+}
+
+char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *const *dirs,
+			   size_t ndirs, const char *key, char **where, unsigned *line)
+{
+	_cleanup_free_ char *prefix = xasprintf("%s=", key);
+	struct strv files = {0};
+	char *value = NULL;
+
+	*where = xstrdup(main);
+	*line = 0;
+	strv_push(&files, main);
+	hsys_dropin_paths(ctx, r, dirs, ndirs, ".conf", &files);
 	for (size_t i = 0; i < files.n; i++) {
 		_cleanup_free_ char *buf = NULL;
 		unsigned n = 0;

@@ -32,6 +32,10 @@ int hsys_sysctl_check(struct cg_ctx *ctx, struct cg_result *r, const struct sysc
  * DIRS merged by name, the last assignment winning. NULL when unset; *WHERE and *LINE tell where. */
 char *hsys_systemd_setting(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *const *dirs,
 			   size_t ndirs, const char *key, char **where, unsigned *line);
+/* The unmasked files of imgfile_dropins() over DIRS (highest priority first) ending in SUFFIX,
+ * appended to OUT in name order; a directory that cannot be listed is an error on R. */
+void hsys_dropin_paths(struct cg_ctx *ctx, struct cg_result *r, const char *const *dirs, size_t ndirs,
+		       const char *suffix, struct strv *out);
 /* imgfile_list_dir() and imgfile_conf_files() that record a failure as an error on R. */
 void hsys_list_dir(struct cg_ctx *ctx, struct cg_result *r, const char *dir, struct strv *names);
 void hsys_conf_files(struct cg_ctx *ctx, struct cg_result *r, const char *main, const char *dir, const char *suffix,

@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 
+#include "imgfile.h"
+
 #define LOGINDEFS_MAX (1 << 20)
 
 static struct logindefs_item *find_mut(struct logindefs *d, const char *key)
@@ -62,13 +64,10 @@ void logindefs_parse(struct logindefs *d, const char *text)
 int logindefs_load(const struct safefs *fs, struct logindefs *d)
 {
 	_cleanup_free_ char *buf = NULL;
-	int r = safefs_read_file(fs, LOGINDEFS_PATH, LOGINDEFS_MAX, &buf, NULL);
+	int r;
 
-	d->path = LOGINDEFS_PATH;
-	if (r == -ENOENT) {
-		d->path = LOGINDEFS_VENDOR_PATH;
-		r = safefs_read_file(fs, LOGINDEFS_VENDOR_PATH, LOGINDEFS_MAX, &buf, NULL);
-	}
+	d->path = imgfile_etc_or_vendor(fs, LOGINDEFS_PATH, LOGINDEFS_VENDOR_PATH, NULL);
+	r = safefs_read_file(fs, d->path, LOGINDEFS_MAX, &buf, NULL);
 	if (r == -ENOENT) {
 		d->path = NULL;
 		return 0;

@@ -70,16 +70,9 @@ static char *pam_path(const struct safefs *fs, const char *name)
 {
 	if (name[0] == '/')
 		return xstrdup(name);
-	char *etc = xasprintf(PAM_DIR "/%s", name);
-	if (fs && imgfile_exists(fs, etc) == 0) {
-		char *vendor = xasprintf(PAM_VENDOR_DIR "/%s", name);
-		if (imgfile_exists(fs, vendor) > 0) {
-			free(etc);
-			return vendor;
-		}
-		free(vendor);
-	}
-	return etc;
+	_cleanup_free_ char *etc = xasprintf(PAM_DIR "/%s", name);
+	_cleanup_free_ char *vendor = xasprintf(PAM_VENDOR_DIR "/%s", name);
+	return xstrdup(fs ? imgfile_etc_or_vendor(fs, etc, vendor, NULL) : etc);
 }
 
 static void parse_line(struct pstate *ps, const char *path, unsigned lineno, char *line, const char *only_type)

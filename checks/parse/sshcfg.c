@@ -620,14 +620,9 @@ void sshcfg_finish(struct sshcfg *c)
 
 int sshcfg_main(const struct safefs *fs, const char **path)
 {
-	struct stat st;
-	int r = safefs_lstat(fs, SSHCFG_MAIN, &st);
+	int r;
 
-	*path = SSHCFG_MAIN;
-	if (r == -ENOENT && safefs_lstat(fs, SSHCFG_VENDOR_MAIN, &st) == 0) {
-		*path = SSHCFG_VENDOR_MAIN;
-		return 0;
-	}
+	*path = imgfile_etc_or_vendor(fs, SSHCFG_MAIN, SSHCFG_VENDOR_MAIN, &r);
 	return r;
 }
 
